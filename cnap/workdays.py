@@ -272,7 +272,7 @@ def validate_term(
         field = unit_field
     elif code == "value_required":
         error = ValidationError(
-            _("Enter the term for a term in %(unit)s."),
+            _("Enter the term value for a term in %(unit)s."),
             code=code,
             params={"unit": TermUnit(term_unit).label},
         )
