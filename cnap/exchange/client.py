@@ -1,0 +1,582 @@
+"""Trembita / X-Road REST client (xroad.md §7.2 request, §7.3 classification, §5.1 retry rules).
+
+:func:`lookup` makes exactly one HTTP attempt and never raises for network or registry problems: it returns a
+:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the Celery task,
+with a new message id per attempt); :func:`lookup_with_retries` does it for code outside Celery.
+
+Deadline: every attempt has a budget (``timeouts.total_deadline`` or ``timeout_override``, whichever is
+smaller). Besides the httpx timeouts (connect/read/write/pool clamped to the budget) the client's network
+backend clamps every socket operation to the time left until the absolute deadline of the attempt, so a
+server that trickles its answer byte by byte cannot hold the caller past the deadline either.
+
+Thread safety: one ``httpx.Client`` per transport configuration is shared by all threads of the process
+(connection reuse); the per-attempt deadline is thread-local.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import random
+import threading
+import time
+import uuid
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpcore
+import httpx
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
+
+from .conf import DIALECT_UXP, DIALECT_XROAD_R1, get_config, split_identifier
+
+OK = "ok"
+NOT_FOUND = "not_found"
+TRANSPORT_ERROR = "transport_error"
+PROVIDER_ERROR = "provider_error"
+TIMEOUT = "timeout"
+GARBAGE = "garbage"
+KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE)
+
+#: X-Road error types (substrings) worth another attempt (xroad.md §5.1).
+RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
+#: Provider HTTP statuses worth another attempt.
+RETRYABLE_PROVIDER_STATUSES = (502, 503, 504)
+
+USER_PSEUDONYM_LENGTH = 20  # hex characters after "UA": 80 bits
+
+# ---------------------------------------------------------------------------------------------- messages
+MESSAGES = {
+    "ok": gettext_lazy("The registry returned the data."),
+    "not_found": gettext_lazy("The registry has no record matching the data entered."),
+    "timeout": gettext_lazy("The registry did not answer in time. Try again later."),
+    "unavailable": gettext_lazy("The registry is temporarily unavailable. Try again later."),
+    "gateway_down": gettext_lazy(
+        "Cannot connect to the Trembita security server. Try again later; if it persists, "
+        "contact the system administrator."
+    ),
+    "access_denied": gettext_lazy(
+        "The registry refused access for our office. Contact the system administrator "
+        "to check the access rights in Trembita."
+    ),
+    "unknown_service": gettext_lazy(
+        "The registry service is not known to Trembita. "
+        "Contact the system administrator to check the service settings."
+    ),
+    "bad_request": gettext_lazy(
+        "Trembita rejected the request as malformed. Contact the system administrator."
+    ),
+    "gateway_error": gettext_lazy(
+        "Trembita reported an error. Contact the system administrator if it persists."
+    ),
+    "invalid_input": gettext_lazy(
+        "The registry rejected the request: the data entered is invalid. Check it and try again."
+    ),
+    "provider_failed": gettext_lazy("The registry failed to process the request. Try again later."),
+    "provider_error": gettext_lazy(
+        "The registry returned an unexpected error. Contact the system administrator."
+    ),
+    "garbage": gettext_lazy(
+        "The registry returned a response that cannot be read. Try again later; if it persists, "
+        "contact the system administrator."
+    ),
+}
+
+
+def message_key(kind: str, error_type: str = "", http_status: int | None = None) -> str:
+    """The key in :data:`MESSAGES` for a result (the UI can render it again in the active language)."""
+    if kind in (OK, NOT_FOUND, TIMEOUT, GARBAGE):
+        return kind
+    if kind == TRANSPORT_ERROR:
+        if http_status is None:  # no HTTP answer from our own security server at all
+            return "gateway_down"
+        if "AccessDenied" in error_type:
+            return "access_denied"
+        if "UnknownService" in error_type or "ServiceDisabled" in error_type:
+            return "unknown_service"
+        if error_type.startswith("Client."):
+            return "bad_request"
+        if any(name in error_type for name in RETRYABLE_XROAD_ERRORS):
+            return "unavailable"
+        return "gateway_error"
+    if http_status in RETRYABLE_PROVIDER_STATUSES:
+        return "unavailable"
+    if http_status in (400, 422):
+        return "invalid_input"
+    if http_status is not None and http_status >= 500:
+        return "provider_failed"
+    return "provider_error"
+
+
+def describe(kind: str, error_type: str = "", http_status: int | None = None):
+    """A lazily translated administrator-facing message for a result."""
+    return MESSAGES[message_key(kind, error_type, http_status)]
+
+
+# ---------------------------------------------------------------------------------------------- result
+@dataclasses.dataclass(frozen=True)
+class LookupResult:
+    kind: str
+    data: Any = None  # ok: the JSON object; errors: the parsed error body if JSON, else None
+    message: str = ""  # administrator-facing, translated into the active language
+    error_type: str = ""  # X-Road-Error / uxp-faultcode, or the exception class name
+    http_status: int | None = None
+    message_id: str = ""  # X-Road-Id / Uxp-QueryID we sent
+    request_id: str = ""  # X-Road-Request-Id / uxp-transaction-id from the security server
+    request_hash: str = ""  # X-Road-Request-Hash
+    elapsed_ms: int = 0
+    retryable: bool = False
+    detail: str = ""  # technical detail for the log (error message, X-Road error detail UUID)
+    registry: str = ""
+    service_id: str = ""
+    dialect: str = ""
+    url: str = ""
+    request_fingerprint: str = ""  # sha256 of registry + parameters (for idempotency keys)
+    attempts: tuple[LookupResult, ...] = ()  # lookup_with_retries: the earlier failed attempts
+
+    @property
+    def is_ok(self) -> bool:
+        return self.kind == OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (for storing with the request)."""
+        result = dataclasses.asdict(self)
+        result["message"] = str(self.message)
+        result["attempts"] = [attempt.to_dict() for attempt in self.attempts]
+        return result
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def operator_pseudonym(user_id: str | int) -> str:
+    """``UA`` + a keyed hash (HMAC-SHA256, SECRET_KEY) of the operator's id: stable, not reversible."""
+    digest = salted_hmac("cnap.exchange.operator_pseudonym", str(user_id), algorithm="sha256").hexdigest()
+    return "UA" + digest[:USER_PSEUDONYM_LENGTH].upper()
+
+
+def encode_part(part: str) -> str:
+    """Percent-encode one identifier part (``/ ? #``, spaces, non-ASCII...; ``_ - . ~`` are kept)."""
+    return quote(part, safe="")
+
+
+def encode_identifier(value: str | list[str] | tuple[str, ...]) -> str:
+    return "/".join(encode_part(part) for part in split_identifier(value))
+
+
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+
+def encode_header_value(value: str) -> str:
+    """Keep printable ASCII, percent-encode the rest (HTTP header values must be ASCII)."""
+    return quote(str(value), safe=_HEADER_SAFE)
+
+
+def request_fingerprint(registry: str, params: dict[str, str]) -> str:
+    canonical = json.dumps(
+        [registry, sorted((str(k), str(v)) for k, v in params.items())], ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def build_request(
+    config: dict[str, Any],
+    registry: str,
+    params: dict[str, str],
+    *,
+    issue: str,
+    user_id: str | int,
+    message_id: str,
+) -> tuple[str, str, dict[str, str], bytes | None]:
+    """``(method, url, headers, body)`` of one attempt, exactly as in xroad.md §7.2."""
+    try:
+        service = config["services"][registry]
+    except KeyError:
+        raise ValueError(f"Unknown registry {registry!r}; configured: {sorted(config['services'])}") from None
+    accepted = service["params"]
+    unknown = set(params) - set(accepted)
+    if unknown:
+        raise ValueError(f"Registry {registry!r} does not accept parameters {sorted(unknown)}")
+    wire_params = {accepted[name]: str(value) for name, value in params.items() if value not in (None, "")}
+    if not wire_params:
+        raise ValueError(f"Registry {registry!r} needs one of the parameters {sorted(accepted)}")
+
+    method = str(service.get("method") or "GET").upper()
+    path = quote(str(service.get("path") or ""), safe="/")
+    query = ""
+    body = None
+    headers = {"Accept": "application/json"}
+    if method in ("GET", "HEAD", "DELETE"):
+        query = "?" + urlencode(wire_params, quote_via=quote, safe=":")
+    else:
+        body = json.dumps(wire_params, ensure_ascii=False).encode()
+        headers["Content-Type"] = "application/json; charset=utf-8"
+
+    base = config["ss_base_url"]
+    client_id = encode_identifier(config["client"])
+    service_id = encode_identifier(service["id"])
+    pseudonym = operator_pseudonym(user_id)
+    if config["dialect"] == DIALECT_XROAD_R1:
+        url = f"{base}/r1/{service_id}{path}{query}"
+        headers.update(
+            {
+                "X-Road-Client": client_id,
+                "X-Road-Id": message_id,
+                "X-Road-UserId": pseudonym,
+                "X-Road-Issue": encode_header_value(issue),
+            }
+        )
+    elif config["dialect"] == DIALECT_UXP:
+        url = f"{base}/restapi{path}{query}"
+        headers.update({"Uxp-Client": client_id, "Uxp-Service": service_id, "Uxp-QueryID": message_id})
+        if service.get("purpose_id"):
+            headers["Uxp-Purpose-Ids"] = encode_header_value(service["purpose_id"])
+        for name in service.get("subject_id_params") or ():
+            if params.get(name):
+                headers["Uxp-Subject-Id"] = encode_header_value(params[name])
+                break
+        if config.get("uxp_user_header"):
+            headers[config["uxp_user_header"]] = pseudonym
+        if config.get("uxp_issue_header"):
+            headers[config["uxp_issue_header"]] = encode_header_value(issue)
+    else:  # validated in conf, kept for safety
+        raise ValueError(f"Unknown dialect {config['dialect']!r}")
+    return method, url, headers, body
+
+
+# ---------------------------------------------------------------------------------------------- transport
+_deadline = threading.local()
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """``timeout`` clamped to the time left before this thread's deadline (raises when it has passed)."""
+    deadline = getattr(_deadline, "at", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _DeadlinePassed()
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlinePassed(TimeoutError):  # noqa: N818 - internal signal
+    pass
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        try:
+            timeout = _remaining(timeout)
+        except _DeadlinePassed:
+            raise httpcore.ReadTimeout("deadline exceeded") from None
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        try:
+            timeout = _remaining(timeout)
+        except _DeadlinePassed:
+            raise httpcore.WriteTimeout("deadline exceeded") from None
+        return self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        try:
+            timeout = _remaining(timeout)
+        except _DeadlinePassed:
+            raise httpcore.ConnectTimeout("deadline exceeded") from None
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend with every socket operation clamped to the thread's deadline."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            timeout = _remaining(timeout)
+        except _DeadlinePassed:
+            raise httpcore.ConnectTimeout("deadline exceeded") from None
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
+        return _DeadlineStream(self._backend.connect_unix_socket(path, _remaining(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def _ssl_context(tls: dict[str, Any]):
+    import ssl
+
+    if not tls.get("verify", True) and not tls.get("cert"):
+        return False
+    context = ssl.create_default_context(cafile=tls.get("ca") or None)
+    if not tls.get("verify", True):
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if tls.get("cert"):
+        context.load_cert_chain(tls["cert"], tls.get("key") or None)
+    return context
+
+
+_clients: dict[str, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def get_http_client(config: dict[str, Any]) -> httpx.Client:
+    """The process-wide ``httpx.Client`` for this TLS and pool configuration (created once, thread-safe)."""
+    key = json.dumps([config["tls"], config["pool"]], sort_keys=True, default=str)
+    client = _clients.get(key)
+    if client is not None:
+        return client
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            pool = config["pool"]
+            limits = httpx.Limits(
+                max_connections=pool["max_connections"],
+                max_keepalive_connections=pool["max_keepalive_connections"],
+                keepalive_expiry=pool["keepalive_expiry"],
+            )
+            transport = httpx.HTTPTransport(
+                verify=_ssl_context(config["tls"]), limits=limits, trust_env=False
+            )
+            # httpx has no public switch for httpcore's network backend; httpcore's NetworkBackend itself is
+            # public API. The pool hands this attribute to every connection it opens.
+            transport._pool._network_backend = _DeadlineBackend()
+            client = httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+            _clients[key] = client
+    return client
+
+
+def close_http_clients() -> None:
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
+
+
+# ---------------------------------------------------------------------------------------------- lookup
+def lookup(
+    registry: str,
+    params: dict[str, str],
+    *,
+    issue: str,
+    user_id: str | int,
+    message_id: str | None = None,
+    timeout_override: float | None = None,
+    config: dict[str, Any] | None = None,
+) -> LookupResult:
+    """One attempt to ask ``registry`` (a key of ``TREMBITA['services']``) for ``params``.
+
+    ``issue`` is the application number (``X-Road-Issue``), ``user_id`` the operator's id (sent only as
+    :func:`operator_pseudonym`), ``message_id`` the ``X-Road-Id``/``Uxp-QueryID`` (a new uuid4 when
+    omitted: pass a new one for every attempt), ``timeout_override`` the most seconds this attempt may take
+    (the caller's remaining deadline). Raises ``ValueError`` only for programming errors (unknown
+    registry or parameter).
+    """
+    config = config or get_config()
+    message_id = message_id or str(uuid.uuid4())
+    method, url, headers, body = build_request(
+        config, registry, params, issue=issue, user_id=user_id, message_id=message_id
+    )
+    timeouts = config["timeouts"]
+    budget = float(timeouts["total_deadline"])
+    if timeout_override is not None:
+        budget = min(budget, float(timeout_override))
+    budget = max(budget, 0.001)
+    timeout = httpx.Timeout(
+        connect=min(float(timeouts["connect"]), budget),
+        read=min(float(timeouts["read"]), budget),
+        write=min(float(timeouts["read"]), budget),
+        pool=min(float(timeouts["connect"]), budget),
+    )
+    common = {
+        "message_id": message_id,
+        "registry": registry,
+        "service_id": "/".join(split_identifier(config["services"][registry]["id"])),
+        "dialect": config["dialect"],
+        "url": url,
+        "request_fingerprint": request_fingerprint(registry, params),
+    }
+    http = get_http_client(config)
+    started = time.monotonic()
+    _deadline.at = started + budget
+    try:
+        request = http.build_request(method, url, headers=headers, content=body, timeout=timeout)
+        response = http.send(request, stream=True)
+        try:
+            content, too_big = _read_limited(response, int(config["max_response_bytes"]))
+        finally:
+            response.close()
+    except httpx.TimeoutException as exc:
+        return _result(
+            TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
+        )
+    except httpx.TransportError as exc:
+        return _result(
+            TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
+        )
+    finally:
+        _deadline.at = None
+    return _classify(response, content, too_big, started, common)
+
+
+def _read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    chunks = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        chunks.append(chunk)
+    return b"".join(chunks), False
+
+
+def _result(kind: str, started: float, common: dict[str, Any], **fields: Any) -> LookupResult:
+    message = describe(kind, fields.get("error_type", ""), fields.get("http_status"))
+    return LookupResult(
+        kind=kind,
+        message=str(message),
+        elapsed_ms=int((time.monotonic() - started) * 1000),
+        **common,
+        **fields,
+    )
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _classify(
+    response: httpx.Response, content: bytes, too_big: bool, started: float, common: dict[str, Any]
+) -> LookupResult:
+    headers = response.headers
+    status = response.status_code
+    meta = {
+        "http_status": status,
+        "request_id": headers.get("X-Road-Request-Id") or headers.get("uxp-transaction-id") or "",
+        "request_hash": headers.get("X-Road-Request-Hash") or "",
+    }
+    error_type = headers.get("X-Road-Error") or headers.get("uxp-faultcode") or ""
+    if error_type:  # the security server failed, not the registry (xroad.md §1.4)
+        data = _json_or_none(content)
+        detail = headers.get("uxp-faultstring") or ""
+        if isinstance(data, dict):
+            detail = " ".join(str(data.get(k) or "") for k in ("message", "detail")).strip() or detail
+        retryable = (
+            any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
+        )
+        return _result(
+            TRANSPORT_ERROR,
+            started,
+            common,
+            data=data if isinstance(data, (dict, list)) else None,
+            error_type=error_type,
+            detail=detail[:1000],
+            retryable=retryable,
+            **meta,
+        )
+    if 200 <= status < 300:
+        data = None if too_big else _json_or_none(content)
+        if isinstance(data, dict):
+            return _result(OK, started, common, data=data, **meta)
+        detail = "response too large" if too_big else repr(content[:200])
+        return _result(GARBAGE, started, common, error_type="InvalidBody", detail=detail, **meta)
+    data = _json_or_none(content)
+    data = data if isinstance(data, (dict, list)) else None
+    detail = ""
+    if isinstance(data, dict):
+        detail = str(data.get("message") or data.get("detail") or "")
+    elif not too_big:
+        detail = content[:200].decode("utf-8", "replace")
+    if status == 404:
+        return _result(NOT_FOUND, started, common, data=data, detail=detail, **meta)
+    return _result(
+        PROVIDER_ERROR,
+        started,
+        common,
+        data=data,
+        error_type=f"HTTP{status}",
+        detail=detail[:1000],
+        retryable=status in RETRYABLE_PROVIDER_STATUSES,
+        **meta,
+    )
+
+
+def backoff_delay(config: dict[str, Any], attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based), with jitter."""
+    backoff = list(config["retry"].get("backoff") or [0])
+    base = float(backoff[min(attempt - 1, len(backoff) - 1)])
+    jitter = float(config["retry"].get("jitter") or 0)
+    return base * (1 + (rng or random).random() * jitter)
+
+
+def lookup_with_retries(
+    registry: str,
+    params: dict[str, str],
+    *,
+    issue: str,
+    user_id: str | int,
+    attempts: int | None = None,
+    deadline: float | None = None,
+    config: dict[str, Any] | None = None,
+    sleep=time.sleep,
+) -> LookupResult:
+    """:func:`lookup` repeated for retryable results (a new message id each time), within ``attempts``
+    (default ``retry.attempts``) and the overall ``deadline`` in seconds (default
+    ``timeouts.total_deadline``).
+
+    Returns the last result; its ``attempts`` holds the earlier ones. For code outside Celery.
+    """
+    config = config or get_config()
+    attempts = int(attempts or config["retry"]["attempts"])
+    total = float(deadline if deadline is not None else config["timeouts"]["total_deadline"])
+    ends = time.monotonic() + total
+    history: list[LookupResult] = []
+    result = None
+    for number in range(1, attempts + 1):
+        left = ends - time.monotonic()
+        if left <= 0:
+            break
+        result = lookup(registry, params, issue=issue, user_id=user_id, timeout_override=left, config=config)
+        if not result.retryable or number == attempts:
+            break
+        pause = backoff_delay(config, number)
+        if time.monotonic() + pause >= ends:
+            break
+        history.append(result)
+        sleep(pause)
+    if result is None:  # pragma: no cover - only with a non-positive deadline
+        common = {"registry": registry, "dialect": config["dialect"]}
+        return _result(TIMEOUT, time.monotonic(), common, error_type="DeadlineExceeded", retryable=True)
+    return dataclasses.replace(result, attempts=tuple(history))
+
+
+__all__ = [
+    "KINDS",
+    "LookupResult",
+    "MESSAGES",
+    "build_request",
+    "close_http_clients",
+    "describe",
+    "get_http_client",
+    "lookup",
+    "lookup_with_retries",
+    "message_key",
+    "operator_pseudonym",
+]

@@ -1,0 +1,39 @@
+"""``manage.py registry_emulator``: the fake Trembita security server with the five registries."""
+
+from django.core.management.base import BaseCommand
+
+from cnap.exchange.emulator import make_server
+
+
+class Command(BaseCommand):
+    help = "Run the Trembita / X-Road registry emulator (both REST dialects, fault injection, message log)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8090, help="Port to listen on (default 8090).")
+        parser.add_argument(
+            "--slow-seconds",
+            type=float,
+            default=40.0,
+            help="How long magic '8888' inputs and the 'timeout' fault keep the caller waiting (default 40).",
+        )
+        parser.add_argument("--verbose-log", action="store_true", help="Print every request to stderr.")
+
+    def handle(self, *args, **options):
+        server = make_server(
+            options["host"],
+            options["port"],
+            slow_seconds=options["slow_seconds"],
+            verbose=options["verbose_log"],
+        )
+        services = ", ".join(sorted(server.state.services))
+        self.stdout.write(f"Registry emulator on {server.url} (services: {services})")
+        self.stdout.flush()
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.state.stopping.set()
+            server.server_close()
+            self.stdout.write("Registry emulator stopped.")
