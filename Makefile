@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint format bench bench-quick services test-deps messages clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: the whole workstation on its embedded default (SQLite, worker, beat, emulator, demo data).
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py run_embedded --host $(HOST) --port $(PORT)
+
+## make test: installs what the tests need (Chromium, PostgreSQL, Redis), starts them, runs the whole suite.
+test: $(VENV)/.dev test-deps services
+	$(VENV)/bin/pytest
+
+test-deps:
+	bash scripts/install-test-deps.sh
+
+services:
+	bash scripts/ensure-services.sh
+
+## make check: what CI runs besides the tests.
+check: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY='ci-$(shell date +%s)-k9#2vQ!x7LmP0zR$$4tYw8sB1nC6dF3gH5jK' DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnap \
+	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua \
+	$(PY) manage.py check --deploy --fail-level WARNING --settings=cnap.settings.production
+
+lint: check
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make messages: refresh the Ukrainian catalogue after changing UI strings.
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l uk --ignore=.venv --ignore=var --ignore=staticfiles --no-obsolete
+	$(PY) manage.py compilemessages -l uk --ignore=.venv
+
+clean:
+	rm -rf var/broker var/cache var/test-logs staticfiles

@@ -1,0 +1,32 @@
+"""Which role may do what: one table, used by views, templates (navigation) and actions.
+
+Issue 9 extends this into the full permission matrix documented in docs/security.md."""
+
+from .constants import Role
+
+ALL_STAFF = frozenset(Role.values)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view_catalog": ALL_STAFF,
+    "edit_catalog": frozenset({Role.CATALOG_MANAGER}),
+    "register_applications": frozenset({Role.ADMINISTRATOR, Role.STAROSTA}),
+    "view_applications": frozenset(
+        {Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD, Role.PROVIDER_OFFICER, Role.COMMUNITY_HEAD}
+    ),
+    "work_provider_queue": frozenset({Role.PROVIDER_OFFICER}),
+    "view_dashboard": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
+    "view_reports": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
+}
+
+
+def can(user, capability: str) -> bool:
+    """True if the user's role grants the capability; superusers may do everything."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in CAPABILITIES[capability]
+
+
+def capabilities_of(user) -> frozenset[str]:
+    return frozenset(name for name in CAPABILITIES if can(user, name))

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from cnap.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_staff
+
+# Each part of the workstation contributes its demo data here, in dependency order.
+DEMO_STEPS: list[str] = []
+
+
+class Command(BaseCommand):
+    help = "Creates the demo hromada, offices, one user per role, the catalog and applications (idempotent)."
+
+    def handle(self, *args, **options):
+        seed_demo_staff()
+        for step in DEMO_STEPS:
+            result = import_string(step)()
+            self.stdout.write(f"{step}: {result if result is not None else 'ok'}")
+        self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        for username, (role, office_code, *_rest) in DEMO_USERS.items():
+            self.stdout.write(f"  {username:<15} {role.label}{f' ({office_code})' if office_code else ''}")
+        self.stdout.write("  root            superuser (/admin/)")

@@ -1,0 +1,50 @@
+"""Health of the parts the workstation runs on, for /healthz."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+
+def database_health() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def broker_health(timeout: float = 2.0) -> dict:
+    from cnap.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+            transport = conn.transport_cls
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "transport": str(transport)}
+
+
+def worker_health() -> dict:
+    heartbeat = WorkerHeartbeat.objects.filter(name="worker").first()
+    if heartbeat is None:
+        return {"ok": False, "error": "no heartbeat yet"}
+    age = timezone.now() - heartbeat.seen_at
+    ok = age <= timedelta(seconds=settings.CNAP_HEARTBEAT_MAX_AGE)
+    return {"ok": ok, "last_seen": heartbeat.seen_at.isoformat(), "age_seconds": int(age.total_seconds())}
+
+
+def system_health() -> dict:
+    database = database_health()
+    checks = {
+        "database": database,
+        "broker": broker_health(),
+        "worker": worker_health() if database["ok"] else {"ok": False, "error": "database unavailable"},
+    }
+    return {"ok": all(check["ok"] for check in checks.values()), "checks": checks}

@@ -1,0 +1,60 @@
+"""The embedded default (`make run`): nothing to install. SQLite, a file-system Celery broker,
+a file cache and the registry emulator, all under var/."""
+
+from django.core.management.utils import get_random_secret_key
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _embedded_secret_key() -> str:
+    """A random key kept in var/ so sessions survive restarts; never used in production."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(get_random_secret_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CNAP_DEMO_ALLOWED = True
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cnap.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker write without "database is locked" at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
+_BROKER_DIR = VAR_DIR / "broker"
+for _sub in ("queue", "processed"):
+    (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "data_folder_in": str(_BROKER_DIR / "queue"),
+    "data_folder_out": str(_BROKER_DIR / "queue"),
+    "processed_folder": str(_BROKER_DIR / "processed"),
+    "store_processed": False,
+    "visibility_timeout": 3600,
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The embedded mode talks to the emulator that `make run` starts.
+TREMBITA = env.json("CNAP_TREMBITA", default={"ss_base_url": "http://127.0.0.1:8090"})

@@ -1,0 +1,156 @@
+"""Fixtures shared by the whole suite: real PostgreSQL (pytest-django), real Redis, a real Celery
+worker process, and a real headless Chromium driven by Playwright."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import wait_for
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make beside
+# it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CNAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_redis():
+    """The test broker and cache databases start empty, so no message from an earlier run leaks in."""
+    import redis
+    from django.conf import settings
+
+    for url in {settings.CELERY_BROKER_URL, settings.CACHES["default"]["LOCATION"]}:
+        redis.Redis.from_url(url).flushdb()
+
+
+class WorkerProcess:
+    """A `celery worker` subprocess using the test database and the test broker."""
+
+    def __init__(self, *, queues: str, pool: str, concurrency: int, extra_env: dict[str, str]):
+        from django.db import connection
+
+        self.name = f"testworker-{uuid.uuid4().hex[:8]}"
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cnap.settings.test",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            **extra_env,
+        }
+        self.command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cnap",
+            "worker",
+            "-n",
+            f"{self.name}@%h",
+            "-Q",
+            queues,
+            "--pool",
+            pool,
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        self.log_path = ROOT / "var" / "test-logs" / f"{self.name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "WorkerProcess":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(self.command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(self._ready, timeout=60, what=f"worker {self.name} to start (log: {self.log_path})")
+        return self
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"worker exited with {self.process.returncode}: {self.log_path.read_text()[-3000:]}")
+        return " ready." in self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies without acknowledging or cleaning anything."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def start_worker(transactional_db):
+    """Starts real Celery workers for a test: `start_worker(queues="default")`. Stopped afterwards.
+
+    Tests using it must see committed data, hence the transactional database."""
+    workers: list[WorkerProcess] = []
+
+    def start(*, queues: str = "default,registry,pdf", pool: str = "solo", concurrency: int = 1, **extra_env):
+        worker = WorkerProcess(queues=queues, pool=pool, concurrency=concurrency, extra_env=extra_env).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A fresh browser tab (own cookies) pointed at the live test server, in Ukrainian."""
+    context = browser.new_context(base_url=live_server.url, locale="uk-UA", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def login_as():
+    return login
