@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from cnap import workdays
 from cnap.workdays import (
@@ -56,6 +57,8 @@ def test_term_unit_values():
     ]
     assert TermUnit("same_day") is TermUnit.SAME_DAY
     assert len(TermUnit.choices) == 5
+    with translation.override("en"):
+        assert str(TermUnit.WORKING_DAYS.label) == "working days"
 
 
 # --- Days off --------------------------------------------------------------------------------------------
@@ -317,6 +320,13 @@ def test_validate_term_keys_errors_by_field():
     assert list(excinfo.value.error_dict) == ["term_unit"]
 
 
+def test_validate_term_message_names_the_unit():
+    with pytest.raises(ValidationError) as excinfo, translation.override("en"):
+        validate_term(None, TermUnit.CALENDAR_DAYS)
+    with translation.override("en"):
+        assert excinfo.value.messages == ["Enter the term value for a term in calendar days."]
+
+
 # --- Suspension ------------------------------------------------------------------------------------------
 
 
@@ -380,3 +390,25 @@ def test_due_date_uses_kyiv_local_time_without_django_settings(wartime, monkeypa
     assert due(wartime, registered, None, TermUnit.SAME_DAY) == D(2026, 3, 6)
     # Naive datetimes are taken as Kyiv local time already.
     assert due(wartime, dt.datetime(2026, 3, 5, 22, 30), None, TermUnit.SAME_DAY) == D(2026, 3, 5)
+
+
+# --- office_calendar (database) --------------------------------------------------------------------------
+
+
+def test_office_calendar_uses_only_that_offices_days_off(db):
+    from cnap.accounts.models import Hromada, Office, OfficeDayOff
+    from cnap.workdays import office_calendar
+
+    hromada = Hromada.objects.create(name="Тестова громада")
+    office = Office.objects.create(hromada=hromada, name="ЦНАП", code="WDTEST1")
+    other = Office.objects.create(hromada=hromada, name="Віддалене місце", code="WDTEST2")
+    OfficeDayOff.objects.create(office=office, date=D(2026, 3, 10), reason="Дезінсекція")
+    OfficeDayOff.objects.create(office=other, date=D(2026, 3, 11))
+
+    calendar = office_calendar(office, martial_law=True)
+    assert not calendar.is_working_day(D(2026, 3, 10))
+    assert calendar.is_working_day(D(2026, 3, 11))  # the other office's day off
+    # Mon 9 Mar + 1 working day: Tue 10 is this office's day off -> Wed 11.
+    assert calendar.add_working_days(D(2026, 3, 9), 1) == D(2026, 3, 11)
+    # The other office (given by pk): Tue 10, then Wed 11 is its day off -> Thu 12 for 2 working days.
+    assert office_calendar(other.pk, martial_law=True).add_working_days(D(2026, 3, 9), 2) == D(2026, 3, 12)
