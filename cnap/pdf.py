@@ -2,12 +2,14 @@
 
 Usage::
 
-    from cnap.pdf import render_pdf, qr_svg_data_uri
+    from cnap.pdf import qr_png_data_uri, render_pdf
 
     pdf_bytes = render_pdf(
         "applications/pdf/receipt.html",
-        {"created": application.registered_at, "qr": qr_svg_data_uri(status_url), ...},
+        {"created": application.registered_at, "qr": qr_png_data_uri(status_url), ...},
     )
+
+``qr_svg_data_uri`` gives the same code as SVG (vector, but slower for WeasyPrint to draw).
 
 Templates extend ``pdf/base.html`` (A4, blocks ``title``, ``header``, ``content``, ``footer``) and are
 styled by ``static/pdf/print.css``. Autoescaping stays on: data never becomes markup.
@@ -35,6 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 QR_ERROR = "m"
 QR_BORDER = 2  # quiet zone in modules; the .qr box in print.css leaves white space around it too
@@ -164,10 +167,9 @@ def w3c_date(value: dt.datetime | dt.date | str | None) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, dt.datetime):
-        value = value.replace(microsecond=0)
-        if value.tzinfo is None:
-            return value.strftime("%Y-%m-%dT%H:%M:%S")
-        return value.isoformat()
+        if timezone.is_naive(value):  # W3C dates with a time need a zone: take the project's
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        return value.replace(microsecond=0).isoformat()
     return value.isoformat()
 
 
@@ -214,8 +216,19 @@ def qr_svg_data_uri(data: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(data)).decode("ascii")
 
 
-def qr_png_bytes(data: str, *, scale: int = 8) -> bytes:
+def qr_png_bytes(data: str, *, scale: int = 8, border: int = 4) -> bytes:
     """The QR code for ``data`` as PNG bytes (for screens, e-mails, downloads)."""
     out = io.BytesIO()
-    _qr(data).save(out, kind="png", border=4, scale=scale)
+    _qr(data).save(out, kind="png", border=border, scale=scale)
     return out.getvalue()
+
+
+def qr_png_data_uri(data: str) -> str:
+    """A ``data:image/png;base64,...`` URI for ``<img src>`` in PDF templates: the faster choice.
+
+    A few pixels a module, drawn unsmoothed (``.qr img`` has ``image-rendering: pixelated``, so the PDF
+    image says /Interpolate false): sharp on paper, and ~5 ms a page cheaper than the SVG, which
+    WeasyPrint draws through its Python SVG renderer.
+    """
+    png = qr_png_bytes(data, scale=4, border=QR_BORDER)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

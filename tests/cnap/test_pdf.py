@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import BooleanObject
 
 from cnap import pdf
 
@@ -164,6 +165,10 @@ def test_created_date_becomes_pdf_creation_date_and_no_date_without_it(pdf_templ
     assert dated.metadata["/CreationDate"] == "D:20260105103015+02'00"
     assert dated.metadata["/Title"] == "Опис вхідного пакета документів"
 
+    naive = dt.datetime(2026, 7, 1, 9, 5)  # read in the project's time zone (Kyiv, summer time)
+    naive_pdf = PdfReader(io.BytesIO(pdf.render_pdf("test/receipt.html", receipt_context(created=naive))))
+    assert naive_pdf.metadata["/CreationDate"] == "D:20260701090500+03'00"
+
     undated = PdfReader(io.BytesIO(pdf.render_pdf("test/receipt.html", receipt_context(created=None))))
     assert "/CreationDate" not in undated.metadata
 
@@ -281,6 +286,28 @@ def test_qr_png_bytes_is_a_png_of_the_same_matrix():
         for c, bit in enumerate(row):
             pixel = image.getpixel(((c + border) * scale + scale // 2, (r + border) * scale + scale // 2))
             assert (pixel < 128) == bool(bit)
+
+
+def test_qr_png_data_uri_is_a_small_png_of_the_matrix_drawn_unsmoothed(pdf_templates):
+    url = "https://cnap.example.ua/status/?code=K7Q2M9"
+    uri = pdf.qr_png_data_uri(url)
+
+    assert uri.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("L")
+    matrix = segno.make(url, error="m", boost_error=False, micro=False).matrix
+    scale = image.size[0] // (len(matrix) + 2 * pdf.QR_BORDER)
+    assert scale >= 2
+    for r, row in enumerate(matrix):
+        for c, bit in enumerate(row):
+            pixel = image.getpixel(((c + pdf.QR_BORDER) * scale + 1, (r + pdf.QR_BORDER) * scale + 1))
+            assert (pixel < 128) == bool(bit)
+
+    data = pdf.render_pdf("test/receipt.html", receipt_context(qr=uri, code="K7Q2"))
+    xobjects = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/XObject"]
+    images = [x.get_object() for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"]
+    assert len(images) == 1
+    assert images[0]["/Width"] == image.size[0]
+    assert images[0]["/Interpolate"] == BooleanObject(False)  # print.css: image-rendering: pixelated
 
 
 def test_qr_code_is_drawn_in_the_pdf(pdf_templates):

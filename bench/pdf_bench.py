@@ -1,0 +1,212 @@
+"""Receipt PDF speed: plain WeasyPrint out of the box against cnap.pdf, on the same document (DESIGN §7, §11).
+
+    .venv/bin/python bench/pdf_bench.py [-n 60] [--json]
+
+Renders one A4 page, a receipt-like document in Ukrainian (header, fields, an 8-row bordered table,
+a QR code (PNG by default, --qr svg), signature lines, page x / y), N times each way, interleaved so
+both see the same machine load:
+
+(a) plain: ``HTML(string=html, base_url=static/).write_pdf()`` with ``print.css`` linked by
+    ``<link rel=stylesheet>`` and the system fonts (fontconfig finds DejaVu Sans for ``sans-serif``);
+(b) cnap.pdf: ``render_html_to_pdf(html)`` (pre-parsed stylesheet, reused FontConfiguration, the
+    shipped CnapSans font).
+
+Both start warm (a few untimed renders first), so process start-up costs are left out. Prints p50 and
+p95 of each, the p50 ratio, and the DESIGN §11 targets (p50 < 60 ms, >= 3x faster than plain).
+``run(n)`` returns the same figures as a dict for a bench harness.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGET_P50_MS = 60.0
+TARGET_RATIO = 3.0
+
+RECEIPT = """{% extends "pdf/base.html" %}
+{% block title %}Опис вхідного пакета документів № {{ number }}{% endblock %}
+{% block footer %}{{ number }} · {{ created|date:"d.m.Y H:i" }}{% endblock %}
+{% block content %}
+<p class="doc-title">Опис вхідного пакета документів</p>
+<p class="doc-subtitle">№ {{ number }} від {{ created|date:"d.m.Y H:i" }}</p>
+<table class="fields">
+  <tr><td class="label">Заявник</td><td class="value">{{ applicant }}</td></tr>
+  <tr><td class="label">РНОКПП</td><td class="value">{{ rnokpp }}</td></tr>
+  <tr><td class="label">Послуга</td><td class="value">{{ service_code }} {{ service }}</td></tr>
+  <tr><td class="label">Субʼєкт надання</td><td class="value">{{ provider }}</td></tr>
+  <tr><td class="label">Строк надання</td><td class="value">до {{ due|date:"d.m.Y" }}</td></tr>
+  <tr><td class="label">Спосіб отримання результату</td><td class="value">особисто в ЦНАП</td></tr>
+</table>
+<table class="grid">
+  <thead><tr><th>№</th><th>Документ</th><th>Оригінал / копія</th><th class="num">Прим.</th>
+  <th class="num">Арк.</th></tr></thead>
+  <tbody>{% for doc in documents %}<tr><td>{{ forloop.counter }}</td><td>{{ doc.0 }}</td><td>{{ doc.1 }}</td>
+  <td class="num">1</td><td class="num">{{ doc.2 }}</td></tr>{% endfor %}</tbody>
+</table>
+<p>Адміністративний збір: <b>{{ fee }}</b></p>
+<div class="qr-block"><div class="qr"><img src="{{ qr }}" alt=""></div>
+<div class="qr-text">Стан розгляду: {{ status_url }}<br>Код доступу: <span class="code">{{ code }}</span></div></div>
+<table class="signatures">
+  <tr><td>Адміністратор</td><td class="line"></td><td>{{ administrator }}</td></tr>
+  <tr><td></td><td class="caption">(підпис)</td><td></td></tr>
+  <tr><td>Заявник</td><td class="line"></td><td>{{ applicant_short }}</td></tr>
+  <tr><td></td><td class="caption">(підпис)</td><td></td></tr>
+</table>
+{% endblock %}
+"""
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cnap.settings.test")
+    import django
+
+    django.setup()
+
+
+def receipt_html(qr: str = "png") -> str:
+    from django.template import engines
+
+    from cnap.pdf import qr_png_data_uri, qr_svg_data_uri, w3c_date
+
+    status_url = "https://cnap.bucha.example/status/?n=ЦНАП1-2026-000123"
+    context = {
+        "hromada_name": "Бучанська міська територіальна громада",
+        "office_name": "Центр надання адміністративних послуг Бучанської міської ради",
+        "office_address": "08292, Київська обл., м. Буча, вул. Енергетиків, 12",
+        "number": "ЦНАП1-2026-000123",
+        "created": dt.datetime(2026, 1, 5, 10, 30),
+        "due": dt.date(2026, 1, 19),
+        "applicant": "Ґудзь Євгенія Олексіївна",
+        "applicant_short": "Ґудзь Є. О.",
+        "rnokpp": "******1234",
+        "service_code": "01424",
+        "service": "Реєстрація місця проживання особи",
+        "provider": "Виконавчий комітет Бучанської міської ради",
+        "documents": [
+            ("Заява про реєстрацію місця проживання", "оригінал", 1),
+            ("Паспорт громадянина України (ID-картка)", "копія", 2),
+            ("Витяг з реєстру територіальної громади", "оригінал", 1),
+            ("Документ, що підтверджує право на проживання в житлі", "копія", 3),
+            ("Квитанція про сплату адміністративного збору", "оригінал", 1),
+            ("Довіреність представника № 123 від 02.01.2026", "копія", 1),
+            ("Свідоцтво про народження дитини", "копія", 1),
+            ("Згода власника житла (співвласників)", "оригінал", 1),
+        ],
+        "fee": "84,00 ₴ (вісімдесят чотири гривні 00 копійок)",
+        "status_url": status_url,
+        "qr": (qr_png_data_uri if qr == "png" else qr_svg_data_uri)(status_url),
+        "code": "K7Q2M9",
+        "administrator": "Іваненко І. І.",
+    }
+    context["pdf_created"] = w3c_date(context["created"])
+    return engines["django"].from_string(RECEIPT).render(context)
+
+
+def plain_html(html: str) -> str:
+    """The same document with print.css linked the ordinary way (no @font-face: system fonts)."""
+    return html.replace("</head>", '<link rel="stylesheet" href="pdf/print.css">\n</head>', 1)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
+    setup_django()
+    from weasyprint import HTML
+
+    from cnap.pdf import render_html_to_pdf, static_dir
+
+    html = receipt_html(qr)
+    plain = plain_html(html)
+    base_url = static_dir().resolve().as_uri() + "/"
+
+    def render_plain() -> bytes:
+        return HTML(string=plain, base_url=base_url).write_pdf()
+
+    def render_cnap() -> bytes:
+        return render_html_to_pdf(html)
+
+    samples: dict[str, list[float]] = {"plain": [], "cnap": []}
+    outputs = {}
+    for name, render in (("plain", render_plain), ("cnap", render_cnap)):
+        for _ in range(warmup):
+            outputs[name] = render()
+    for _ in range(n):
+        for name, render in (("plain", render_plain), ("cnap", render_cnap)):
+            started = time.perf_counter()
+            render()
+            samples[name].append((time.perf_counter() - started) * 1000)
+
+    check_outputs(outputs)
+    result = {"n": n, "qr": qr}
+    for name, values in samples.items():
+        result[name] = {
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+            "bytes": len(outputs[name]),
+        }
+    result["ratio_p50"] = round(result["plain"]["p50_ms"] / result["cnap"]["p50_ms"], 2)
+    result["target_p50_ms"] = TARGET_P50_MS
+    result["target_ratio"] = TARGET_RATIO
+    result["p50_ok"] = result["cnap"]["p50_ms"] < TARGET_P50_MS
+    result["ratio_ok"] = result["ratio_p50"] >= TARGET_RATIO
+    return result
+
+
+def check_outputs(outputs: dict[str, bytes]) -> None:
+    """Both ways must give a one-page PDF with the Ukrainian text, or the timing means nothing."""
+    import io
+
+    from pypdf import PdfReader
+
+    for name, data in outputs.items():
+        reader = PdfReader(io.BytesIO(data))
+        text = reader.pages[0].extract_text()
+        if len(reader.pages) != 1 or "Ґудзь Євгенія Олексіївна" not in text or "84,00 ₴" not in text:
+            raise SystemExit(f"{name}: unexpected PDF ({len(reader.pages)} pages): {text[:200]!r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Receipt PDF: plain WeasyPrint vs cnap.pdf")
+    parser.add_argument("-n", type=int, default=60, help="timed renders of each kind (default 60)")
+    parser.add_argument("--qr", choices=("png", "svg"), default="png", help="QR image kind (default png)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    result = run(args.n, qr=args.qr)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(
+        f"Receipt PDF, one A4 page, 8-row table, {result['qr'].upper()} QR code; "
+        f"{result['n']} renders each way, interleaved"
+    )
+    for name, label in (("plain", "plain WeasyPrint"), ("cnap", "cnap.pdf")):
+        figures = result[name]
+        print(
+            f"  {label:<17} p50 {figures['p50_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms"
+            f"   {figures['bytes'] / 1024:6.1f} KB"
+        )
+    print(
+        f"  cnap.pdf p50 {result['cnap']['p50_ms']:.1f} ms, target < {TARGET_P50_MS:.0f} ms: "
+        f"{'ok' if result['p50_ok'] else 'MISSED'}"
+    )
+    print(
+        f"  speed-up (plain p50 / cnap p50) {result['ratio_p50']:.2f}x, target >= {TARGET_RATIO:.0f}x: "
+        f"{'ok' if result['ratio_ok'] else 'MISSED'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
