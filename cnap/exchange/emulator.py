@@ -26,7 +26,8 @@ Surface
     (the registry's own answers), ``garbage`` (200 with an HTML body), ``timeout`` (no answer for
     ``slow_seconds``), ``slow_body`` (headers at once, then the body a byte every 0.5 s).
 ``/__emulator/log``
-    ``GET`` the message log (oldest first), ``DELETE`` clears it.
+    ``GET`` the message log (oldest first; an entry is added when a request arrives and gets its ``status``
+    when it is answered, ``null`` until then), ``DELETE`` clears it.
 ``/__emulator/health``
     ``{"status": "ok"}``.
 
@@ -177,6 +178,7 @@ class _Reply(Exception):  # noqa: N818 - control flow inside the handler
 
 class EmulatorHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stall
     server_version = "cnap-trembita-emulator/1"
     sys_version = ""
     state: EmulatorState  # set on the server subclass
@@ -246,7 +248,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send(200, {"cleared": True})
             else:
                 with state.lock:
-                    entries = list(state.log)
+                    entries = [dict(entry) for entry in state.log]
                 self._send(200, entries)
         elif path == "/__emulator/faults":
             if self.command == "POST":
@@ -279,6 +281,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         record["user_id"] = self.headers.get("X-Road-UserId") or ""
         client_header = self.headers.get("X-Road-Client") or ""
         record["client"] = client_header
+        self._log_start(state)
         extra = {"X-Road-Id": record["message_id"], "X-Road-Request-Id": str(uuid.uuid4())}
         if client_header:
             extra["X-Road-Client"] = client_header
@@ -318,6 +321,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         service_header = self.headers.get("Uxp-Service") or ""
         record["client"] = client_header
         record["service"] = unquote(service_header)
+        self._log_start(state)
         extra = {"uxp-transaction-id": str(uuid.uuid4())}
         record["request_id"] = extra["uxp-transaction-id"]
         self._hash(extra)
@@ -338,6 +342,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._registry(state, service, unquote(self.raw_path[len("/restapi") :]))
         except _Reply as reply:
             self._reply(reply, extra)
+
+    def _log_start(self, state: EmulatorState) -> None:
+        """Log the request when it arrives (``status`` is ``None`` until it is answered), so a request that
+        is still waiting when the log is cleared does not show up in the new log later."""
+        with state.lock:
+            state.log.append(self.record)
 
     def _hash(self, extra: dict[str, str]) -> None:
         target = self.raw_path + (f"?{self.query}" if self.query else "")
@@ -447,9 +457,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _reply(self, reply: _Reply, extra: dict[str, str]) -> None:
         headers = {**extra, **reply.headers}
         slow = headers.pop("X-Emulator-Slow-Body", None)
-        self.record["status"] = reply.status
         with self.server.state.lock:
-            self.server.state.log.append(self.record)
+            self.record["status"] = reply.status
         self._send(reply.status, reply.body, headers, slow_body=bool(slow))
 
     def _send(
