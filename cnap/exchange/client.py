@@ -62,22 +62,15 @@ MESSAGES = {
         "to check the access rights in Trembita."
     ),
     "unknown_service": gettext_lazy(
-        "The registry service is not known to Trembita. "
-        "Contact the system administrator to check the service settings."
+        "The registry service is not known to Trembita. Contact the system administrator to check the service settings."
     ),
-    "bad_request": gettext_lazy(
-        "Trembita rejected the request as malformed. Contact the system administrator."
-    ),
-    "gateway_error": gettext_lazy(
-        "Trembita reported an error. Contact the system administrator if it persists."
-    ),
+    "bad_request": gettext_lazy("Trembita rejected the request as malformed. Contact the system administrator."),
+    "gateway_error": gettext_lazy("Trembita reported an error. Contact the system administrator if it persists."),
     "invalid_input": gettext_lazy(
         "The registry rejected the request: the data entered is invalid. Check it and try again."
     ),
     "provider_failed": gettext_lazy("The registry failed to process the request. Try again later."),
-    "provider_error": gettext_lazy(
-        "The registry returned an unexpected error. Contact the system administrator."
-    ),
+    "provider_error": gettext_lazy("The registry returned an unexpected error. Contact the system administrator."),
     "garbage": gettext_lazy(
         "The registry returned a response that cannot be read. Try again later; if it persists, "
         "contact the system administrator."
@@ -173,9 +166,7 @@ def encode_header_value(value: str) -> str:
 
 
 def request_fingerprint(registry: str, params: dict[str, str]) -> str:
-    canonical = json.dumps(
-        [registry, sorted((str(k), str(v)) for k, v in params.items())], ensure_ascii=False
-    )
+    canonical = json.dumps([registry, sorted((str(k), str(v)) for k, v in params.items())], ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -349,9 +340,7 @@ def get_http_client(config: dict[str, Any]) -> httpx.Client:
                 max_keepalive_connections=pool["max_keepalive_connections"],
                 keepalive_expiry=pool["keepalive_expiry"],
             )
-            transport = httpx.HTTPTransport(
-                verify=_ssl_context(config["tls"]), limits=limits, trust_env=False
-            )
+            transport = httpx.HTTPTransport(verify=_ssl_context(config["tls"]), limits=limits, trust_env=False)
             # httpx has no public switch for httpcore's network backend; httpcore's NetworkBackend itself is
             # public API. The pool hands this attribute to every connection it opens.
             transport._pool._network_backend = _DeadlineBackend()
@@ -421,13 +410,9 @@ def lookup(
         finally:
             response.close()
     except httpx.TimeoutException as exc:
-        return _result(
-            TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
-        )
+        return _result(TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
     except httpx.TransportError as exc:
-        return _result(
-            TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
-        )
+        return _result(TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
     finally:
         _deadline.at = None
     return _classify(response, content, too_big, started, common)
@@ -478,9 +463,7 @@ def _classify(
         detail = headers.get("uxp-faultstring") or ""
         if isinstance(data, dict):
             detail = " ".join(str(data.get(k) or "") for k in ("message", "detail")).strip() or detail
-        retryable = (
-            any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
-        )
+        retryable = any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
         return _result(
             TRANSPORT_ERROR,
             started,

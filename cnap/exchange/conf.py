@@ -142,9 +142,7 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
     for key, service in config["services"].items():
         parts = split_identifier(service.get("id") or "")
         if len(parts) < 4 or not all(parts):
-            raise ValueError(
-                f"TREMBITA['services'][{key!r}]['id'] is not a service id: {service.get('id')!r}"
-            )
+            raise ValueError(f"TREMBITA['services'][{key!r}]['id'] is not a service id: {service.get('id')!r}")
         if not str(service.get("path", "")).startswith("/") and service.get("path"):
             raise ValueError(f"TREMBITA['services'][{key!r}]['path'] must start with '/'")
         if not service.get("params"):

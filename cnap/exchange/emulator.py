@@ -83,9 +83,7 @@ GARBAGE_BODY = b"<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
 def request_hash(method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> str:
     """The emulator's ``X-Road-Request-Hash`` of a request (see the module docstring)."""
     selected = sorted(
-        (name.lower(), value.strip())
-        for name, value in headers
-        if name.lower().startswith(("x-road-", "uxp-"))
+        (name.lower(), value.strip()) for name, value in headers if name.lower().startswith(("x-road-", "uxp-"))
     )
     canonical = f"{method} {target}\n" + "".join(f"{name}:{value}\n" for name, value in selected)
     digest = hashlib.sha512(canonical.encode()).digest()
@@ -301,9 +299,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                     self._metaservice(state, tuple(parts[:meta_at]), parts[meta_at], "r1")
                 if len(parts) < 4:
                     raise self._ss_error("Client.BadRequest", "Malformed service identifier in the URL", 400)
-                raise self._ss_error(
-                    "Server.ServerProxy.UnknownService", "Unknown service: " + "/".join(parts)
-                )
+                raise self._ss_error("Server.ServerProxy.UnknownService", "Unknown service: " + "/".join(parts))
             record["service"] = service["id_text"]
             extra["X-Road-Service"] = "/".join(raw_parts[:size])
             rest = "/" + "/".join(raw_parts[size:]) if len(raw_parts) > size else ""
@@ -336,9 +332,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._metaservice(state, parts[:-1], parts[-1], "uxp")
             service = state.service_by_id(parts)
             if service is None:
-                raise self._ss_error(
-                    "Server.ServerProxy.UnknownService", "Unknown service: " + "/".join(parts)
-                )
+                raise self._ss_error("Server.ServerProxy.UnknownService", "Unknown service: " + "/".join(parts))
             self._registry(state, service, unquote(self.raw_path[len("/restapi") :]))
         except _Reply as reply:
             self._reply(reply, extra)
@@ -383,9 +377,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         if path != (service.get("path") or ""):
             raise _Reply(404, {"code": "NOT_FOUND", "message": f"Немає такого ресурсу: {path}"})
         if self.command != str(service.get("method") or "GET").upper():
-            raise _Reply(
-                405, {"code": "METHOD_NOT_ALLOWED", "message": f"Метод {self.command} не підтримується"}
-            )
+            raise _Reply(405, {"code": "METHOD_NOT_ALLOWED", "message": f"Метод {self.command} не підтримується"})
         wire_to_ours = {wire: ours for ours, wire in (service.get("params") or {}).items()}
         if self.command in ("GET", "HEAD", "DELETE"):
             wire = dict(parse_qsl(self.query, keep_blank_values=True))
@@ -405,9 +397,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             state.stopping.wait(state.slow_seconds)
         handler = emulator_data.HANDLERS.get(service["key"])
         if handler is None:
-            raise _Reply(
-                501, {"code": "NOT_IMPLEMENTED", "message": "The emulator has no data for this service"}
-            )
+            raise _Reply(501, {"code": "NOT_IMPLEMENTED", "message": "The emulator has no data for this service"})
         try:
             data = handler(params)
         except emulator_data.ProviderAnswer as answer:
@@ -420,9 +410,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _metaservice(self, state: EmulatorState, provider: tuple[str, ...], name: str, dialect: str) -> None:
         services = state.provider_services(provider)
         if not services:
-            raise self._ss_error(
-                "Server.ServerProxy.UnknownService", "Unknown provider: " + "/".join(provider)
-            )
+            raise self._ss_error("Server.ServerProxy.UnknownService", "Unknown provider: " + "/".join(provider))
         if name in ("listMethods", "allowedMethods"):
             listed = []
             for service in services:
@@ -461,9 +449,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self.record["status"] = reply.status
         self._send(reply.status, reply.body, headers, slow_body=bool(slow))
 
-    def _send(
-        self, status: int, body: Any, headers: dict[str, str] | None = None, slow_body: bool = False
-    ) -> None:
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None, slow_body: bool = False) -> None:
         headers = dict(headers or {})
         if isinstance(body, bytes):
             payload = body

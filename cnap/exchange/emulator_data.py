@@ -266,9 +266,7 @@ def person_from(birth: datetime.date, four: str) -> dict[str, Any]:
     male = int(four[3]) % 2 == 1
     surname, name, patronym = full_name(rng, male)
     birth_place = rng.choice(HROMADAS)
-    issued = random_date(
-        rng, max(birth + datetime.timedelta(days=14 * 365), datetime.date(2016, 1, 1)), LAST_DAY
-    )
+    issued = random_date(rng, max(birth + datetime.timedelta(days=14 * 365), datetime.date(2016, 1, 1)), LAST_DAY)
     return {
         "rnokpp": make_rnokpp(birth, four),
         "unzr": make_unzr(birth, four),

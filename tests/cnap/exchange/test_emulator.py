@@ -145,9 +145,7 @@ def test_xroad_response_headers(emulator):
 
 
 def test_xroad_generates_a_message_id_when_missing(emulator):
-    response = get(
-        emulator, f"{EDDR_PROVIDER}/GetPersonByRNOKPP_v1/person?rnokpp={RNOKPP}", headers=XROAD_CLIENT
-    )
+    response = get(emulator, f"{EDDR_PROVIDER}/GetPersonByRNOKPP_v1/person?rnokpp={RNOKPP}", headers=XROAD_CLIENT)
     assert response.headers["X-Road-Id"]
     assert emulator.log()[0]["message_id"] == response.headers["X-Road-Id"]
 
@@ -190,9 +188,7 @@ def test_get_openapi(emulator):
     names = [p["name"] for p in spec["paths"]["/person"]["get"]["parameters"]]
     assert names == ["rnokpp", "unzr"]
 
-    unknown = get(
-        emulator, f"{EDDR_PROVIDER}/getOpenAPI", params={"serviceCode": "Nope_v1"}, headers=XROAD_CLIENT
-    )
+    unknown = get(emulator, f"{EDDR_PROVIDER}/getOpenAPI", params={"serviceCode": "Nope_v1"}, headers=XROAD_CLIENT)
     assert unknown.status_code == 500
     assert unknown.headers["X-Road-Error"] == "Server.ServerProxy.UnknownService"
 

@@ -114,9 +114,7 @@ def test_invalid_input_is_a_provider_error_not_retried(trembita):
 
 
 def test_unknown_service_is_a_configuration_error(trembita, settings):
-    settings.TREMBITA["services"] = {
-        "eddr_person": {"id": "SEVDEIR-TEST/GOV/00032684/EDDR_prod/NoSuchService_v9"}
-    }
+    settings.TREMBITA["services"] = {"eddr_person": {"id": "SEVDEIR-TEST/GOV/00032684/EDDR_prod/NoSuchService_v9"}}
 
     result = ask()
 

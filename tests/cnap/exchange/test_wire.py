@@ -22,11 +22,7 @@ ODD_CLIENT = ["SEVDEIR-TEST", "GOV", "04054903", "CNAP_work station"]
 
 
 def protocol_headers(entry):
-    return {
-        name.lower(): value
-        for name, value in entry["headers"].items()
-        if name.lower() not in TRANSPORT_HEADERS
-    }
+    return {name.lower(): value for name, value in entry["headers"].items() if name.lower() not in TRANSPORT_HEADERS}
 
 
 @pytest.fixture
@@ -100,17 +96,13 @@ def test_underscores_in_default_ids_are_sent_unencoded(trembita, dialect):
     headers = protocol_headers(entry)
     assert entry["query"] == "cadastralNumber=3210900000:01:001:0001"
     if dialect == "xroad-r1":
-        assert (
-            entry["path"] == "/r1/SEVDEIR-TEST/GOV/21616582/DZK_prod/GetLandParcelByCadastralNumber_v1/parcel"
-        )
+        assert entry["path"] == "/r1/SEVDEIR-TEST/GOV/21616582/DZK_prod/GetLandParcelByCadastralNumber_v1/parcel"
         assert headers["x-road-client"] == "SEVDEIR-TEST/GOV/04054903/CNAP_workstation"
         assert not any(name.startswith("uxp-") for name in headers)
     else:
         assert entry["path"] == "/restapi/parcel"
         assert headers["uxp-client"] == "SEVDEIR-TEST/GOV/04054903/CNAP_workstation"
-        assert (
-            headers["uxp-service"] == "SEVDEIR-TEST/GOV/21616582/DZK_prod/GetLandParcelByCadastralNumber_v1"
-        )
+        assert headers["uxp-service"] == "SEVDEIR-TEST/GOV/21616582/DZK_prod/GetLandParcelByCadastralNumber_v1"
         assert "uxp-subject-id" not in headers  # not configured for land parcels
         assert "uxp-purpose-ids" not in headers  # empty purpose id is not sent
         assert not any(name.startswith("x-road-") for name in headers)
