@@ -1,10 +1,14 @@
 import copy
+import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from services import actions
-from services.catalog_io import DEMO_CATALOG
+from services.catalog_io import DEMO_CATALOG, CatalogImportError
 from services.models import Provider, Service, ServiceVersion, SubsistenceMinimum
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +55,120 @@ def test_export_import_export_round_trips(demo_data):
     # The shipped file is itself in the exported form.
     assert first == demo_data
     assert len(second["services"]) == len(demo_data["services"])
+
+
+def _counts():
+    return (
+        SubsistenceMinimum.objects.count(),
+        Provider.objects.count(),
+        Service.objects.count(),
+        ServiceVersion.objects.count(),
+    )
+
+
+def _reject(data) -> list[str]:
+    before = _counts()
+    with translation.override("en"), pytest.raises(CatalogImportError) as excinfo:
+        actions.import_catalog(data)
+    assert _counts() == before, "nothing may be half imported"
+    return excinfo.value.errors
+
+
+def test_a_missing_field_is_rejected_with_its_position(demo_data):
+    del demo_data["services"][3]["title"]
+    errors = _reject(demo_data)
+    assert errors == ["services[3].title: this field is required"]
+    assert not Service.objects.exists() and not Provider.objects.exists()
+
+
+def test_an_unknown_provider_is_rejected(demo_data):
+    demo_data["services"][5]["provider_edrpou"] = "00032129"
+    assert _reject(demo_data) == ["services[5].provider_edrpou: unknown provider '00032129'"]
+
+
+def test_an_unknown_term_unit_is_rejected(demo_data):
+    demo_data["services"][12]["term_unit"] = "weeks"
+    assert _reject(demo_data) == ["services[12].term_unit: unknown unit 'weeks'"]
+
+
+def test_a_duplicate_code_is_rejected(demo_data):
+    demo_data["services"][7]["local_code"] = demo_data["services"][2]["local_code"]
+    code = demo_data["services"][2]["local_code"]
+    assert _reject(demo_data) == [f"services[7].local_code: duplicate code '{code}' (also at services[2])"]
+
+
+def test_every_problem_is_reported_at_once_and_nothing_is_saved_even_over_an_existing_catalog(demo_data):
+    actions.import_catalog(copy.deepcopy(demo_data))
+    before = actions.export_catalog()
+    demo_data["subsistence_minimums"][-1]["amount"] = "9999.00"  # a valid change, not to be saved
+    demo_data["providers"][0]["edrpou"] = "12345670"
+    demo_data["services"][0]["fee_fraction"] = "abc"
+    demo_data["services"][1]["stages"][0]["action"] = "X"
+    demo_data["services"][2]["documents"][1]["kind"] = "scan"
+    demo_data["services"][4]["payment"]["iban"] = "UA00"
+    demo_data["services"][9]["channels"] = ["fax"]
+    demo_data["services"].append({"local_code": "NEW"})
+    errors = _reject(demo_data)
+    assert errors[0].startswith("providers[0].edrpou: ")
+    assert "services[0].fee_fraction: must be a number" in errors
+    assert "services[1].stages[0].action: unknown action 'X'" in errors
+    assert "services[2].documents[1].kind: unknown kind 'scan'" in errors
+    assert any(e.startswith("services[4].payment.iban: ") for e in errors)
+    assert "services[9].channels[0]: unknown channel 'fax'" in errors
+    assert f"services[{len(demo_data['services']) - 1}].title: this field is required" in errors
+    assert actions.export_catalog() == before
+
+
+def test_a_changed_card_becomes_a_new_published_version(demo_data):
+    actions.import_catalog(copy.deepcopy(demo_data))
+    demo_data["services"][0]["term_note"] = "Оновлено"
+    demo_data["services"][0]["valid_from"] = "2026-07-01"
+    report = actions.import_catalog(demo_data)
+    assert report.versions_published == 1 and report.services_unchanged == len(demo_data["services"]) - 1
+    service = Service.objects.get(local_code=demo_data["services"][0]["local_code"])
+    assert list(service.versions.values_list("number", "valid_from")) == [
+        (2, dt.date(2026, 7, 1)),
+        (1, dt.date(2026, 1, 1)),
+    ]
+    demo_data["services"][0]["valid_from"] = "2026-03-01"
+    demo_data["services"][0]["term_note"] = "Ще раз"
+    assert _reject(demo_data) == ["services[0].valid_from: earlier than 2026-07-01, the start of published version 2"]
+
+
+def test_the_import_command_prints_a_summary_or_the_errors(tmp_path, demo_data):
+    good = tmp_path / "catalog.json"
+    good.write_text(json.dumps(demo_data, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("import_catalog", str(good), stdout=out)
+    assert f"Services: {len(demo_data['services'])} new" in out.getvalue()
+
+    demo_data["services"][12]["term_unit"] = "weeks"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(demo_data, ensure_ascii=False), encoding="utf-8")
+    err = io.StringIO()
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_catalog", str(bad), stdout=io.StringIO(), stderr=err)
+    assert "services[12].term_unit: unknown unit 'weeks'" in err.getvalue()
+
+
+def test_the_export_command_writes_json_to_stdout_or_a_file(tmp_path, demo_data):
+    actions.import_catalog(demo_data)
+    out = io.StringIO()
+    call_command("export_catalog", stdout=out)
+    assert json.loads(out.getvalue()) == demo_data
+    target = tmp_path / "out.json"
+    call_command("export_catalog", "--output", str(target), stdout=io.StringIO())
+    assert json.loads(target.read_text(encoding="utf-8")) == demo_data
+
+
+def test_xlsx_round_trip_through_the_commands(tmp_path, demo_data):
+    actions.import_catalog(demo_data)
+    target = tmp_path / "catalog.xlsx"
+    call_command("export_catalog", "--format", "xlsx", "--output", str(target), stdout=io.StringIO())
+    assert target.read_bytes()[:2] == b"PK"
+    Service.objects.all().delete()
+    Provider.objects.all().delete()
+    SubsistenceMinimum.objects.all().delete()
+    call_command("import_catalog", str(target), stdout=io.StringIO())
+    assert actions.export_catalog() == demo_data
