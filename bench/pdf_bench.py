@@ -46,9 +46,9 @@ RECEIPT = """{% extends "pdf/base.html" %}
   <tr><td class="label">Строк надання</td><td class="value">до {{ due|date:"d.m.Y" }}</td></tr>
   <tr><td class="label">Спосіб отримання результату</td><td class="value">особисто в ЦНАП</td></tr>
 </table>
-<table class="grid">
-  <thead><tr><th>№</th><th>Документ</th><th>Оригінал / копія</th><th class="num">Прим.</th>
-  <th class="num">Арк.</th></tr></thead>
+<table class="grid fixed">
+  <thead><tr><th class="w-5">№</th><th class="w-50">Документ</th><th class="w-20">Оригінал / копія</th>
+  <th class="num w-10">Прим.</th><th class="num">Арк.</th></tr></thead>
   <tbody>{% for doc in documents %}<tr><td>{{ forloop.counter }}</td><td>{{ doc.0 }}</td><td>{{ doc.1 }}</td>
   <td class="num">1</td><td class="num">{{ doc.2 }}</td></tr>{% endfor %}</tbody>
 </table>
