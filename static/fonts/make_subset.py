@@ -39,8 +39,8 @@ UNICODES = [
     0x2122,  # ™
     *range(0x2190, 0x2194),  # ← ↑ → ↓
     0x2212,  # − minus
-    0x2610, 0x2611, 0x2612,  # ☐ ☑ ☒ (form check boxes)
-    0x2713, 0x2714, 0x2717,  # ✓ ✔ ✗
+    *(0x2610, 0x2611, 0x2612),  # ☐ ☑ ☒ (form check boxes)
+    *(0x2713, 0x2714, 0x2717),  # ✓ ✔ ✗
     0xFFFD,  # replacement character
 ]
 
