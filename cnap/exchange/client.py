@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import random
 import threading
 import time
@@ -233,6 +234,25 @@ def build_request(
     else:  # validated in conf, kept for safety
         raise ValueError(f"Unknown dialect {config['dialect']!r}")
     return method, url, headers, body
+
+
+# ---------------------------------------------------------------------------------------------- logging
+class _RedactQueryFilter(logging.Filter):
+    """httpx logs every request URL at INFO; our query strings carry РНОКПП and other personal data, which
+    must never reach the logs (DESIGN §10). Keep the method, the path and the status, drop the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("HTTP Request:") and record.args:
+            args = list(record.args)
+            if isinstance(args[1], httpx.URL) and args[1].query:
+                args[1] = args[1].copy_with(query=b"(redacted)")
+                record.args = tuple(args)
+        return True
+
+
+_httpx_logger = logging.getLogger("httpx")
+if not any(isinstance(f, _RedactQueryFilter) for f in _httpx_logger.filters):
+    _httpx_logger.addFilter(_RedactQueryFilter())
 
 
 # ---------------------------------------------------------------------------------------------- transport

@@ -1,6 +1,7 @@
 """The exact request of both dialects (xroad.md §7.2), as recorded in the emulator's message log."""
 
 import copy
+import logging
 import re
 import uuid
 
@@ -205,3 +206,13 @@ def test_programming_errors_raise(trembita):
 def test_the_http_client_is_shared(trembita):
     config = client.get_config()
     assert client.get_http_client(config) is client.get_http_client(client.get_config())
+
+
+def test_personal_data_in_the_query_never_reaches_the_log(trembita, caplog):
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        result = lookup("eddr_person", {"rnokpp": RNOKPP}, issue="1", user_id="1")
+
+    assert result.kind == "ok"
+    lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert lines and all("/person" in line for line in lines)
+    assert not any(RNOKPP in line for line in lines)
