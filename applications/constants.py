@@ -1,0 +1,86 @@
+"""Choices of the applications app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("natural person")
+    LEGAL_ENTITY = "legal_entity", _("legal entity")
+
+
+class IdentityDocumentType(models.TextChoices):
+    ID_CARD = "id_card", _("passport (ID card)")
+    PASSPORT_BOOK = "passport_book", _("passport (booklet)")
+    FOREIGN_PASSPORT = "foreign_passport", _("passport for travelling abroad")
+    RESIDENCE_PERMIT = "residence_permit", _("residence permit")
+    OTHER = "other", _("other document")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REGISTERED = "registered", _("registered")
+    SENT_TO_PROVIDER = "sent_to_provider", _("sent to the provider")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RETURNED_FOR_REVISION = "returned_for_revision", _("returned for revision")
+    SUSPENDED = "suspended", _("suspended")
+    RESULT_READY = "result_ready", _("result ready")
+    ISSUED = "issued", _("issued")
+    REFUSED = "refused", _("refused")
+    LEFT_WITHOUT_CONSIDERATION = "left_without_consideration", _("left without consideration")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    UNCLAIMED = "unclaimed", _("unclaimed")
+
+
+# A case in one of these is finished: no due date is watched any more.
+CLOSED_STATUSES = frozenset(
+    {
+        ApplicationStatus.ISSUED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.LEFT_WITHOUT_CONSIDERATION,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.UNCLAIMED,
+    }
+)
+# The clock does not run while a case is in one of these.
+CLOCK_STOPPED_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUSPENDED})
+
+
+class DecisionKind(models.TextChoices):
+    APPROVAL = "approval", _("approval")
+    REFUSAL = "refusal", _("refusal")
+
+
+class PrintedDocumentKind(models.TextChoices):
+    RECEIPT = "receipt", _("receipt (description of the incoming package)")
+    ROUTING_SLIP = "routing_slip", _("routing slip")
+    DECISION = "decision", _("decision")
+
+
+class RegistryName(models.TextChoices):
+    """The registries reached through Trembita; keys of cnap.exchange.conf services."""
+
+    EDDR_PERSON = "eddr_person", _("Unified State Demographic Register (person)")
+    EDR_SUBJECT = "edr_subject", _("Unified State Register of legal entities")
+    DRRP_RIGHTS = "drrp_rights", _("State Register of Real Property Rights")
+    DZK_PARCEL = "dzk_parcel", _("State Land Cadastre (land parcel)")
+    RTG_RESIDENCE = "rtg_residence", _("Register of the territorial community (residence)")
+
+
+class RegistryRequestState(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("in progress")
+    SUCCEEDED = "succeeded", _("received")
+    NOT_FOUND = "not_found", _("not found")
+    FAILED = "failed", _("failed")
+    UNAVAILABLE = "unavailable", _("registry unavailable")
+
+
+REGISTRY_FINAL_STATES = frozenset(
+    {
+        RegistryRequestState.SUCCEEDED,
+        RegistryRequestState.NOT_FOUND,
+        RegistryRequestState.FAILED,
+        RegistryRequestState.UNAVAILABLE,
+    }
+)
