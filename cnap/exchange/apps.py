@@ -7,3 +7,6 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = _("Registry exchange")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system check

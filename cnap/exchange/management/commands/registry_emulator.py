@@ -1,5 +1,7 @@
 """``manage.py registry_emulator``: the fake Trembita security server with the five registries."""
 
+import signal
+
 from django.core.management.base import BaseCommand
 
 from cnap.exchange.emulator import make_server
@@ -29,11 +31,16 @@ class Command(BaseCommand):
         services = ", ".join(sorted(server.state.services))
         self.stdout.write(f"Registry emulator on {server.url} (services: {services})")
         self.stdout.flush()
+        signal.signal(signal.SIGTERM, _stop)
         try:
             server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             server.state.stopping.set()
             server.server_close()
             self.stdout.write("Registry emulator stopped.")
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)
