@@ -109,6 +109,17 @@ def describe(kind: str, error_type: str = "", http_status: int | None = None):
     return MESSAGES[message_key(kind, error_type, http_status)]
 
 
+def outcome(result: LookupResult) -> str:
+    """The final state of a request whose last attempt gave ``result`` (the values of
+    ``applications.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
+    passing fault: try again later) or ``failed`` (needs a person: bad input, configuration, garbage)."""
+    if result.kind == OK:
+        return "succeeded"
+    if result.kind == NOT_FOUND:
+        return "not_found"
+    return "unavailable" if result.retryable else "failed"
+
+
 # ---------------------------------------------------------------------------------------------- result
 @dataclasses.dataclass(frozen=True)
 class LookupResult:
@@ -582,4 +593,5 @@ __all__ = [
     "lookup_with_retries",
     "message_key",
     "operator_pseudonym",
+    "outcome",
 ]

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from cnap.exchange import emulator_data
-from cnap.exchange.client import MESSAGES, lookup, lookup_with_retries
+from cnap.exchange.client import MESSAGES, lookup, lookup_with_retries, outcome
 
 RNOKPP = "1759013776"
 
@@ -192,3 +192,27 @@ def test_messages_differ_per_failure_and_are_translatable():
 
     assert all(isinstance(message, Promise) for message in MESSAGES.values())
     assert len({str(message) for message in MESSAGES.values()}) == len(MESSAGES)
+
+
+@pytest.mark.parametrize(
+    ("fault", "params", "state"),
+    [
+        ("", {"rnokpp": RNOKPP}, "succeeded"),
+        ("", {"rnokpp": "1234560000"}, "not_found"),
+        ("", {"rnokpp": "1234569999"}, "unavailable"),
+        ("provider_503", {"rnokpp": RNOKPP}, "unavailable"),
+        ("provider_500", {"rnokpp": RNOKPP}, "failed"),
+        ("garbage", {"rnokpp": RNOKPP}, "failed"),
+        ("access_denied", {"rnokpp": RNOKPP}, "failed"),
+        ("", {"rnokpp": "1759013777"}, "failed"),
+    ],
+)
+def test_outcome_maps_results_to_request_states(trembita, fault, params, state):
+    if fault:
+        trembita.fault(fault=fault)
+    assert outcome(ask(params=params)) == state
+
+
+def test_a_missing_gateway_ends_unavailable(settings, free_port):
+    settings.TREMBITA = {"ss_base_url": f"http://127.0.0.1:{free_port}"}
+    assert outcome(ask()) == "unavailable"
