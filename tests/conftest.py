@@ -30,13 +30,20 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _empty_test_redis():
-    """The test broker and cache databases start empty, so no message from an earlier run leaks in."""
+def _own_redis_keys():
+    """This run's broker and cache keys carry its own prefix (cnap/settings/test.py); they are
+    removed afterwards, and no other run's keys are touched."""
     import redis
     from django.conf import settings
 
+    yield
+    run_id = settings.TEST_RUN_ID
     for url in {settings.CELERY_BROKER_URL, settings.CACHES["default"]["LOCATION"]}:
-        redis.Redis.from_url(url).flushdb()
+        client = redis.Redis.from_url(url)
+        for pattern in (f"t{run_id}:*", f"t{run_id}:*:*"):
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
 
 
 class WorkerProcess:

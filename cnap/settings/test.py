@@ -1,7 +1,15 @@
-"""The test suite: real PostgreSQL and Redis (DESIGN §3.1), fast password hashing."""
+"""The test suite: real PostgreSQL and Redis (DESIGN §3.1), fast password hashing.
+
+Several test runs may share one machine's PostgreSQL and Redis (developers side by side, CI):
+each run gets its own test database and its own Redis key prefix from CNAP_TEST_RUN_ID, which
+worker processes started by the tests inherit."""
+
+import os
 
 from .base import *  # noqa: F403
 from .base import env
+
+TEST_RUN_ID = os.environ.setdefault("CNAP_TEST_RUN_ID", str(os.getpid()))
 
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-0123456789abcdef")
 DEBUG = False
@@ -9,17 +17,22 @@ ALLOWED_HOSTS = ["*"]
 CNAP_DEMO_ALLOWED = True
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cnap")}
-DATABASES["default"]["TEST"] = {"NAME": env("CNAP_TEST_DB_NAME", default="test_cnap")}
+DATABASES["default"]["TEST"] = {"NAME": env("CNAP_TEST_DB_NAME", default=f"test_cnap_{TEST_RUN_ID}")}
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/14")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/15"),
+        "KEY_PREFIX": f"t{TEST_RUN_ID}",
     }
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 0,
+    "global_keyprefix": f"t{TEST_RUN_ID}:",
+}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
