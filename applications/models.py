@@ -520,3 +520,49 @@ class RegistryRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_registry_display()} {self.get_state_display()}"
+
+
+class PersonalDataAccessAction(models.TextChoices):
+    VIEW_REGISTRY_RESPONSE = "view_registry_response", _("viewed a registry response")
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked at whose personal data, when, in which case (DESIGN §10). Append-only: written by the
+    views that show personal data, never changed or deleted by the application."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    accessed_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40, choices=PersonalDataAccessAction.choices)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("application")
+    )
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("applicant")
+    )
+    registry_request = models.ForeignKey(
+        RegistryRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accesses",
+        verbose_name=_("registry request"),
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-accessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("PersonalDataAccess is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("PersonalDataAccess is append-only")
