@@ -566,3 +566,22 @@ class PersonalDataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("PersonalDataAccess is append-only")
+
+
+class DecisionCounter(models.Model):
+    """The last decision number a provider gave in a year. Locked (SELECT ... FOR UPDATE) in the
+    transaction that records the decision, so numbers are gap-free even when one rolls back."""
+
+    provider = models.ForeignKey(
+        "services.Provider", on_delete=models.CASCADE, related_name="+", verbose_name=_("provider")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("decision counter")
+        verbose_name_plural = _("decision counters")
+        constraints = [models.UniqueConstraint(fields=["provider", "year"], name="unique_decision_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.year}: {self.last_number}"
