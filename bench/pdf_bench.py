@@ -157,6 +157,7 @@ def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
             "p95_ms": round(percentile(values, 95), 1),
             "bytes": len(outputs[name]),
         }
+    result["load_average_1m"] = round(os.getloadavg()[0], 2)
     result["ratio_p50"] = round(result["plain"]["p50_ms"] / result["cnap"]["p50_ms"], 2)
     result["target_p50_ms"] = TARGET_P50_MS
     result["target_ratio"] = TARGET_RATIO
@@ -190,7 +191,7 @@ def main() -> None:
         return
     print(
         f"Receipt PDF, one A4 page, 8-row table, {result['qr'].upper()} QR code; "
-        f"{result['n']} renders each way, interleaved"
+        f"{result['n']} renders each way, interleaved (load average {result['load_average_1m']})"
     )
     for name, label in (("plain", "plain WeasyPrint"), ("cnap", "cnap.pdf")):
         figures = result[name]
