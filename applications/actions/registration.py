@@ -1,0 +1,528 @@
+"""Registering an application at the counter: journals, gap-free numbers, due dates, documents, scans.
+
+Numbering (DESIGN §5): a `JournalCounter` row per journal and year is locked with
+``SELECT ... FOR UPDATE`` inside the transaction that registers, so concurrent registrations queue
+on that row, each takes ``last_number + 1`` and a rolled-back registration gives its number back:
+the numbers of committed applications are 1..N without gaps or duplicates. On SQLite the
+embedded mode opens transactions as ``IMMEDIATE``, which serialises writers the same way.
+
+Scans are validated (size, type sniffed from the content) before anything is written; their files
+are written to the private default storage before the transaction and deleted again if the
+registration fails for any reason, so a failed registration leaves no file behind. (If a caller
+wraps `register_application` in its own outer transaction and that one rolls back later, the files
+of that registration stay: callers should not do that; the views and the demo do not.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.constants import ApplicationStatus
+from applications.models import (
+    Applicant,
+    Application,
+    JournalCounter,
+    RegistrationJournal,
+    Scan,
+    StatusChange,
+    SubmittedDocument,
+    scan_path,
+)
+from cnap.workdays import compute_due_date, office_calendar
+from services.constants import Channel, DeliveryMethod, DocumentKind
+from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.models import Service, ServiceVersion
+from services.selectors import services_offered_by, version_in_force
+
+from .applicants import get_or_create_applicant, validate_applicant_data
+
+__all__ = [
+    "ALLOWED_SCAN_TYPES",
+    "default_journal",
+    "format_number",
+    "next_number",
+    "register_application",
+    "sniff_content_type",
+]
+
+#: Content types accepted for scans, by their magic bytes.
+ALLOWED_SCAN_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+SCAN_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    """`ЦНАП1-2026-000123`."""
+    return f"{prefix}-{year}-{sequence:06d}"
+
+
+def default_journal(office) -> RegistrationJournal:
+    """The office's default journal (else its first active one). An office without any journal gets
+    one on its first registration: named "Journal of registration of applications", prefix = the
+    office's code, marked default (an integrator may add more journals later in the admin)."""
+    journal = (
+        RegistrationJournal.objects.filter(office=office, is_active=True).order_by("-is_default", "prefix").first()
+    )
+    if journal is not None:
+        return journal
+    prefix = office.code
+    if RegistrationJournal.objects.filter(prefix=prefix).exclude(office=office).exists():
+        prefix = f"{office.code}-{office.pk}"[:20]
+    try:
+        with transaction.atomic():
+            return RegistrationJournal.objects.create(
+                office=office, name=_("Journal of registration of applications"), prefix=prefix, is_default=True
+            )
+    except IntegrityError:
+        # Created by a concurrent first registration in the same office.
+        return RegistrationJournal.objects.get(office=office, prefix=prefix)
+
+
+def next_number(*, journal: RegistrationJournal, year: int) -> tuple[int, str]:
+    """The next (sequence, number) of `journal` in `year`. Must run inside the registering transaction:
+    the counter row stays locked until it commits (the number is used) or rolls back (given back)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number() must be called inside the transaction that registers.")
+    JournalCounter.objects.get_or_create(journal=journal, year=year)
+    counter = JournalCounter.objects.select_for_update().get(journal=journal, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, format_number(journal.prefix, year, counter.last_number)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for content_type, signatures in ALLOWED_SCAN_TYPES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+@dataclass
+class _CheckedScan:
+    upload: object
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    document_index: int | None
+    scan_id: uuid.UUID
+    stored_name: str = ""
+
+
+def _check_scan(upload, document_index, errors: list) -> _CheckedScan | None:
+    name = getattr(upload, "name", "") or _("file")
+    limit = settings.CNAP_MAX_SCAN_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        errors.append(
+            ValidationError(
+                _("%(name)s is larger than %(limit)s."),
+                code="scan_too_large",
+                params={"name": name, "limit": filesizeformat(limit)},
+            )
+        )
+        return None
+    digest = hashlib.sha256()
+    total = 0
+    head = b""
+    upload.seek(0)
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        total += len(chunk)
+        if total > limit:
+            errors.append(
+                ValidationError(
+                    _("%(name)s is larger than %(limit)s."),
+                    code="scan_too_large",
+                    params={"name": name, "limit": filesizeformat(limit)},
+                )
+            )
+            return None
+        digest.update(chunk)
+    upload.seek(0)
+    if total == 0:
+        errors.append(ValidationError(_("%(name)s is empty."), code="scan_empty", params={"name": name}))
+        return None
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        errors.append(
+            ValidationError(
+                _("%(name)s is not a PDF, JPEG or PNG file (its content was checked, not its name)."),
+                code="scan_type",
+                params={"name": name},
+            )
+        )
+        return None
+    return _CheckedScan(
+        upload=upload,
+        name=str(name)[:255],
+        content_type=content_type,
+        size=total,
+        sha256=digest.hexdigest(),
+        document_index=document_index,
+        scan_id=uuid.uuid4(),
+    )
+
+
+def _scan_items(scans) -> Iterable[tuple[object, int | None]]:
+    for item in scans or ():
+        if isinstance(item, dict):
+            yield item["file"], item.get("document")
+        elif isinstance(item, tuple | list):
+            yield item[0], item[1] if len(item) > 1 else None
+        else:
+            yield item, None
+
+
+def _positive(value, default=1) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= 999 else None
+
+
+def _check_documents(version: ServiceVersion, documents: list[dict], errors: dict) -> list[dict]:
+    required = {doc.pk: doc for doc in version.documents.all()}
+    lines = []
+    seen = set()
+    problems = []
+    for index, line in enumerate(documents or []):
+        required_document = line.get("required_document")
+        required_id = getattr(required_document, "pk", required_document)
+        if required_id not in (None, ""):
+            try:
+                required_id = int(required_id)
+            except (TypeError, ValueError):
+                required_id = None
+            doc = required.get(required_id)
+            if doc is None:
+                problems.append(
+                    ValidationError(
+                        _("Line %(line)s: this document is not one the service lists; add it as an extra document."),
+                        code="document_not_listed",
+                        params={"line": index + 1},
+                    )
+                )
+                continue
+            if doc.pk in seen:
+                problems.append(
+                    ValidationError(
+                        _("%(name)s is listed twice."), code="document_duplicate", params={"name": doc.name}
+                    )
+                )
+                continue
+            seen.add(doc.pk)
+            name = doc.name
+            kind = line.get("kind") or doc.kind
+            copies = _positive(line.get("copies"), doc.copies)
+        else:
+            doc = None
+            name = " ".join(str(line.get("name") or "").split())
+            if not name:
+                problems.append(
+                    ValidationError(
+                        _("Line %(line)s: enter the name of the extra document."),
+                        code="document_name_required",
+                        params={"line": index + 1},
+                    )
+                )
+                continue
+            kind = line.get("kind") or DocumentKind.ORIGINAL
+            copies = _positive(line.get("copies"))
+        sheets = _positive(line.get("sheets"))
+        if kind not in DocumentKind.values:
+            problems.append(
+                ValidationError(_("%(name)s: choose original or copy."), code="document_kind", params={"name": name})
+            )
+            continue
+        if copies is None or sheets is None:
+            problems.append(
+                ValidationError(
+                    _("%(name)s: copies and sheets are whole numbers from 1 to 999."),
+                    code="document_counts",
+                    params={"name": name},
+                )
+            )
+            continue
+        lines.append({"required_document": doc, "name": name[:500], "kind": kind, "copies": copies, "sheets": sheets})
+    for doc in required.values():
+        if doc.mandatory and doc.pk not in seen:
+            problems.append(
+                ValidationError(
+                    _("The mandatory document is missing: %(name)s."),
+                    code="mandatory_document_missing",
+                    params={"name": doc.name},
+                )
+            )
+    if not documents and not problems:
+        problems.append(ValidationError(_("Tick the documents the applicant handed over."), code="no_documents"))
+    if problems:
+        errors["documents"] = problems
+    return lines
+
+
+def _prefixed(exc: ValidationError, prefix: str, errors: dict) -> None:
+    for field, field_errors in exc.error_dict.items():
+        errors.setdefault(f"{prefix}-{field}", []).extend(field_errors)
+
+
+def register_application(
+    *,
+    office,
+    service: Service,
+    applicant: Applicant | dict,
+    documents: list[dict],
+    scans: list | None = None,
+    channel: str = Channel.IN_PERSON,
+    result_delivery: str = DeliveryMethod.IN_PERSON,
+    late_filing: bool = False,
+    representative: Applicant | dict | None = None,
+    power_of_attorney_number: str = "",
+    power_of_attorney_date: dt.date | None = None,
+    power_of_attorney_issued_by: str = "",
+    comment: str = "",
+    acting_user,
+    registered_at: dt.datetime | None = None,
+    journal: RegistrationJournal | None = None,
+) -> Application:
+    """Register one application in one transaction and return it (status `registered`).
+
+    `applicant` / `representative`: a known `Applicant` of the office's hromada, or a dict of its fields
+    (see `applicants.validate_applicant_data`; re-used by РНОКПП/ЄДРПОУ/document number, never duplicated).
+    `documents`: dicts ``{"required_document": RequiredDocument | pk | None, "name": str (extras),
+    "kind": DocumentKind, "copies": int, "sheets": int}``; every mandatory document of the version in
+    force must be there; a line with no `required_document` is an extra document and needs a name.
+    `scans`: uploaded files, each either a file, ``(file, document_index)`` or ``{"file": f, "document":
+    index}`` where the index points into `documents`.
+    Raises `ValidationError` keyed by field (`service`, `documents`, `scans`, `channel`, `result_delivery`,
+    `power_of_attorney_number`, `applicant-<field>`, `representative-<field>`) and saves nothing.
+    """
+    registered_at = registered_at or timezone.now()
+    on_date = timezone.localdate(registered_at)
+    errors: dict[str, list] = {}
+    hromada = office.hromada
+
+    # 1. The service, its version in force, its fee and term.
+    version = None
+    if service is None:
+        errors["service"] = [ValidationError(_("Choose the service."), code="required")]
+    elif not services_offered_by(office, on_date=on_date).filter(pk=service.pk).exists():
+        errors["service"] = [
+            ValidationError(
+                _("This office does not offer this service (or it has no version in force)."),
+                code="service_not_offered",
+            )
+        ]
+    else:
+        version = version_in_force(service, on_date)
+    fee = Decimal("0.00")
+    due_date = None
+    if version is not None:
+        try:
+            fee = compute_fee(version, on_date=on_date, late=bool(late_filing))
+        except MissingSubsistenceMinimum as exc:
+            errors.setdefault("service", []).append(ValidationError(str(exc), code="missing_subsistence_minimum"))
+        try:
+            due_date = compute_due_date(
+                registered_at=registered_at,
+                term_value=version.term_value,
+                term_unit=version.term_unit,
+                calendar=office_calendar(office),
+            )
+        except ValueError:
+            errors.setdefault("service", []).append(
+                ValidationError(_("The term of this service is not valid in the catalog."), code="invalid_term")
+            )
+        if channel not in Channel.values or (version.channels and channel not in version.channels):
+            errors["channel"] = [ValidationError(_("This service is not filed this way."), code="invalid_channel")]
+        if result_delivery not in DeliveryMethod.values or (
+            version.result_delivery and result_delivery not in version.result_delivery
+        ):
+            errors["result_delivery"] = [
+                ValidationError(_("The result of this service is not given this way."), code="invalid_delivery")
+            ]
+        document_lines = _check_documents(version, documents, errors)
+    else:
+        document_lines = []
+
+    # 2. The applicant and the representative.
+    for prefix, party in (("applicant", applicant), ("representative", representative)):
+        if isinstance(party, Applicant):
+            if party.hromada_id != hromada.pk:
+                errors.setdefault(prefix, []).append(ValidationError(_("Unknown applicant."), code="other_hromada"))
+        elif isinstance(party, dict):
+            try:
+                validate_applicant_data(party)
+            except ValidationError as exc:
+                _prefixed(exc, prefix, errors)
+        elif party is not None or prefix == "applicant":
+            errors.setdefault(prefix, []).append(ValidationError(_("Enter the applicant."), code="required"))
+    power_of_attorney_number = " ".join(str(power_of_attorney_number or "").split())
+    if representative is not None and not power_of_attorney_number:
+        errors["power_of_attorney_number"] = [
+            ValidationError(
+                _("A representative acts by a power of attorney: enter its number."), code="power_of_attorney"
+            )
+        ]
+
+    # 3. The scans: size and type from the content, before anything is written.
+    scan_errors: list = []
+    checked_scans = []
+    for upload, document_index in _scan_items(scans):
+        if document_index is not None and not (0 <= int(document_index) < len(documents or [])):
+            scan_errors.append(ValidationError(_("A scan refers to an unknown document."), code="scan_document"))
+            continue
+        checked = _check_scan(upload, document_index, scan_errors)
+        if checked is not None:
+            checked_scans.append(checked)
+    if scan_errors:
+        errors["scans"] = scan_errors
+    if errors:
+        raise ValidationError(errors)
+
+    # 4. Write the scan files, then everything else in one transaction; on failure remove the files.
+    try:
+        for checked in checked_scans:
+            probe = Scan(id=checked.scan_id, uploaded_at=registered_at)
+            checked.stored_name = default_storage.save(
+                scan_path(probe, checked.name) + SCAN_EXTENSIONS[checked.content_type], File(checked.upload)
+            )
+        with transaction.atomic():
+            application = _create(
+                office=office,
+                hromada=hromada,
+                service=service,
+                version=version,
+                applicant=applicant,
+                representative=representative,
+                power_of_attorney_number=power_of_attorney_number,
+                power_of_attorney_date=power_of_attorney_date,
+                power_of_attorney_issued_by=" ".join(str(power_of_attorney_issued_by or "").split()),
+                channel=channel,
+                result_delivery=result_delivery,
+                fee=fee,
+                late_filing=bool(late_filing) and version.fee_fraction_late is not None,
+                due_date=due_date,
+                comment=(comment or "").strip(),
+                registered_at=registered_at,
+                acting_user=acting_user,
+                journal=journal,
+                document_lines=document_lines,
+                checked_scans=checked_scans,
+            )
+    except BaseException:
+        for checked in checked_scans:
+            if checked.stored_name:
+                default_storage.delete(checked.stored_name)
+        raise
+    return application
+
+
+def _party(party, hromada, acting_user, prefix: str) -> Applicant | None:
+    if party is None or isinstance(party, Applicant):
+        return party
+    try:
+        return get_or_create_applicant(hromada=hromada, data=party, acting_user=acting_user)[0]
+    except ValidationError as exc:
+        errors: dict = {}
+        _prefixed(exc, prefix, errors)
+        raise ValidationError(errors) from exc
+
+
+def _create(
+    *,
+    office,
+    hromada,
+    service,
+    version,
+    applicant,
+    representative,
+    journal,
+    registered_at,
+    acting_user,
+    document_lines,
+    checked_scans,
+    fee,
+    late_filing,
+    due_date,
+    **fields,
+) -> Application:
+    applicant = _party(applicant, hromada, acting_user, "applicant")
+    representative = _party(representative, hromada, acting_user, "representative")
+    journal = journal or default_journal(office)
+    if journal.office_id != office.pk:
+        raise ValidationError({"journal": _("This journal belongs to another office.")})
+    year = timezone.localtime(registered_at).year
+    sequence, number = next_number(journal=journal, year=year)
+    application = Application(
+        number=number,
+        journal=journal,
+        year=year,
+        sequence=sequence,
+        office=office,
+        hromada=hromada,
+        service=service,
+        service_version=version,
+        provider_id=service.provider_id,
+        applicant=applicant,
+        representative=representative,
+        status=ApplicationStatus.REGISTERED,
+        status_changed_at=registered_at,
+        registered_at=registered_at,
+        registered_by=acting_user,
+        due_date=due_date,
+        initial_due_date=due_date,
+        fee_amount=fee,
+        fee_late=late_filing,
+        **fields,
+    )
+    application._history_user = acting_user
+    application.save()
+    saved_documents = []
+    for order, line in enumerate(document_lines, start=1):
+        document = SubmittedDocument(application=application, order=order, **line)
+        document._history_user = acting_user
+        document.save()
+        saved_documents.append(document)
+    for checked in checked_scans:
+        Scan.objects.create(
+            id=checked.scan_id,
+            application=application,
+            document=saved_documents[checked.document_index] if checked.document_index is not None else None,
+            file=checked.stored_name,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=registered_at,
+            uploaded_by=acting_user,
+        )
+    StatusChange.objects.create(
+        application=application,
+        from_status="",
+        to_status=ApplicationStatus.REGISTERED,
+        changed_at=registered_at,
+        changed_by=acting_user,
+    )
+    return application
