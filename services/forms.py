@@ -1,0 +1,202 @@
+"""Forms of the catalog pages (crispy, Bootstrap 5). They validate; the actions write."""
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cnap.accounts.models import Office
+from cnap.workdays import TermUnit
+
+from .actions import VERSION_FIELDS
+from .constants import Channel, DeliveryMethod, DocumentKind, ServiceCategory, StageAction
+from .models import Provider, Service, ServiceVersion
+
+
+class _NoFormTag(FormHelper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_tag = False
+        self.disable_csrf = True
+
+
+class CatalogFilter(django_filters.FilterSet):
+    """Only parses and validates the query string; `selectors.catalog_list` does the filtering."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="noop")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=ServiceCategory.choices, method="noop")
+    provider = django_filters.ModelChoiceFilter(
+        label=_("Provider"), queryset=Provider.objects.order_by("name"), method="noop"
+    )
+    office = django_filters.ModelChoiceFilter(
+        label=_("Office"), queryset=Office.objects.filter(is_active=True), method="noop"
+    )
+
+    class Meta:
+        model = Service
+        fields = []
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+
+class ServiceForm(forms.ModelForm):
+    """What identifies a service and where it is offered (not versioned)."""
+
+    class Meta:
+        model = Service
+        fields = ["local_code", "national_id", "category", "provider", "offices", "is_active"]
+        widgets = {"offices": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offices"].queryset = Office.objects.filter(is_active=True).select_related("hromada")
+        self.helper = _NoFormTag()
+
+
+class NewServiceForm(ServiceForm):
+    """A new service: its identity plus what its first draft needs."""
+
+    title = forms.CharField(label=_("Title"), max_length=500)
+    term_value = forms.IntegerField(label=_("Term"), required=False, min_value=1)
+    term_unit = forms.ChoiceField(label=_("Term unit"), choices=TermUnit.choices)
+
+    class Meta(ServiceForm.Meta):
+        fields = ["local_code", "national_id", "title", "category", "provider", "term_value", "term_unit", "offices"]
+
+
+class VersionForm(forms.ModelForm):
+    """The card fields of a draft."""
+
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    result_delivery = forms.MultipleChoiceField(
+        label=_("Ways to receive the result"),
+        choices=DeliveryMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = ServiceVersion
+        fields = VERSION_FIELDS
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "late_filing_note": forms.Textarea(attrs={"rows": 2}),
+            "documents_note": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+            "decision_template": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _NoFormTag()
+
+
+class _RowForm(forms.Form):
+    """One row of a draft's list; blank rows are ignored, ticked "delete" rows are dropped."""
+
+    key_field = "name"  # a new row without it is a blank row, whatever its selects and ticks say
+
+    order = forms.IntegerField(
+        label=_("No."),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width: 5em"}),
+    )
+
+    def has_changed(self):
+        if not self.initial:
+            return bool(str(self.data.get(self.add_prefix(self.key_field)) or "").strip())
+        return super().has_changed()
+
+    def row(self) -> dict | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if not data or data.get("DELETE"):
+            return None
+        if not self.initial and not self.has_changed():
+            return None  # an extra row left blank
+        return {key: value for key, value in data.items() if key != "DELETE"}
+
+
+class DocumentRowForm(_RowForm):
+    name = forms.CharField(label=_("Document"), max_length=500)
+    kind = forms.ChoiceField(label=_("Original or copy"), choices=DocumentKind.choices)
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, initial=1)
+    mandatory = forms.BooleanField(label=_("Mandatory"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class StageRowForm(_RowForm):
+    name = forms.CharField(label=_("Stage"), max_length=500)
+    responsible_position = forms.CharField(label=_("Responsible position"), max_length=300)
+    unit = forms.CharField(label=_("Structural unit"), max_length=300, required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=StageAction.choices)
+    duration = forms.IntegerField(label=_("Duration"), required=False, min_value=1)
+    duration_unit = forms.ChoiceField(label=_("Duration unit"), choices=TermUnit.choices)
+
+    def clean(self):
+        data = super().clean()
+        from cnap.workdays import validate_term
+
+        if data.get("duration_unit") and "duration" not in self.errors:
+            validate_term(data.get("duration"), data["duration_unit"], value_field="duration")
+        return data
+
+
+class RefusalGroundRowForm(_RowForm):
+    key_field = "text"
+    text = forms.CharField(label=_("Ground for refusal"), widget=forms.Textarea(attrs={"rows": 1}))
+
+
+def _formset(form_class):
+    return forms.formset_factory(form_class, extra=2, can_delete=True)
+
+
+DocumentFormSet = _formset(DocumentRowForm)
+StageFormSet = _formset(StageRowForm)
+RefusalGroundFormSet = _formset(RefusalGroundRowForm)
+
+PART_FORMSETS = {
+    # related name -> (formset class, fields of a row)
+    "documents": (DocumentFormSet, ["name", "kind", "copies", "mandatory", "note"]),
+    "stages": (StageFormSet, ["name", "responsible_position", "unit", "action", "duration", "duration_unit"]),
+    "refusal_grounds": (RefusalGroundFormSet, ["text"]),
+}
+
+
+def part_formsets(version: ServiceVersion, data=None) -> dict:
+    formsets = {}
+    for related_name, (formset_class, fields) in PART_FORMSETS.items():
+        initial = [
+            {"order": row.order, **{f: getattr(row, f) for f in fields}} for row in getattr(version, related_name).all()
+        ]
+        formsets[related_name] = formset_class(data, initial=initial, prefix=related_name)
+    return formsets
+
+
+def formset_rows(formset) -> list[dict]:
+    """The kept rows in their order (by the "No." column, then as listed)."""
+    rows = [row for row in (form.row() for form in formset.forms) if row is not None]
+    rows.sort(key=lambda row: row["order"] if row.get("order") is not None else 10_000)
+    return [{**row, "order": position} for position, row in enumerate(rows, start=1)]
+
+
+class PublishForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _NoFormTag()
+
+
+class CopyServiceForm(forms.Form):
+    new_local_code = forms.CharField(label=_("Local code of the copy"), max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _NoFormTag()
