@@ -172,3 +172,29 @@ def test_xlsx_round_trip_through_the_commands(tmp_path, demo_data):
     SubsistenceMinimum.objects.all().delete()
     call_command("import_catalog", str(target), stdout=io.StringIO())
     assert actions.export_catalog() == demo_data
+
+
+def test_xlsx_errors_name_the_sheet_and_row(tmp_path, demo_data):
+    from openpyxl import load_workbook
+
+    from services.xlsx import catalog_to_xlsx
+
+    target = tmp_path / "catalog.xlsx"
+    target.write_bytes(catalog_to_xlsx(demo_data))
+    workbook = load_workbook(target)
+    services = workbook["Services"]
+    unit_column = [cell.value for cell in services[1]].index("term_unit") + 1
+    services.cell(row=14, column=unit_column, value="weeks")  # the 13th service: services[12]
+    workbook["Stages"].cell(row=3, column=1, value="NO-SUCH-CODE")
+    workbook.save(target)
+    err = io.StringIO()
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_catalog", str(target), stdout=io.StringIO(), stderr=err)
+    assert "Stages row 3: local_code 'NO-SUCH-CODE' is not on the Services sheet" in err.getvalue()
+    workbook["Stages"].cell(row=3, column=1, value=demo_data["services"][0]["local_code"])
+    workbook.save(target)
+    err = io.StringIO()
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_catalog", str(target), stdout=io.StringIO(), stderr=err)
+    assert "Services row 14: services[12].term_unit: unknown unit 'weeks'" in err.getvalue()
+    assert not Service.objects.exists()
