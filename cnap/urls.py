@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from applications.views import status as status_views
 from cnap.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("catalog/", include("services.urls")),
     path("applications/", include("applications.urls")),
+    path("status/", status_views.public_status, name="public_status"),
     path("admin/", admin.site.urls),
 ]
 
