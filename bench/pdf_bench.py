@@ -1,6 +1,8 @@
 """Receipt PDF speed: plain WeasyPrint out of the box against cnap.pdf, on the same document (DESIGN §7, §11).
 
-    .venv/bin/python bench/pdf_bench.py [-n 60] [--json]
+    .venv/bin/python bench/pdf_bench.py [-n 60] [--qr png|svg] [--json]
+
+Django: DJANGO_SETTINGS_MODULE if set, else a minimal embedded configuration (templates only).
 
 Renders one A4 page, a receipt-like document in Ukrainian (header, fields, an 8-row bordered table,
 a QR code (PNG by default, --qr svg), signature lines, page x / y), N times each way, interleaved so
@@ -66,9 +68,25 @@ RECEIPT = """{% extends "pdf/base.html" %}
 
 
 def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cnap.settings.test")
+    """Use DJANGO_SETTINGS_MODULE if set; otherwise the few settings the PDF renderer needs, so the
+    bench does not depend on the database, the broker or the rest of the project importing cleanly."""
     import django
+    from django.conf import settings
 
+    if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        settings.configure(
+            BASE_DIR=ROOT,
+            USE_TZ=True,
+            TIME_ZONE="Europe/Kyiv",
+            LANGUAGE_CODE="uk",
+            INSTALLED_APPS=[],
+            TEMPLATES=[
+                {
+                    "BACKEND": "django.template.backends.django.DjangoTemplates",
+                    "DIRS": [ROOT / "templates"],
+                }
+            ],
+        )
     django.setup()
 
 
