@@ -31,3 +31,6 @@ def sweep_registry_requests() -> int:
     from applications.actions.registry import resend_stale_registry_requests
 
     return len(resend_stale_registry_requests())
+
+
+from applications import notification_tasks  # noqa: E402, F401  (registers the notification tasks)
