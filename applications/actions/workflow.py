@@ -55,7 +55,11 @@ def _when(moment: dt.datetime) -> str:
 
 def _lock(application) -> Application:
     pk = getattr(application, "pk", application)
-    return Application.objects.select_for_update(of=("self",)).select_related("service_version", "office").get(pk=pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_version", "office", "applicant", "provider")
+        .get(pk=pk)
+    )
 
 
 def _check_revision(app: Application, expected_revision) -> None:

@@ -1,0 +1,170 @@
+"""Printed documents of a case's workflow (DESIGN §7): the routing slip (листок проходження справи)
+and the decision. The first print is stored as a PrintedDocument with its SHA-256; every reprint
+gives the stored bytes, so the same document is always the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from cnap.pdf import render_pdf
+from cnap.workdays import TermUnit, WorkCalendar, office_calendar
+
+from .actions.decisions import applicant_name_in
+from .constants import PrintedDocumentKind
+from .models import Application, Decision, PrintedDocument
+
+__all__ = [
+    "decision_document",
+    "planned_stages",
+    "render_decision_pdf",
+    "render_routing_slip_pdf",
+    "routing_slip_document",
+]
+
+
+def _store(
+    application: Application, kind: str, pdf: bytes, *, name: str, acting_user, decision=None
+) -> PrintedDocument:
+    document = PrintedDocument(
+        application=application,
+        kind=kind,
+        decision=decision,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        created_by=acting_user,
+    )
+    document.file.save(name, ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+def _header(application: Application) -> dict:
+    hromada = application.hromada
+    return {"hromada_name": hromada.council_name or hromada.name}
+
+
+# The decision -----------------------------------------------------------------------------------------
+
+
+def render_decision_pdf(decision: Decision) -> bytes:
+    application = decision.application
+    provider = application.provider
+    grounds = list(decision.grounds.all()) or None
+    context = {
+        **_header(application),
+        "office_name": provider.name,
+        "office_address": provider.address,
+        "created": decision.created_at,
+        "document_number": decision.number,
+        "decision": decision,
+        "is_refusal": decision.kind == "refusal",
+        "grounds": [g.text for g in grounds]
+        if grounds
+        else [line for line in decision.grounds_text.splitlines() if line],
+        "application": application,
+        "applicant_name": application.applicant.display_name,
+        "applicant_dative": applicant_name_in(application.applicant, "dative"),
+        "applicant_genitive": applicant_name_in(application.applicant, "genitive"),
+        "service_title": application.service_version.title,
+        "provider": provider,
+        "decided_by": decision.decided_by,
+    }
+    return render_pdf("pdf/decision.html", context)
+
+
+def decision_document(decision: Decision, *, acting_user) -> PrintedDocument:
+    """The stored PDF of the decision, made on the first print."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("applicant", "provider", "service_version", "hromada")
+            .get(pk=decision.application_id)
+        )
+        existing = PrintedDocument.objects.filter(
+            application=application, kind=PrintedDocumentKind.DECISION, decision=decision
+        ).first()
+        if existing:
+            return existing
+        decision = Decision.objects.select_related("decided_by").get(pk=decision.pk)
+        decision.application = application
+        pdf = render_decision_pdf(decision)
+        return _store(
+            application,
+            PrintedDocumentKind.DECISION,
+            pdf,
+            name=f"decision-{decision.pk}.pdf",
+            acting_user=acting_user,
+            decision=decision,
+        )
+
+
+# The routing slip --------------------------------------------------------------------------------------
+
+
+def planned_stages(application: Application, *, calendar: WorkCalendar | None = None) -> list[dict]:
+    """The tech card's stages with the day each is planned to end, counted one after another from the
+    day the case was sent to the provider (or registered), never later than the due date."""
+    calendar = calendar or office_calendar(application.office_id)
+    start = timezone.localtime(application.sent_to_provider_at or application.registered_at)
+    day = start.date()
+    rows = []
+    for stage in application.service_version.stages.all():
+        unit, value = stage.duration_unit, stage.duration or 0
+        if unit == TermUnit.SAME_DAY:
+            day = calendar.working_day_on_or_after(day)
+        elif unit == TermUnit.NEXT_WORKING_DAY:
+            day = calendar.next_working_day(day)
+        elif unit == TermUnit.WORKING_DAYS:
+            day = calendar.add_working_days(day, value)
+        elif unit == TermUnit.CALENDAR_DAYS:
+            day = calendar.add_calendar_days(day, value)
+        elif unit == TermUnit.HOURS:
+            moment = dt.datetime.combine(day, start.time(), tzinfo=start.tzinfo)
+            day = calendar.add_working_hours(moment, value).date()
+        rows.append({"stage": stage, "planned_on": min(day, application.due_date)})
+    return rows
+
+
+def render_routing_slip_pdf(application: Application) -> bytes:
+    office = application.office
+    context = {
+        **_header(application),
+        "office_name": office.name,
+        "office_address": office.address,
+        "created": application.sent_to_provider_at or application.registered_at,
+        "document_number": application.number,
+        "application": application,
+        "applicant_name": application.applicant.display_name,
+        "version": application.service_version,
+        "service": application.service,
+        "provider": application.provider,
+        "stages": planned_stages(application),
+    }
+    return render_pdf("pdf/routing_slip.html", context)
+
+
+def routing_slip_document(application, *, acting_user) -> PrintedDocument:
+    """The stored routing slip of the case (listing the tech card's stages with planned dates)."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("applicant", "provider", "service", "service_version", "office", "hromada", "registered_by")
+            .get(pk=getattr(application, "pk", application))
+        )
+        existing = PrintedDocument.objects.filter(
+            application=application, kind=PrintedDocumentKind.ROUTING_SLIP, decision__isnull=True
+        ).first()
+        if existing:
+            return existing
+        pdf = render_routing_slip_pdf(application)
+        return _store(
+            application,
+            PrintedDocumentKind.ROUTING_SLIP,
+            pdf,
+            name=f"routing-slip-{application.pk}.pdf",
+            acting_user=acting_user,
+        )
