@@ -45,7 +45,7 @@ def applicant_name_in(applicant: Applicant, case: str = "nominative") -> str:
         if gender is None:
             return nominative
         declined = shevchenko.inflect({"gender": gender, **parts}, shevchenko.GrammaticalCase(case))
-    except Exception:  # an unusual name must never block a decision
+    except (TypeError, ValueError, KeyError, IndexError):  # an unusual name must never block a decision
         return nominative
     order = ("familyName", "givenName", "patronymicName")
     return " ".join(declined.get(key) or parts[key] for key in order if parts.get(key))
