@@ -1,0 +1,150 @@
+"""Reads for the registration counter: services of the office, the checklist, the registered case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Application, Scan
+from cnap.accounts.constants import Role
+from services.constants import Channel, DeliveryMethod
+from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.models import RequiredDocument, Service, ServiceVersion
+from services.selectors import services_offered_by, version_in_force
+
+__all__ = [
+    "ChecklistRow",
+    "ServiceChecklist",
+    "application_for_user",
+    "office_services",
+    "scan_for_user",
+    "service_checklist",
+    "visible_applications",
+]
+
+
+def office_services(office, *, search: str = "", limit: int = 15) -> list[Service]:
+    """The type-ahead: services the office offers with a version in force, matching `search`."""
+    return list(services_offered_by(office, search=search)[:limit])
+
+
+@dataclass
+class ChecklistRow:
+    document: RequiredDocument
+    ticked: bool
+    kind: str
+    copies: int
+    sheets: int
+
+
+@dataclass
+class ServiceChecklist:
+    service: Service
+    version: ServiceVersion
+    rows: list[ChecklistRow]
+    fee: Decimal | None
+    late_fee: Decimal | None
+    fee_error: str
+    has_late_fee: bool
+    channel_choices: list[tuple[str, str]]
+    delivery_choices: list[tuple[str, str]]
+
+
+def service_checklist(office, service_pk, *, posted: dict | None = None) -> ServiceChecklist | None:
+    """The document checklist of the version in force of a service the office offers (None if it does
+    not); `posted` (document pk -> {"kind", "copies", "sheets"}) keeps what the administrator ticked."""
+    try:
+        service = services_offered_by(office).get(pk=service_pk)
+    except (Service.DoesNotExist, ValueError, TypeError):
+        return None
+    version = version_in_force(service)
+    if version is None:
+        return None
+    rows = []
+    for doc in version.documents.all():
+        if posted is None:
+            rows.append(ChecklistRow(doc, ticked=doc.mandatory, kind=doc.kind, copies=doc.copies, sheets=1))
+        else:
+            values = posted.get(doc.pk)
+            rows.append(
+                ChecklistRow(
+                    doc,
+                    ticked=values is not None,
+                    kind=(values or {}).get("kind") or doc.kind,
+                    copies=(values or {}).get("copies") or doc.copies,
+                    sheets=(values or {}).get("sheets") or 1,
+                )
+            )
+    today = timezone.localdate()
+    fee = late_fee = None
+    fee_error = ""
+    try:
+        fee = compute_fee(version, on_date=today)
+        if version.fee_fraction_late is not None:
+            late_fee = compute_fee(version, on_date=today, late=True)
+    except MissingSubsistenceMinimum as exc:
+        fee_error = str(exc)
+    return ServiceChecklist(
+        service=service,
+        version=version,
+        rows=rows,
+        fee=fee,
+        late_fee=late_fee,
+        fee_error=fee_error,
+        has_late_fee=version.fee_fraction_late is not None,
+        channel_choices=[
+            (value, label) for value, label in Channel.choices if value in (version.channels or Channel.values)
+        ],
+        delivery_choices=[
+            (value, label)
+            for value, label in DeliveryMethod.choices
+            if value in (version.result_delivery or DeliveryMethod.values)
+        ],
+    )
+
+
+def visible_applications(user) -> QuerySet:
+    """Applications the user may see: their office's (administrators, starostas, heads of the CNAP),
+    their provider's (provider officers), their hromada's (community heads), all (superusers)."""
+    applications = Application.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return applications.none()
+    if user.is_superuser:
+        return applications
+    if user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) and user.office_id:
+        return applications.filter(office_id=user.office_id)
+    if user.role == Role.PROVIDER_OFFICER and getattr(user, "provider_id", None):
+        return applications.filter(provider_id=user.provider_id)
+    if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
+        return applications.filter(hromada_id=user.hromada_id)
+    return applications.none()
+
+
+def application_for_user(user, pk) -> Application:
+    """The application if the user may see it, else Http404 (another office's case does not exist)."""
+    application = (
+        visible_applications(user)
+        .select_related("office", "applicant", "representative", "service", "service_version", "provider")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def scan_for_user(user, scan_id) -> Scan:
+    scan = (
+        Scan.objects.filter(
+            Q(application__in=visible_applications(user).values("pk")), id=scan_id, removed_at__isnull=True
+        )
+        .select_related("application")
+        .first()
+    )
+    if scan is None:
+        raise Http404
+    return scan

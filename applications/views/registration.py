@@ -1,0 +1,234 @@
+"""The registration counter: thin views over the registration actions and selectors."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from applications.actions.applicants import find_applicants
+from applications.actions.registration import register_application
+from applications.forms.registration import ApplicantForm, RegistrationForm, RepresentativeForm, parse_documents
+from applications.models import Applicant
+from applications.receipts import receipt_pdf
+from applications.selectors.registration import (
+    application_for_user,
+    office_services,
+    scan_for_user,
+    service_checklist,
+)
+from cnap.accounts.permissions import can
+from services.constants import DocumentKind
+
+REGISTRY_PANEL = "applications/registry/_lookup_panel.html"
+
+
+def registrar(view):
+    """Administrators and starostas (capability `register_applications`) of an office; others get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can(request.user, "register_applications") or request.user.office_id is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _registry_panel_available() -> bool:
+    try:
+        get_template(REGISTRY_PANEL)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _apply_errors(exc: ValidationError, forms: dict) -> tuple[list[str], list[str]]:
+    """Put the action's errors (keyed `field`, `applicant-field`, `representative-field`) on the forms;
+    return the messages about the documents and any others, shown above the checklist / the form."""
+    document_errors: list[str] = []
+    other_errors: list[str] = []
+    for key, errors in exc.error_dict.items():
+        prefix, _sep, field = key.partition("-")
+        if field and prefix in ("applicant", "representative"):
+            form = forms[prefix]
+            form.add_error(field if field in form.fields else None, errors)
+        elif key in forms["registration"].fields:
+            forms["registration"].add_error(key, errors)
+        elif key in forms["representative"].fields:
+            forms["representative"].add_error(key, errors)
+        elif key == "documents":
+            document_errors.extend(message for error in errors for message in error.messages)
+        else:
+            other_errors.extend(message for error in errors for message in error.messages)
+    return document_errors, other_errors
+
+
+@registrar
+def register(request):
+    office = request.user.office
+    document_errors: list[str] = []
+    other_errors: list[str] = []
+    checklist = None
+    extras: list[dict] = []
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+        applicant_form = ApplicantForm(request.POST, prefix="applicant")
+        representative_form = RepresentativeForm(request.POST, prefix="representative")
+        lines, ticked, extras = parse_documents(request.POST)
+        checklist = service_checklist(office, request.POST.get("service"), posted=ticked)
+        forms_ok = all([form.is_valid(), applicant_form.is_valid(), representative_form.is_valid()])
+        if forms_ok and checklist is None:
+            form.add_error("service", _("This office does not offer this service (or it has no version in force)."))
+            forms_ok = False
+        if forms_ok:
+            representative = None
+            attorney = {}
+            if representative_form.is_present:
+                representative = representative_form.applicant_data()
+                attorney = {
+                    key: representative_form.cleaned_data.get(key)
+                    for key in (
+                        "power_of_attorney_number",
+                        "power_of_attorney_date",
+                        "power_of_attorney_issued_by",
+                    )
+                }
+            try:
+                application = register_application(
+                    office=office,
+                    service=checklist.service,
+                    applicant=applicant_form.applicant_data(),
+                    documents=lines,
+                    scans=form.cleaned_data["scans"],
+                    channel=form.cleaned_data["channel"],
+                    result_delivery=form.cleaned_data["result_delivery"],
+                    late_filing=form.cleaned_data["late_filing"],
+                    representative=representative,
+                    comment=form.cleaned_data["comment"],
+                    acting_user=request.user,
+                    **attorney,
+                )
+            except ValidationError as exc:
+                forms = {"registration": form, "applicant": applicant_form, "representative": representative_form}
+                document_errors, other_errors = _apply_errors(exc, forms)
+            else:
+                return redirect("applications:registered", pk=application.pk)
+        status = 200
+    else:
+        form = RegistrationForm()
+        applicant_form = ApplicantForm(prefix="applicant")
+        representative_form = RepresentativeForm(prefix="representative")
+        status = 200
+    return render(
+        request,
+        "applications/registration/register.html",
+        {
+            "form": form,
+            "applicant_form": applicant_form,
+            "representative_form": representative_form,
+            "checklist": checklist,
+            "extras": extras,
+            "document_errors": document_errors,
+            "other_errors": other_errors,
+            "document_kinds": DocumentKind.choices,
+            "office": office,
+            "show_registry_lookup": _registry_panel_available(),
+            "max_scan_size": filesizeformat(settings.CNAP_MAX_SCAN_BYTES),
+        },
+        status=status,
+    )
+
+
+@registrar
+def registered(request, pk):
+    application = application_for_user(request.user, pk)
+    return render(request, "applications/registration/registered.html", {"application": application})
+
+
+def receipt(request, pk):
+    """The receipt PDF of a case the user may see (another office's case answers 404)."""
+    if not can(request.user, "view_applications"):
+        raise Http404
+    application = application_for_user(request.user, pk)
+    pdf = receipt_pdf(application, acting_user=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{application.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def scan_file(request, scan_id):
+    """A scan, by its UUID, to a user who may see its case (else 404). Never a public URL."""
+    if not can(request.user, "view_applications"):
+        raise Http404
+    scan = scan_for_user(request.user, scan_id)
+    response = FileResponse(scan.file.open("rb"), content_type=scan.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@registrar
+@require_GET
+def service_search(request):
+    query = request.GET.get("q", "").strip()
+    services = office_services(request.user.office, search=query) if query else []
+    return render(request, "applications/registration/_service_results.html", {"services": services, "query": query})
+
+
+@registrar
+@require_GET
+def service_checklist_view(request):
+    checklist = service_checklist(request.user.office, request.GET.get("service"))
+    if checklist is None:
+        raise Http404
+    return render(
+        request,
+        "applications/registration/_checklist.html",
+        {"checklist": checklist, "document_kinds": DocumentKind.choices, "extras": []},
+    )
+
+
+@registrar
+@require_GET
+def applicant_search(request):
+    hromada = request.user.office.hromada
+    pick = request.GET.get("pick")
+    if pick:
+        applicant = Applicant.objects.filter(hromada=hromada, pk=pick).first()
+        if applicant is None:
+            raise Http404
+        initial = {field.name: getattr(applicant, field.name) for field in Applicant._meta.fields}
+        initial["consent"] = applicant.consent_given_at is not None
+        return render(
+            request,
+            "applications/registration/_applicant_fields.html",
+            {"applicant_form": ApplicantForm(prefix="applicant", initial=initial), "picked": applicant},
+        )
+    query = (request.GET.get("applicant_q") or request.GET.get("q") or "").strip()
+    applicants = list(find_applicants(hromada=hromada, query=query)) if len(query) >= 2 else []
+    return render(
+        request,
+        "applications/registration/_applicant_results.html",
+        {"applicants": applicants, "query": query},
+    )
+
+
+__all__ = [
+    "applicant_search",
+    "receipt",
+    "register",
+    "registered",
+    "scan_file",
+    "service_checklist_view",
+    "service_search",
+]
