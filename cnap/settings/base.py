@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "cnap.exchange",
     "services",
     "applications",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -170,4 +173,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# The REST API for portals and other systems (api/): JSON only, one error body, cursor pages, rate limits.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsApiClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "UNAUTHENTICATED_USER": None,
+    "PAGE_SIZE": 20,
+}
+# Requests per token (api_client) and per address for the public catalog (anonymous).
+CNAP_API_RATES = {"api_client": env("CNAP_API_RATE_CLIENT", default="120/min"), "anonymous": "60/min"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ЦНАП API",
+    "DESCRIPTION": "Каталог адміністративних послуг (відкритий) і подання е-заяв, статуси справ (за токеном).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "applications.constants.ApplicationStatus.choices",
+        "ApplicantKindEnum": "applications.constants.ApplicantKind.choices",
+        "DocumentKindEnum": "services.constants.DocumentKind.choices",
+        "OfficeKindEnum": "cnap.accounts.constants.OfficeKind.choices",
+        "TermUnitEnum": "cnap.workdays.TermUnit.choices",
+    },
 }
