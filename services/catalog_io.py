@@ -365,13 +365,10 @@ class _Checker:
                 continue
             seen[year] = path
             minimum = existing.get(year) or SubsistenceMinimum(year=year)
-            changed = (
-                minimum.pk is None
-                or minimum.amount != amount
-                or minimum.legal_basis != item.get("legal_basis", minimum.legal_basis)
-            )
+            legal_basis = str(item.get("legal_basis") or "").strip()
+            changed = minimum.pk is None or (minimum.amount, minimum.legal_basis) != (amount, legal_basis)
             minimum.amount = amount
-            minimum.legal_basis = item.get("legal_basis") or ""
+            minimum.legal_basis = legal_basis
             try:
                 minimum.full_clean()
             except ValidationError as exc:

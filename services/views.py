@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,7 +89,9 @@ def catalog_list(request):
         "query_string": _without_page(request),
     }
     template = "services/_catalog_rows.html" if request.htmx else "services/list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _without_page(request) -> str:
@@ -146,11 +149,13 @@ def _pdf_response(request, pk: int, template: str, filename: str) -> HttpRespons
     if card.version is None or (not card.version.is_published and not can_manage_catalog(request.user)):
         raise Http404
     today = timezone.localdate()
-    office = getattr(request.user, "office", None)
+    offices = list(service.offices.all())
+    # The header names the user's office, else the first office that offers the service.
+    office = getattr(request.user, "office", None) or (offices[0] if offices else None)
     context = {
         "service": service,
         "version": card.version,
-        "offices": list(service.offices.all()),
+        "offices": offices,
         "hromada_name": office.hromada.name if office else "",
         "office_name": office.name if office else "",
         "office_address": office.address if office else "",
