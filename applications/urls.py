@@ -17,3 +17,25 @@ urlpatterns += [
     path("scans/<uuid:scan_id>/", registration.scan_file, name="scan_file"),
 ]
 
+
+# Carrying cases to the result: lists, the case page and its actions (issue 5).
+from applications.views import cases as case_views  # noqa: E402
+from applications.views import lists as list_views  # noqa: E402
+
+urlpatterns += [
+    path("", list_views.application_list, name="list"),
+    path("mine/", list_views.application_list, {"preset": "mine"}, name="list_mine"),
+    path("office-queue/", list_views.application_list, {"preset": "office"}, name="list_office"),
+    path("due-soon/", list_views.application_list, {"preset": "due_soon"}, name="list_due_soon"),
+    path("overdue/", list_views.application_list, {"preset": "overdue"}, name="list_overdue"),
+    path("provider-queue/", list_views.provider_queue, name="provider_queue"),
+    path("<int:pk>/", case_views.detail, name="detail"),
+    path("<int:pk>/move/", case_views.move, name="move"),
+    path("<int:pk>/suspend/", case_views.suspend, name="suspend"),
+    path("<int:pk>/resume/", case_views.resume, name="resume"),
+    path("<int:pk>/decision/", case_views.decide, name="decide"),
+    path("<int:pk>/issue/", case_views.issue, name="issue"),
+    path("<int:pk>/routing-slip.pdf", case_views.routing_slip_pdf, name="routing_slip_pdf"),
+    path("<int:pk>/decisions/<int:decision_pk>.pdf", case_views.decision_pdf, name="decision_pdf"),
+    path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),
+]

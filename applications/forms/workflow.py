@@ -1,0 +1,84 @@
+"""Forms of the case page's actions. Each carries the revision of the case it was shown with."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..constants import ApplicationStatus, DecisionKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+def _text(**attrs):
+    return forms.TextInput(attrs={"class": "form-control", **attrs})
+
+
+def _area(rows=2):
+    return forms.Textarea(attrs={"class": "form-control", "rows": rows})
+
+
+class ActionForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TransitionForm(ActionForm):
+    to_status = forms.ChoiceField(choices=ApplicationStatus.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=_area())
+
+
+class SuspendForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=_area())
+    legal_act = forms.CharField(label=_("Legal act"), required=False, max_length=255, widget=_text())
+    started_on = forms.DateField(label=_("Suspended from"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ResumeForm(ActionForm):
+    resumed_on = forms.DateField(label=_("Resumed on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class DecisionForm(ActionForm):
+    kind = forms.ChoiceField(
+        label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+    grounds = forms.ModelMultipleChoiceField(
+        label=_("Grounds for refusal"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    text = forms.CharField(
+        label=_("Text of the decision"),
+        required=False,
+        max_length=10000,
+        widget=_area(3),
+        help_text=_("Leave empty to write it from the service's template."),
+    )
+    decided_on = forms.DateField(label=_("Date of the decision"), required=False, widget=DateInput())
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grounds"].queryset = version.refusal_grounds.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == DecisionKind.REFUSAL and not data.get("grounds"):
+            self.add_error("grounds", _("A refusal must cite at least one ground for refusal."))
+        return data
+
+
+class IssueForm(ActionForm):
+    issued_to = forms.CharField(label=_("Handed to"), max_length=255, widget=_text())
+    identity_document = forms.CharField(label=_("Identity document shown"), max_length=255, widget=_text())
+    issued_at = forms.DateTimeField(label=_("When"), required=False, widget=DateTimeInput())

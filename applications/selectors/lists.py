@@ -1,0 +1,264 @@
+"""Lists of cases for each role (DESIGN §5, §11): presets, any combination of filters, search by number,
+tax number or name, keyset pagination (no OFFSET, no COUNT over the table) and a CSV export.
+
+Order: newest registration first, ``(-registered_at, -id)``, which the indexes in Application.Meta
+cover per office, per hromada, per office and status and per provider and status. The next page is
+asked for with the last row's ``(registered_at, id)`` and found with a row comparison
+``(registered_at, id) < (…, …)`` that the index answers directly at any depth.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cnap.accounts.constants import Role
+from cnap.accounts.models import Office, User
+from cnap.workdays import WorkCalendar, office_calendar
+from services.models import Provider, Service
+
+from ..constants import ApplicationStatus
+from ..models import Applicant, Application, normalize_for_search
+from .cases import visible_applications
+
+__all__ = [
+    "PRESETS",
+    "ApplicationFilter",
+    "Page",
+    "decode_cursor",
+    "encode_cursor",
+    "filtered_applications",
+    "keyset_page",
+    "search_condition",
+]
+
+PAGE_SIZE = 50
+DUE_SOON_WORKING_DAYS = 3
+
+PRESETS = {
+    "mine": _("My work"),
+    "office": _("The office's queue"),
+    "provider": _("The provider's queue"),
+    "due_soon": _("Due within 3 working days"),
+    "overdue": _("Overdue"),
+}
+
+OPEN = Q(closed_at__isnull=True)
+CLOCK_RUNNING = OPEN & ~Q(status__in=[ApplicationStatus.SUSPENDED, ApplicationStatus.DRAFT])
+
+
+def _calendar_for(user) -> WorkCalendar:
+    return office_calendar(user.office_id) if user.office_id else WorkCalendar()
+
+
+def preset_condition(preset: str, user) -> Q:
+    today = timezone.localdate()
+    if preset == "mine":
+        return OPEN & (Q(registered_by=user) | Q(assigned_to=user))
+    if preset == "office":
+        return Q(
+            status__in=[
+                ApplicationStatus.REGISTERED,
+                ApplicationStatus.RETURNED_FOR_REVISION,
+                ApplicationStatus.RESULT_READY,
+            ]
+        )
+    if preset == "provider":
+        return Q(status__in=[ApplicationStatus.SENT_TO_PROVIDER, ApplicationStatus.IN_PROGRESS])
+    if preset == "due_soon":
+        until = _calendar_for(user).add_working_days(today, DUE_SOON_WORKING_DAYS)
+        return CLOCK_RUNNING & Q(due_date__gte=today, due_date__lte=until)
+    if preset == "overdue":
+        return CLOCK_RUNNING & Q(due_date__lt=today)
+    return Q()
+
+
+DIGITS = re.compile(r"\d")
+
+
+def search_condition(text: str) -> Q:
+    """Search by registration number (a part of it), РНОКПП (10 digits), ЄДРПОУ (8 digits) or the
+    applicant's name (any apostrophe, or none, and any case; trigram-indexed on PostgreSQL)."""
+    text = " ".join((text or "").split())
+    if not text:
+        return Q()
+    compact = text.replace(" ", "")
+    if compact.isdigit() and len(compact) == 10:
+        return Q(applicant_id__in=Applicant.objects.filter(rnokpp=compact).values("id"))
+    if compact.isdigit() and len(compact) == 8:
+        return Q(applicant_id__in=Applicant.objects.filter(edrpou=compact).values("id"))
+    if DIGITS.search(text):
+        return Q(number__icontains=compact)
+    needle = normalize_for_search(text)
+    names = Q(search_name__contains=needle)
+    if connection.vendor == "postgresql" and len(needle) >= 4:
+        names |= Q(search_name__trigram_word_similar=needle)
+    return Q(applicant_id__in=Applicant.objects.filter(names).values("id"))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-control form-control-sm", **(attrs or {})}, format="%Y-%m-%d")
+
+
+def _select(multiple=False):
+    return (
+        forms.SelectMultiple(attrs={"class": "form-select form-select-sm"})
+        if multiple
+        else forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """Any combination of status, service, provider, office, administrator, period and a search."""
+
+    q = django_filters.CharFilter(
+        label=_("Number, RNOKPP/EDRPOU or name"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ApplicationStatus.choices, widget=_select(multiple=True)
+    )
+    service = django_filters.ModelChoiceFilter(label=_("Service"), queryset=Service.objects.none(), widget=_select())
+    provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Provider.objects.none(), widget=_select())
+    office = django_filters.ModelChoiceFilter(label=_("Office"), queryset=Office.objects.none(), widget=_select())
+    registered_by = django_filters.ModelChoiceFilter(
+        label=_("Administrator"), queryset=User.objects.none(), widget=_select()
+    )
+    registered_from = django_filters.DateFilter(label=_("Registered from"), method="filter_from", widget=DateInput())
+    registered_to = django_filters.DateFilter(label=_("Registered to"), method="filter_to", widget=DateInput())
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "service", "provider", "office", "registered_by", "registered_from", "registered_to"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["service"].queryset = Service.objects.order_by("local_code")
+        self.filters["provider"].queryset = Provider.objects.order_by("name")
+        offices = Office.objects.order_by("name")
+        staff = User.objects.filter(role__in=[Role.ADMINISTRATOR, Role.STAROSTA]).order_by("last_name", "first_name")
+        if user is not None and not user.is_superuser:
+            if user.hromada_id:
+                offices = offices.filter(hromada_id=user.hromada_id)
+                staff = staff.filter(hromada_id=user.hromada_id)
+            if user.office_id and user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD):
+                offices = offices.filter(pk=user.office_id)
+                staff = staff.filter(office_id=user.office_id)
+        self.filters["office"].queryset = offices
+        self.filters["registered_by"].queryset = staff
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(search_condition(value))
+
+    def filter_from(self, queryset, name, value):
+        start = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+        return queryset.filter(registered_at__gte=start)
+
+    def filter_to(self, queryset, name, value):
+        end = timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1), dt.time.min))
+        return queryset.filter(registered_at__lt=end)
+
+
+def filtered_applications(*, user, data=None, preset: str = "") -> tuple[QuerySet[Application], ApplicationFilter]:
+    """The user's visible cases narrowed by a preset and the filters in ``data`` (invalid filters are
+    reported on the filter's form and ignored)."""
+    base = visible_applications(user)
+    if preset:
+        base = base.filter(preset_condition(preset, user))
+    filterset = ApplicationFilter(data or None, queryset=base, user=user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    return queryset, filterset
+
+
+LIST_FIELDS = (
+    "id",
+    "number",
+    "registered_at",
+    "status",
+    "due_date",
+    "is_overdue",
+    "closed_at",
+    "office__short_name",
+    "office__name",
+    "service_version__title",
+    "service__local_code",
+    "provider__name",
+    "provider__short_name",
+    "applicant__kind",
+    "applicant__last_name",
+    "applicant__first_name",
+    "applicant__patronymic",
+    "applicant__name",
+    "applicant__rnokpp",
+    "applicant__edrpou",
+    "registered_by__last_name",
+    "registered_by__first_name",
+    "registered_by__patronymic",
+    "registered_by__username",
+    "assigned_to__last_name",
+    "assigned_to__first_name",
+    "assigned_to__patronymic",
+    "assigned_to__username",
+)
+
+
+def list_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return (
+        queryset.select_related(
+            "office", "service_version", "service", "provider", "applicant", "registered_by", "assigned_to"
+        )
+        .only(*LIST_FIELDS)
+        .order_by("-registered_at", "-id")
+    )
+
+
+def encode_cursor(application: Application) -> str:
+    raw = f"{application.registered_at.isoformat()}|{application.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = raw.split("|")
+        moment = dt.datetime.fromisoformat(moment)
+        if timezone.is_naive(moment):
+            return None
+        return moment, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class Page:
+    rows: list[Application]
+    next_cursor: str | None
+
+
+def keyset_page(queryset: QuerySet[Application], *, after: str | None = None, size: int = PAGE_SIZE) -> Page:
+    """One page of ``queryset`` newest first, after the row the cursor names."""
+    rows = list_rows(queryset)
+    position = decode_cursor(after)
+    if position is not None:
+        moment, pk = position
+        rows = rows.filter(TupleLessThan(Tuple(F("registered_at"), F("id")), Tuple(Value(moment), Value(pk))))
+    fetched = list(rows[: size + 1])
+    more = len(fetched) > size
+    fetched = fetched[:size]
+    return Page(rows=fetched, next_cursor=encode_cursor(fetched[-1]) if more and fetched else None)

@@ -1,0 +1,252 @@
+"""The case page and its actions: thin views over selectors.cases and actions.workflow/decisions."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cnap.accounts.permissions import can
+
+from ..actions import decisions, workflow
+from ..constants import ApplicationStatus, DecisionKind
+from ..documents import decision_document, routing_slip_document
+from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, SuspendForm, TransitionForm
+from ..models import Decision, PrintedDocument
+from ..selectors.cases import case_for, case_page
+from ..transitions import Needs, get_move, may_act_on, role_allows
+
+
+def case_viewer(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can(request.user, "view_applications"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _report(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(exc) or _("You may not do this."))
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _to_case(pk):
+    return redirect("applications:detail", pk=pk)
+
+
+@require_GET
+@case_viewer
+def detail(request, pk: int):
+    page = case_page(user=request.user, pk=pk)
+    app = page.application
+    revision = {"revision": app.revision}
+    forms = {}
+    for move in page.moves:
+        if move.needs_(Needs.SUSPENSION):
+            forms["suspend"] = SuspendForm(initial=revision)
+        elif move.needs_(Needs.RESUME):
+            forms["resume"] = ResumeForm(initial=revision)
+        elif move.needs_(Needs.ISSUE):
+            forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
+        elif move.needs_(Needs.REFUSAL_DECISION) or move.needs_(Needs.DECISION_OR_NOTE):
+            forms.setdefault("decision", DecisionForm(initial=revision, version=app.service_version))
+    handover = get_move(ApplicationStatus.RESULT_READY, ApplicationStatus.ISSUED)
+    if (
+        app.status == ApplicationStatus.REFUSED
+        and not app.issued_at
+        and may_act_on(request.user, app)
+        and role_allows(request.user, handover)
+    ):
+        forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
+    simple_moves = [
+        move
+        for move in page.moves
+        if not (
+            move.needs_(Needs.SUSPENSION)
+            or move.needs_(Needs.RESUME)
+            or move.needs_(Needs.ISSUE)
+            or move.needs_(Needs.REFUSAL_DECISION)
+        )
+    ]
+    return render(
+        request,
+        "applications/cases/detail.html",
+        {
+            "page": page,
+            "application": app,
+            "simple_moves": simple_moves,
+            "forms": forms,
+            "today": timezone.localdate(),
+            "statuses": ApplicationStatus,
+        },
+    )
+
+
+@require_POST
+@case_viewer
+def move(request, pk: int):
+    app = case_for(request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        app = workflow.transition(
+            application=app,
+            to_status=form.cleaned_data["to_status"],
+            acting_user=request.user,
+            comment=form.cleaned_data["comment"],
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Done: the case is now «%(status)s».") % {"status": app.get_status_display()})
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def suspend(request, pk: int):
+    app = case_for(request.user, pk)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        workflow.suspend(
+            application=app,
+            reason=form.cleaned_data["reason"],
+            legal_act=form.cleaned_data["legal_act"],
+            started_on=form.cleaned_data["started_on"],
+            acting_user=request.user,
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("The case is suspended."))
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def resume(request, pk: int):
+    app = case_for(request.user, pk)
+    form = ResumeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        app = workflow.resume(
+            application=app,
+            resumed_on=form.cleaned_data["resumed_on"],
+            acting_user=request.user,
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(
+            request, _("The case is resumed; due date %(due)s.") % {"due": app.due_date.strftime("%d.%m.%Y")}
+        )
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def decide(request, pk: int):
+    app = case_for(request.user, pk)
+    form = DecisionForm(request.POST, version=app.service_version)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        decision = decisions.record_decision(
+            application=app,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            grounds=list(form.cleaned_data["grounds"]) if form.cleaned_data["kind"] == DecisionKind.REFUSAL else [],
+            decided_on=form.cleaned_data["decided_on"],
+            acting_user=request.user,
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Decision %(number)s is recorded.") % {"number": decision.number})
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def issue(request, pk: int):
+    app = case_for(request.user, pk)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        workflow.issue_result(
+            application=app,
+            issued_to=form.cleaned_data["issued_to"],
+            identity_document=form.cleaned_data["identity_document"],
+            issued_at=form.cleaned_data["issued_at"],
+            acting_user=request.user,
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("The handing over is recorded."))
+    return _to_case(pk)
+
+
+def _pdf(document: PrintedDocument, filename: str) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@case_viewer
+def routing_slip_pdf(request, pk: int):
+    app = case_for(request.user, pk)
+    if app.sent_to_provider_at is None:
+        raise Http404
+    document = routing_slip_document(app, acting_user=request.user)
+    return _pdf(document, f"routing-slip-{app.number}.pdf")
+
+
+@require_GET
+@case_viewer
+def decision_pdf(request, pk: int, decision_pk: int):
+    app = case_for(request.user, pk)
+    decision = get_object_or_404(Decision, pk=decision_pk, application=app)
+    document = decision_document(decision, acting_user=request.user)
+    return _pdf(document, f"decision-{decision.number}.pdf")
+
+
+@require_GET
+@case_viewer
+def printed_document(request, pk: int, document_id):
+    app = case_for(request.user, pk)
+    document = get_object_or_404(PrintedDocument, pk=document_id, application=app)
+    return _pdf(document, f"{document.kind}-{app.number}.pdf")
