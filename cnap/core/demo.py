@@ -103,3 +103,21 @@ def seed_demo_staff() -> dict[str, User]:
     root.save()
     users["root"] = root
     return users
+
+
+def link_demo_provider_officer() -> str:
+    """The demo provider officer works for the provider of most demo services (the council's
+    executive committee, which decides on residence registration)."""
+    from django.db.models import Count
+
+    from services.models import Provider
+
+    ensure_demo_allowed()
+    provider = (
+        Provider.objects.filter(short_name="Виконком Світанківської сільради").first()
+        or Provider.objects.annotate(n=Count("services")).order_by("-n", "pk").first()
+    )
+    if provider is None:
+        return "no provider in the catalog"
+    User.objects.filter(username="provider").update(provider=provider)
+    return f"provider officer works for {provider}"

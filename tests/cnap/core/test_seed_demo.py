@@ -39,3 +39,13 @@ def test_seed_demo_refuses_outside_the_embedded_mode(settings):
     with pytest.raises(ImproperlyConfigured):
         call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert not User.objects.filter(username="administrator").exists()
+
+
+def test_seed_demo_loads_the_catalog_and_links_the_provider_officer():
+    from services.models import Service
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert Service.objects.count() >= 30
+    officer = User.objects.get(username="provider")
+    assert officer.provider is not None
+    assert officer.provider.services.exists()

@@ -4,7 +4,10 @@ from django.utils.module_loading import import_string
 from cnap.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_staff
 
 # Each part of the workstation contributes its demo data here, in dependency order.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "services.actions.load_demo_catalog",
+    "cnap.core.demo.link_demo_provider_officer",
+]
 
 
 class Command(BaseCommand):
