@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -251,13 +251,14 @@ class Page:
     next_cursor: str | None
 
 
-def keyset_page(queryset: QuerySet[Application], *, after: str | None = None, size: int = PAGE_SIZE) -> Page:
+def keyset_page(queryset: QuerySet[Application], *, after: str | None = None, size: int | None = None) -> Page:
     """One page of ``queryset`` newest first, after the row the cursor names."""
+    size = size or PAGE_SIZE
     rows = list_rows(queryset)
     position = decode_cursor(after)
     if position is not None:
         moment, pk = position
-        rows = rows.filter(TupleLessThan(Tuple(F("registered_at"), F("id")), Tuple(Value(moment), Value(pk))))
+        rows = rows.filter(TupleLessThan(Tuple(F("registered_at"), F("id")), (moment, pk)))
     fetched = list(rows[: size + 1])
     more = len(fetched) > size
     fetched = fetched[:size]
