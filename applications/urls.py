@@ -39,3 +39,13 @@ urlpatterns += [
     path("<int:pk>/decisions/<int:decision_pk>.pdf", case_views.decision_pdf, name="decision_pdf"),
     path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),
 ]
+
+# Registry lookups through Trembita (issue 6).
+from applications.views import registry as registry_views  # noqa: E402
+
+urlpatterns += [
+    path("registry/lookup/", registry_views.registry_lookup, name="registry_lookup"),
+    path("registry/requests/<uuid:request_id>/", registry_views.registry_request, name="registry_request"),
+    path("registry/requests/<uuid:request_id>/apply/", registry_views.registry_apply, name="registry_apply"),
+    path("<int:application_id>/registry/", registry_views.registry_history, name="registry_history"),
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -40,16 +41,28 @@ def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
 
 def get_registry_request(*, user, request_id) -> RegistryRequest:
     """The request by its UUID if the user may see it, else :class:`Http404` (never a 403: DESIGN §10)."""
+    try:
+        request_id = uuid.UUID(str(request_id))
+    except ValueError:
+        raise Http404("No such registry request") from None
     request = visible_registry_requests(user).filter(pk=request_id).first()
     if request is None:
         raise Http404("No such registry request")
     return request
 
 
+def _int_or_404(value) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404("Not found") from None
+
+
 def visible_application(*, user, application_id) -> Application | None:
     """The application if it belongs to the user's office (for attaching a lookup to it), else 404."""
     if application_id in (None, ""):
         return None
+    application_id = _int_or_404(application_id)
     queryset = Application.objects.select_related("applicant", "office", "service")
     if not user.is_superuser:
         queryset = queryset.filter(office_id=user.office_id)
@@ -62,6 +75,7 @@ def visible_application(*, user, application_id) -> Application | None:
 def visible_applicant(*, user, applicant_id) -> Applicant | None:
     if applicant_id in (None, ""):
         return None
+    applicant_id = _int_or_404(applicant_id)
     queryset = Applicant.objects.all()
     if not user.is_superuser:
         queryset = queryset.filter(hromada_id=user.hromada_id)
