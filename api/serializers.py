@@ -272,6 +272,9 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     number = serializers.CharField(source="application.number")
     e_application = serializers.SerializerMethodField()
     to_status_label = serializers.CharField(source="get_to_status_display")
+    from_status = serializers.ChoiceField(
+        choices=ApplicationStatus.choices, allow_blank=True, help_text="Empty for the first status of a case."
+    )
 
     class Meta:
         model = StatusChange
