@@ -709,7 +709,7 @@ class MonthlyStats(StatsMeasures):
 
 class OpenStats(models.Model):
     """How many open cases there are now, by office, service, provider, administrator, status and due
-    date. Cases whose clock does not run (suspended, result ready) carry the due date 9999-12-31, so
+    date. Suspended cases (the clock does not run) carry the due date 9999-12-31, so
     "overdue now" is ``due_date < today`` over this table, always true to the calendar."""
 
     office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("office"))

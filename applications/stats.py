@@ -25,8 +25,8 @@ Rules:
   registration date (calendar days);
 * issued / refused / left without consideration / withdrawn / unclaimed: on the date of the move
   that closed the case;
-* open cases (OpenStats): by status and due date, with ``NO_DEADLINE`` for the statuses whose clock
-  does not run (suspended; result ready), so "overdue now" = open rows with ``due_date < today``.
+* open cases (OpenStats): by status and due date, with ``NO_DEADLINE`` for suspended cases (their
+  clock does not run; the due date moves on resumption), so "overdue now" = open rows with ``due_date < today``.
   The ``is_overdue`` flag on the case (set by the daily mark_overdue job and by the workflow) is not
   used here: the counter follows the calendar by itself.
 """
@@ -57,7 +57,8 @@ __all__ = [
 
 #: The due date an open case counts under while its clock does not run: never overdue.
 NO_DEADLINE = dt.date(9999, 12, 31)
-CLOCK_IDLE_STATUSES = frozenset({ApplicationStatus.SUSPENDED, ApplicationStatus.RESULT_READY})
+# The same rule as the list's overdue preset (applications/selectors/lists.py: open, clock running).
+CLOCK_IDLE_STATUSES = frozenset({ApplicationStatus.SUSPENDED})
 #: Reaching one of these is the case's result (the moment on-time and processing days are measured).
 COMPLETED_STATUSES = frozenset({ApplicationStatus.RESULT_READY, ApplicationStatus.REFUSED})
 #: Final status -> the measure counting the closings.

@@ -34,3 +34,4 @@ def sweep_registry_requests() -> int:
 
 
 from applications import notification_tasks  # noqa: E402, F401  (registers the notification tasks)
+from applications import stats_tasks  # noqa: E402, F401  (registers the dashboard and deadline jobs)

@@ -49,3 +49,13 @@ urlpatterns += [
     path("registry/requests/<uuid:request_id>/apply/", registry_views.registry_apply, name="registry_apply"),
     path("<int:application_id>/registry/", registry_views.registry_history, name="registry_history"),
 ]
+
+# Dashboards, deadline control and reports (issue 7).
+from applications.views import dashboard as dashboard_views  # noqa: E402
+from applications.views import reports as report_views  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/overdue/", dashboard_views.overdue, name="overdue"),
+    path("reports/", report_views.reports, name="reports"),
+]

@@ -4,6 +4,7 @@ and set the database, broker, cache and security settings that differ between th
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 env = environ.Env()
@@ -162,6 +163,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
     "registry-sweeper": {"task": "applications.tasks.sweep_registry_requests", "schedule": 60.0},
+    # Dashboards and deadline control (issue 7): mark overdue cases and notify at 06:00, rebuild the
+    # summary tables at 02:30 (Kyiv time).
+    "mark-overdue": {"task": "applications.stats_tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
+    "rebuild-stats": {"task": "applications.stats_tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = 120
