@@ -29,18 +29,23 @@ if str(ROOT) not in sys.path:
 
 from bench.registry_bench import TARGET_PER_SECOND, emulator_process, free_port, rnokpp_numbers, set_latency  # noqa: E402
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cnap_bench")
+# Persistent connections per worker thread, as production's CONN_MAX_AGE (cnap/settings/production.py).
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cnap_bench?conn_max_age=60")
 
 
 def ensure_database(url: str) -> None:
-    import psycopg
+    import psycopg2
 
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
+    base, name = url.split("?", 1)[0].rsplit("/", 1)
+    connection = psycopg2.connect(base + "/postgres")
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
 
 
 @contextlib.contextmanager
@@ -91,6 +96,12 @@ def wait_worker_ready(timeout: float = 60.0) -> None:
     raise RuntimeError("the worker did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def fixtures():
     from cnap.accounts.constants import Role
     from cnap.accounts.models import Hromada, Office, User
@@ -105,7 +116,7 @@ def fixtures():
     return office, user
 
 
-def run(n: int, warmup: int) -> dict:
+def run(n: int, warmup: int, worker_pid: int) -> dict:
     from django.db import transaction
 
     from applications.actions.registry import request_lookup
@@ -128,7 +139,9 @@ def run(n: int, warmup: int) -> dict:
         return ids, time.monotonic() - committed
 
     batch(numbers[:warmup])  # threads, connections and the HTTP pool up
+    cpu_before = cpu_seconds(worker_pid)
     ids, elapsed = batch(numbers[warmup:])
+    worker_cpu = cpu_seconds(worker_pid) - cpu_before
     rows = list(RegistryRequest.objects.filter(pk__in=ids).values("state", "created_at", "finished_at", "attempts"))
     succeeded = [row for row in rows if row["state"] == "succeeded"]
     # Per-request time: the attempt's own network time (elapsed_ms) and start-to-finish in the row.
@@ -143,6 +156,8 @@ def run(n: int, warmup: int) -> dict:
         "attempt_p50_ms": round(statistics.median(attempt_ms), 1) if attempt_ms else None,
         "request_p50_ms": round(statistics.median(total_ms), 1) if total_ms else None,
         "request_p95_ms": round(total_ms[int(0.95 * (len(total_ms) - 1))], 1) if total_ms else None,
+        "worker_cpu_ms_per_lookup": round(worker_cpu * 1000 / n, 2),
+        "load_average": round(os.getloadavg()[0], 1),
         "target_per_second": TARGET_PER_SECOND,
     }
 
@@ -184,9 +199,11 @@ def main(argv=None) -> int:
     with contextlib.ExitStack() as stack:
         stack.enter_context(emulator_process(port))
         set_latency(url, args.latency_ms)
-        stack.enter_context(worker_process(env, args.concurrency, ROOT / "var" / "bench" / "registry_worker.log"))
+        worker = stack.enter_context(
+            worker_process(env, args.concurrency, ROOT / "var" / "bench" / "registry_worker.log")
+        )
         wait_worker_ready()
-        figures = run(args.n, warmup=min(100, args.n))
+        figures = run(args.n, warmup=min(100, args.n), worker_pid=worker.pid)
     figures.update(latency_ms=args.latency_ms, concurrency=args.concurrency, dialect=args.dialect)
     ok = figures["per_second"] >= TARGET_PER_SECOND and not figures["errors"]
     if args.json:
@@ -197,7 +214,8 @@ def main(argv=None) -> int:
             f"{args.latency_ms:g} ms emulator latency): {figures['completed']}/{figures['requests']} succeeded in "
             f"{figures['seconds']} s = {figures['per_second']}/s (target >= {TARGET_PER_SECOND:g}/s) "
             f"{'OK' if ok else 'BELOW TARGET'}; attempt p50 {figures['attempt_p50_ms']} ms, request p50 "
-            f"{figures['request_p50_ms']} ms, p95 {figures['request_p95_ms']} ms"
+            f"{figures['request_p50_ms']} ms, p95 {figures['request_p95_ms']} ms; worker CPU "
+            f"{figures['worker_cpu_ms_per_lookup']} ms per lookup; load average {figures['load_average']}"
         )
     return 0 if ok else 1
 
