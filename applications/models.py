@@ -523,7 +523,23 @@ class RegistryRequest(models.Model):
 
 
 class PersonalDataAccessAction(models.TextChoices):
+    VIEW_CASE = "view_case", _("viewed a case")
+    VIEW_APPLICANT = "view_applicant", _("viewed an applicant's record")
+    SEARCH_APPLICANTS = "search_applicants", _("searched the applicants")
+    VIEW_SCAN = "view_scan", _("opened a scan")
     VIEW_REGISTRY_RESPONSE = "view_registry_response", _("viewed a registry response")
+    PRINT_DOCUMENT = "print_document", _("printed a document with personal data")
+    EXPORT_LIST = "export_list", _("exported a list with personal data")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused too (PostgreSQL also refuses them with a trigger)."""
+
+    def update(self, **kwargs):
+        raise ValueError("PersonalDataAccess is append-only")
+
+    def delete(self):
+        raise ValueError("PersonalDataAccess is append-only")
 
 
 class PersonalDataAccess(models.Model):
@@ -549,7 +565,13 @@ class PersonalDataAccess(models.Model):
         related_name="accesses",
         verbose_name=_("registry request"),
     )
+    scan = models.ForeignKey(
+        Scan, on_delete=models.PROTECT, null=True, blank=True, related_name="accesses", verbose_name=_("scan")
+    )
+    detail = models.CharField(_("what exactly"), max_length=255, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("personal data access")

@@ -152,16 +152,45 @@ def browser_page(browser, live_server):
 
 
 def login(page, username: str, password: str) -> None:
+    """Logs in through the browser: the password, then (staff need a second factor, settings
+    CNAP_REQUIRE_2FA) the current TOTP code of the user's device, created and confirmed if missing."""
+    from cnap.accounts.models import User
+    from tests.security.otp import confirmed_totp_device, totp_code
+
+    user = User.objects.filter(username=username).first()
+    device = confirmed_totp_device(user) if user is not None else None
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if device is not None and "/accounts/2fa/verify/" in page.url:
+        page.fill("input[name=otp_token]", totp_code(device))
+        page.click("main form button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
 
 @pytest.fixture
 def login_as():
     return login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``Client.force_login(user)`` (and pytest-django's admin_client) gives a session verified by
+    the user's TOTP device, as if the user had typed the code: staff pages need the second factor
+    (cnap/security/middleware.py). Tests of the second factor itself use ``client.post(login)``."""
+    from django.test import Client
+
+    from tests.security.otp import verify_client_session
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_client_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 # ---------------------------------------------------------------------------------------------- registry emulator

@@ -16,6 +16,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "work_provider_queue": frozenset({Role.PROVIDER_OFFICER}),
     "view_dashboard": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
     "view_reports": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
+    "view_access_log": frozenset({Role.CNAP_HEAD}),
 }
 
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from . import two_factor
 from .forms import StaffAuthenticationForm
 
 urlpatterns = [
@@ -12,4 +13,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The second factor (cnap/accounts/two_factor.py).
+    path("2fa/setup/", two_factor.setup, name="two_factor_setup"),
+    path("2fa/verify/", two_factor.verify, name="two_factor_verify"),
+    path("2fa/backup-codes/", two_factor.backup_codes, name="two_factor_backup_codes"),
+    # The personal-data access log and other security pages (cnap/security/urls.py).
+    path("security/", include("cnap.security.urls")),
 ]

@@ -22,6 +22,8 @@ SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CNAP_DEMO_ALLOWED = True
+# The demo logins printed by `make run` work with a password only, unless CNAP_REQUIRE_2FA=1.
+CNAP_REQUIRE_2FA = env.bool("CNAP_REQUIRE_2FA", default=False)
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cnap.sqlite3'}"),

@@ -15,6 +15,9 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 CNAP_DEMO_ALLOWED = True
+# Staff pages need the second factor, as in production; tests' force_login gives a verified
+# session (tests/conftest.py), login_as in the browser types the current TOTP code.
+CNAP_REQUIRE_2FA = True
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cnap")}
 DATABASES["default"]["TEST"] = {"NAME": env("CNAP_TEST_DB_NAME", default=f"test_cnap_{TEST_RUN_ID}")}

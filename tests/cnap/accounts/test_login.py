@@ -4,6 +4,7 @@ from django.urls import reverse
 from cnap.accounts.constants import Role
 from cnap.core import context_processors
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.security.otp import confirmed_totp_device, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,10 @@ def test_wrong_password_is_refused_with_a_clear_message(client):
 
 def test_login_logout_and_home_page(client):
     user = UserFactory(username="olena", role=Role.ADMINISTRATOR)
+    device = confirmed_totp_device(user)
     response = client.post(reverse("login"), {"username": "olena", "password": TEST_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor_verify"))
+    response = client.post(response.redirect_chain[-1][0], {"otp_token": totp_code(device)}, follow=True)
     content = response.content.decode()
     assert response.status_code == 200
     assert f"Вітаємо, {user.first_name}!" in content

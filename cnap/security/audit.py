@@ -1,0 +1,53 @@
+"""The personal-data access log (DESIGN §10): who looked at whose data, when, in which case.
+
+Views that show a person's record, a case's personal fields, a scan or a registry response call
+``log_personal_data_access`` once per response. Rows are append-only (the model refuses changes,
+PostgreSQL refuses UPDATE and DELETE with a trigger, the admin has no change or delete permission)."""
+
+from applications.models import PersonalDataAccess, PersonalDataAccessAction
+
+from .client_ip import client_ip
+
+Action = PersonalDataAccessAction
+
+
+def log_personal_data_access(
+    *,
+    request,
+    action: str,
+    application=None,
+    applicant=None,
+    scan=None,
+    registry_request=None,
+    detail: str = "",
+) -> PersonalDataAccess:
+    """Records that ``request.user`` saw personal data. ``applicant`` defaults to the application's
+    applicant; ``application`` to the scan's or the registry request's case. ``detail`` says what
+    exactly (e.g. "receipt", "decision 12"); never put a tax number or a token in it."""
+    if application is None:
+        if scan is not None:
+            application = scan.application
+        elif registry_request is not None:
+            application = registry_request.application
+    if applicant is None:
+        if registry_request is not None and registry_request.applicant_id:
+            applicant = registry_request.applicant
+        elif application is not None:
+            applicant = application.applicant
+    return PersonalDataAccess.objects.create(
+        user=request.user,
+        action=action,
+        application=application,
+        applicant=applicant,
+        scan=scan,
+        registry_request=registry_request,
+        detail=mask_tax_number(detail)[:255],
+        ip=client_ip(request),
+    )
+
+
+def mask_tax_number(value: str | None) -> str:
+    """«1234567890» → «12******90»: enough to tell two people apart on a page, never the number."""
+    from .log_filters import mask_text
+
+    return mask_text(value or "")
