@@ -1,13 +1,11 @@
 import pytest
-from django.core.management import call_command
-
-from cnap.core.demo import DEMO_PASSWORD
+from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_demo_administrator_logs_in_and_sees_the_home_page_in_ukrainian(browser_page, login_as):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    seed_demo_staff()
     page = browser_page
     page.goto("/")
     assert "/accounts/login/" in page.url

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_creates_offices_and_one_user_per_role():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
     assert Hromada.objects.count() == 1
     assert set(Office.objects.values_list("kind", flat=True)) == {
         OfficeKind.CNAP,
@@ -26,10 +26,10 @@ def test_seed_demo_creates_offices_and_one_user_per_role():
 
 
 def test_seed_demo_is_idempotent():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
     counts = (Hromada.objects.count(), Office.objects.count(), User.objects.count())
     User.objects.filter(username="administrator").update(first_name="changed")
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
     assert (Hromada.objects.count(), Office.objects.count(), User.objects.count()) == counts
     assert User.objects.get(username="administrator").first_name == "Олена"
 
@@ -37,15 +37,25 @@ def test_seed_demo_is_idempotent():
 def test_seed_demo_refuses_outside_the_embedded_mode(settings):
     settings.CNAP_DEMO_ALLOWED = False
     with pytest.raises(ImproperlyConfigured):
-        call_command("seed_demo", stdout=open("/dev/null", "w"))
+        call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
     assert not User.objects.filter(username="administrator").exists()
 
 
 def test_seed_demo_loads_the_catalog_and_links_the_provider_officer():
     from services.models import Service
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
     assert Service.objects.count() >= 30
     officer = User.objects.get(username="provider")
     assert officer.provider is not None
     assert officer.provider.services.exists()
+
+
+def test_seed_demo_registers_demo_applications_once():
+    from applications.models import Application
+
+    call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
+    assert Application.objects.count() == 12
+    assert Application.objects.values("office").distinct().count() >= 2
+    call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
+    assert Application.objects.count() == 12

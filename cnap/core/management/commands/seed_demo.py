@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from applications.demo import seed_demo_applications
 from cnap.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_staff
 
 # Each part of the workstation contributes its demo data here, in dependency order.
@@ -13,11 +14,21 @@ DEMO_STEPS: list[str] = [
 class Command(BaseCommand):
     help = "Creates the demo hromada, offices, one user per role, the catalog and applications (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--applications",
+            type=int,
+            default=300,
+            help="How many demo applications to register (only when the demo hromada has none yet).",
+        )
+
+    def handle(self, *args, applications, **options):
         seed_demo_staff()
         for step in DEMO_STEPS:
             result = import_string(step)()
             self.stdout.write(f"{step}: {result if result is not None else 'ok'}")
+        registered = seed_demo_applications(count=applications)
+        self.stdout.write(f"demo applications registered: {registered}")
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for username, (role, office_code, *_rest) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<15} {role.label}{f' ({office_code})' if office_code else ''}")
