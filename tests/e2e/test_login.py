@@ -1,4 +1,5 @@
 import pytest
+
 from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
