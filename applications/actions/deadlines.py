@@ -51,10 +51,11 @@ class DeadlineReport:
 
 
 def _calendars(office_ids) -> dict[int, WorkCalendar]:
+    office_ids = set(office_ids)
     days_off = defaultdict(list)
-    for office_id, day in OfficeDayOff.objects.filter(office_id__in=set(office_ids)).values_list("office_id", "date"):
+    for office_id, day in OfficeDayOff.objects.filter(office_id__in=office_ids).values_list("office_id", "date"):
         days_off[office_id].append(day)
-    return defaultdict(WorkCalendar, {pk: WorkCalendar(days_off=days_off[pk]) for pk in set(office_ids)})
+    return defaultdict(WorkCalendar, {pk: WorkCalendar(days_off=days_off[pk]) for pk in office_ids})
 
 
 def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineReport:
