@@ -14,6 +14,7 @@ import logging
 
 from django.db import transaction
 
+from applications import stats
 from applications.constants import ApplicationStatus
 from applications.models import Application, NotificationEvent
 
@@ -37,10 +38,12 @@ def _notify(application: Application, event: str, **kwargs) -> None:
 
 
 def application_registered(application: Application) -> None:
+    stats.record_registration(application)  # the dashboards' summary tables, in this transaction
     _notify(application, NotificationEvent.REGISTERED)
 
 
 def application_status_changed(application: Application, *, from_status: str, to_status: str) -> None:
+    stats.record_status_change(application, from_status, to_status, application.status_changed_at)
     event = NOTIFIED_STATUSES.get(to_status)
     if event is not None and from_status != to_status:
         _notify(application, event)
