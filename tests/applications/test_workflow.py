@@ -194,7 +194,7 @@ def test_a_stale_form_is_refused_with_a_message_naming_who_changed_what():
         )
     message = excinfo.value.messages[0]
     assert "Бондар Ірина" in message
-    assert "надіслано суб" in message or "sent to the provider" in message
+    assert str(ApplicationStatus.SENT_TO_PROVIDER.label) in message
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SENT_TO_PROVIDER
     assert app.revision == shown_revision + 1
