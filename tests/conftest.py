@@ -143,7 +143,10 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser, live_server):
-    """A fresh browser tab (own cookies) pointed at the live test server, in Ukrainian."""
+    """A fresh browser tab (own cookies) pointed at the live test server, in Ukrainian.
+
+    Pages run under the real Content-Security-Policy (no eval): wait with ``expect(locator)``, not
+    with ``page.wait_for_function("a string")``, which Playwright evaluates with eval."""
     context = browser.new_context(base_url=live_server.url, locale="uk-UA", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)

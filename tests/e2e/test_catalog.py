@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from cnap.accounts.constants import Role
@@ -26,7 +27,7 @@ def test_a_catalog_manager_finds_edits_publishes_and_prints_a_service(browser_pa
     page.get_by_test_id("catalog-search").press_sequentially("зелених", delay=30)
     rows = page.get_by_test_id("catalog-table").locator("tbody tr")
     rows.filter(has_text=TITLE).wait_for()
-    page.wait_for_function("document.querySelectorAll('[data-testid=catalog-table] tbody tr').length === 1")
+    expect(rows).to_have_count(1)  # not page.wait_for_function(string): the CSP forbids eval
     assert "30 календарних днів" in rows.first.inner_text()
     page.get_by_role("link", name=TITLE).click()
     assert page.get_by_test_id("service-title").inner_text() == TITLE
