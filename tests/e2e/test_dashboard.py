@@ -1,0 +1,50 @@
+"""The community head opens the dashboard, narrows the period, clicks the overdue figure and lands
+on the list of exactly those cases."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from applications.constants import ApplicationStatus
+from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
+from tests.applications.factories import RegistrationJournalFactory
+from tests.applications.stats_helpers import moved, registered
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_mayor_drills_down_from_the_overdue_figure(browser_page, login_as):
+    users = seed_demo_staff()
+    admin = users["administrator"]
+    journal = RegistrationJournalFactory(office=admin.office, prefix="E2E")
+    today = timezone.localdate()
+    late = registered(
+        on=today - dt.timedelta(days=40), due=today - dt.timedelta(days=5), journal=journal, registered_by=admin
+    )
+    moved(late, ApplicationStatus.SENT_TO_PROVIDER, on=today - dt.timedelta(days=39))
+    on_time = registered(
+        on=today - dt.timedelta(days=2), due=today + dt.timedelta(days=10), journal=journal, registered_by=admin
+    )
+    page = browser_page
+
+    login_as(page, "mayor", DEMO_PASSWORD)
+    page.goto("/applications/dashboard/")
+    assert page.get_by_test_id("kpi-overdue").inner_text().strip().endswith("1")
+    assert page.get_by_test_id("kpi-open").inner_text().strip().endswith("2")
+
+    # Narrow the period to the last week: the old case leaves the period's registrations.
+    page.fill("#id_date_from", (today - dt.timedelta(days=7)).isoformat())
+    page.fill("#id_date_to", today.isoformat())
+    page.get_by_test_id("apply-filter").click()
+    page.wait_for_url(lambda url: "date_from=" in url)
+    assert page.get_by_test_id("kpi-period").inner_text().strip().endswith("1")
+    assert page.get_by_test_id("table-service").is_visible()
+
+    # The overdue figure leads to the list of exactly the overdue cases.
+    page.get_by_test_id("kpi-overdue").click()
+    page.wait_for_url("**/applications/overdue/**")
+    assert "/applications/overdue/" in page.url
+    body = page.locator("main").inner_text()
+    assert late.number in body
+    assert on_time.number not in body
