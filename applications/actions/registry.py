@@ -239,11 +239,11 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
         request_id = uuid.UUID(str(request_id))
     except ValueError:
         return None
-    if not claim_registry_request(request_id, config=config):
-        return None
     max_attempts = max(int(config["retry"]["attempts"]), 1)
     message_id = str(uuid.uuid4())
-    with transaction.atomic():
+    with transaction.atomic():  # claim and record the attempt in one transaction (one commit)
+        if not claim_registry_request(request_id, config=config):
+            return None
         request = (
             RegistryRequest.objects.select_for_update(of=("self",)).select_related("application").get(pk=request_id)
         )
