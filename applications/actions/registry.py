@@ -23,6 +23,18 @@ The task calls :func:`run_registry_attempt`, which
 Retries are scheduled by the task as new messages (not ``Task.retry``): the row, not the broker, knows how
 many attempts were made, so a redelivered or duplicated message cannot add attempts.
 
+The result as a document of the case: the :class:`RegistryRequest` row itself (registry, query, every attempt
+with its message ids and timings, the response as received) is the case's record of the lookup; the case page
+lists a case's lookups (``applications:registry_history``) and shows each response through the
+permission-checked, access-logged ``applications:registry_request`` view. No separate PDF extract is made:
+it would copy personal data into another file without adding evidence (the security server's signed message
+log, ``/asic?queryId=<message id>``, is the evidence, and the message ids are kept for it).
+
+Time limits: each attempt is bounded by the client's deadline (``TREMBITA['timeouts']['total_deadline']``,
+enforced on every socket operation), so a timeout never holds a worker thread longer than that. The soft/hard
+Celery time limits sent with each message (deadline + 10 s / + 20 s) are a backstop only where the pool
+enforces them (prefork); the ``threads`` pool of the registry worker does not.
+
 Issue and user on the wire: ``X-Road-Issue`` is the application number, or ``CNAP-REQUEST-<uuid>`` when the
 lookup is made before the application exists (registration form); ``X-Road-UserId`` is the pseudonym of
 the operator who asked (:func:`cnap.exchange.client.operator_pseudonym`).
