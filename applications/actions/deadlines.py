@@ -91,12 +91,11 @@ def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineR
             app._history_user = acting_user
             app.save(update_fields=["is_overdue", "revision"])
             report.cleared.append(app.pk)
-        notify = getattr(events, "application_overdue", None)
-        if notify is not None and newly:
+        if newly:
             calendars = _calendars(app.office_id for app in newly)
             for app in newly:
                 new_date = calendars[app.office_id].add_working_days(today, NEW_EXPECTED_WORKING_DAYS)
-                notify(app, new_expected_date=new_date)
+                events.application_overdue(app, new_expected_date=new_date)
 
     report.overdue = list(
         Application.objects.filter(CLOCK_RUNNING, due_date__lt=today)

@@ -31,6 +31,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import events
 from applications.constants import ApplicationStatus
 from applications.models import (
     Applicant,
@@ -525,4 +526,5 @@ def _create(
         changed_at=registered_at,
         changed_by=acting_user,
     )
+    events.application_registered(application)
     return application

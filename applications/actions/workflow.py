@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cnap.workdays import office_calendar, shift_due_date
 
+from .. import events
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, StatusChange, Suspension
 from ..transitions import SUSPENDABLE, Move, Needs, get_move, may_act_on, role_allows
@@ -135,6 +136,7 @@ def _apply(app: Application, move: Move, user, comment: str, now: dt.datetime) -
         changed_by=user,
         comment=comment,
     )
+    events.application_status_changed(app, from_status=move.from_status, to_status=move.to_status)
     return app
 
 
