@@ -712,6 +712,9 @@ class DailyStats(StatsMeasures):
         ]
         indexes = [models.Index(fields=["office", "date"], name="daily_stats_office_date")]
 
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} office {self.office_id} service {self.service_id}: {self.registered}"
+
 
 class MonthlyStats(StatsMeasures):
     """The same as DailyStats summed by month (``month`` is the first day): long periods read these."""
@@ -727,6 +730,9 @@ class MonthlyStats(StatsMeasures):
             )
         ]
         indexes = [models.Index(fields=["office", "month"], name="monthly_stats_office_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m.%Y} office {self.office_id} service {self.service_id}: {self.registered}"
 
 
 class OpenStats(models.Model):
@@ -756,3 +762,6 @@ class OpenStats(models.Model):
                 fields=["office", "service", "provider", "registered_by", "status", "due_date"], name="open_stats_key"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"office {self.office_id} {self.status} due {self.due_date:%d.%m.%Y}: {self.count}"

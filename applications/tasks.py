@@ -32,6 +32,3 @@ def sweep_registry_requests() -> int:
 
     return len(resend_stale_registry_requests())
 
-
-from applications import notification_tasks  # noqa: E402, F401  (registers the notification tasks)
-from applications import stats_tasks  # noqa: E402, F401  (registers the dashboard and deadline jobs)

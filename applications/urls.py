@@ -17,6 +17,15 @@ urlpatterns += [
     path("scans/<uuid:scan_id>/", registration.scan_file, name="scan_file"),
 ]
 
+# Registry lookups through Trembita (issue 6).
+from applications.views import registry as registry_views  # noqa: E402
+
+urlpatterns += [
+    path("registry/lookup/", registry_views.registry_lookup, name="registry_lookup"),
+    path("registry/requests/<uuid:request_id>/", registry_views.registry_request, name="registry_request"),
+    path("registry/requests/<uuid:request_id>/apply/", registry_views.registry_apply, name="registry_apply"),
+    path("<int:application_id>/registry/", registry_views.registry_history, name="registry_history"),
+]
 
 # Carrying cases to the result: lists, the case page and its actions (issue 5).
 from applications.views import cases as case_views  # noqa: E402
@@ -38,16 +47,6 @@ urlpatterns += [
     path("<int:pk>/routing-slip.pdf", case_views.routing_slip_pdf, name="routing_slip_pdf"),
     path("<int:pk>/decisions/<int:decision_pk>.pdf", case_views.decision_pdf, name="decision_pdf"),
     path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),
-]
-
-# Registry lookups through Trembita (issue 6).
-from applications.views import registry as registry_views  # noqa: E402
-
-urlpatterns += [
-    path("registry/lookup/", registry_views.registry_lookup, name="registry_lookup"),
-    path("registry/requests/<uuid:request_id>/", registry_views.registry_request, name="registry_request"),
-    path("registry/requests/<uuid:request_id>/apply/", registry_views.registry_apply, name="registry_apply"),
-    path("<int:application_id>/registry/", registry_views.registry_history, name="registry_history"),
 ]
 
 # Dashboards, deadline control and reports (issue 7).

@@ -207,6 +207,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules besides the apps' tasks.py, which autodiscovery finds by itself.
+CELERY_IMPORTS = ["applications.notification_tasks", "applications.stats_tasks"]
 CELERY_TASK_ROUTES = {
     "cnap.exchange.*": {"queue": "registry"},
     "applications.tasks.run_registry_request": {"queue": "registry"},
@@ -219,6 +221,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
     "registry-sweeper": {"task": "applications.tasks.sweep_registry_requests", "schedule": 60.0},
+    # Notifications whose task was lost (broker down at commit) are sent again.
+    "notification-sweeper": {
+        "task": "applications.notification_tasks.resend_pending_notifications",
+        "schedule": 600.0,
+    },
     # Retention of personal data (docs/security.md): monthly, 1st day 03:15 Kyiv time.
     "apply-retention": {
         "task": "cnap.security.tasks.apply_retention",
