@@ -168,6 +168,7 @@ def case_page(*, user, pk) -> CasePage:
             ),
             Prefetch("printed_documents", queryset=PrintedDocument.objects.select_related("created_by", "decision")),
             "scans",
+            "notifications",
         )
         .get(pk=application.pk)
     )

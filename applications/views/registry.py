@@ -34,8 +34,13 @@ RESULT_TEMPLATE = "applications/registry/_result.html"
 MODES = ("form", "case")
 
 
+def may_look_up(user) -> bool:
+    """Administrators, starostas and provider officers ask registries; others only see results."""
+    return can(user, "register_applications") or can(user, "work_provider_queue")
+
+
 def _check_may_look_up(user) -> None:
-    if not (can(user, "register_applications") or can(user, "work_provider_queue")):
+    if not may_look_up(user):
         raise PermissionDenied
 
 

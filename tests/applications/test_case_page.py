@@ -173,3 +173,25 @@ def test_pdf_downloads(client):
     stranger = UserFactory(role=Role.PROVIDER_OFFICER, office=None)
     client.force_login(stranger)
     assert client.get(reverse("applications:decision_pdf", args=[app.pk, decision.pk])).status_code == 404
+
+
+def test_the_page_offers_registry_lookups_to_those_who_may_ask_and_lists_the_notices(client):
+    from applications.models import Notification, NotificationChannel, NotificationEvent
+
+    app = case_in(ApplicationStatus.REGISTERED)
+    Notification.objects.create(
+        application=app,
+        event=NotificationEvent.REGISTERED,
+        channel=NotificationChannel.EMAIL,
+        recipient="o***@example.com",
+    )
+    html = page_of(client, user_for(app, Role.ADMINISTRATOR), app).content.decode()
+    assert 'data-testid="case-registry"' in html
+    assert f'name="registry_application" value="{app.pk}"' in html
+    assert 'data-testid="notification-registered-email"' in html
+    assert "o***@example.com" in html
+
+    head = user_for(app, Role.CNAP_HEAD)
+    html = page_of(client, head, app).content.decode()
+    assert 'data-testid="case-registry"' not in html
+    assert 'data-testid="notification-registered-email"' in html
