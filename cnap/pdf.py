@@ -26,6 +26,7 @@ the fork. WeasyPrint itself is imported only inside the functions, so importing 
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime as dt
 import io
@@ -158,6 +159,11 @@ def reset_cache() -> None:
     """Forget this thread's parsed stylesheet (e.g. after print.css changed in development)."""
     _cache.resources = None
     _cache.pid = None
+
+
+# Free the font configuration while WeasyPrint's libraries are still loaded: left to interpreter
+# shutdown, its finaliser runs after they are gone and prints a TypeError.
+atexit.register(reset_cache)
 
 
 def w3c_date(value: dt.datetime | dt.date | str | None) -> str | None:
