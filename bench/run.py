@@ -896,8 +896,13 @@ def main(argv=None) -> int:
         celery = [PY, "-m", "celery", "-A", "cnap"]
         processes.start("worker-default", celery + ["worker", "-n", "bench-default@%h", "-Q", "default,pdf", "--pool",
                         "prefork", "--concurrency", "2", "--loglevel", "WARNING"], env)  # fmt: skip
-        registry_worker = processes.start("worker-registry", celery + ["worker", "-n", "bench-registry@%h", "-Q", "registry", "--pool",
-                        "threads", "--concurrency", "50", "--loglevel", "WARNING"], env)  # fmt: skip
+        registry_worker = processes.start(
+            "worker-registry",
+            celery
+            + ["worker", "-n", "bench-registry@%h", "-Q", "registry", "--pool", "threads", "--concurrency", "50"]
+            + ["--loglevel", "WARNING"],
+            env,
+        )
         processes.start("beat", celery + ["beat", "--schedule", str(VAR / "celerybeat-schedule"), "--loglevel",
                         "WARNING"], env)  # fmt: skip
         wait_http(emulator_url + "/__emulator/log")
