@@ -32,7 +32,7 @@ def apply_retention(*, now=None) -> dict:
     while True:
         with transaction.atomic():
             batch = list(
-                Scan.objects.select_for_update(skip_locked=True)
+                Scan.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(removed_at__isnull=True, application__closed_at__lt=cutoff)
                 .order_by("pk")[:BATCH]
             )
@@ -46,7 +46,7 @@ def apply_retention(*, now=None) -> dict:
     while True:
         with transaction.atomic():
             ids = list(
-                RegistryRequest.objects.select_for_update(skip_locked=True)
+                RegistryRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(response_removed_at__isnull=True)
                 .filter(
                     Q(application__closed_at__lt=cutoff)
