@@ -803,7 +803,7 @@ def print_rows(rows: list[Row]) -> None:
         print(f"  {row.what:<{width}}  {row.figure}  [target {row.target}]  {mark}")
 
 
-def write_report(path: Path, info: dict, rows: list[Row], r: dict, causes: dict) -> None:
+def write_report(path: Path, info: dict, rows: list[Row], r: dict, causes) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -845,7 +845,7 @@ def write_report(path: Path, info: dict, rows: list[Row], r: dict, causes: dict)
     if not short:
         lines.append("None: every target was met in this run.")
     for row in short:
-        lines.append(f"- **{row.what}**: {causes.get(row.what, 'see the notes in docs/benchmarks.md history')}")
+        lines.append(f"- **{row.what}**: {causes(row.what)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -992,9 +992,9 @@ def main(argv=None) -> int:
               f"{info['applications']:,} applications:")  # fmt: skip
         print_rows(rows)
         if not args.no_report:
-            from bench.causes import CAUSES
+            from bench.causes import cause_for
 
-            write_report(Path(args.report), info, rows, r, CAUSES)
+            write_report(Path(args.report), info, rows, r, cause_for)
             log(f"wrote {args.report}")
         return 0
     except KeyboardInterrupt:
