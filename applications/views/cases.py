@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cnap.accounts.permissions import can
+from cnap.security.audit import Action, log_personal_data_access
 
 from ..actions import decisions, workflow
 from ..constants import ApplicationStatus, DecisionKind
@@ -74,6 +75,7 @@ def detail(request, pk: int):
         and role_allows(request.user, handover)
     ):
         forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
+    log_personal_data_access(request=request, action=Action.VIEW_CASE, application=app)
     simple_moves = [
         move
         for move in page.moves
@@ -234,6 +236,7 @@ def routing_slip_pdf(request, pk: int):
     if app.sent_to_provider_at is None:
         raise Http404
     document = routing_slip_document(app, acting_user=request.user)
+    log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=app, detail="routing slip")
     return _pdf(document, f"routing-slip-{app.number}.pdf")
 
 
@@ -243,6 +246,9 @@ def decision_pdf(request, pk: int, decision_pk: int):
     app = case_for(request.user, pk)
     decision = get_object_or_404(Decision, pk=decision_pk, application=app)
     document = decision_document(decision, acting_user=request.user)
+    log_personal_data_access(
+        request=request, action=Action.PRINT_DOCUMENT, application=app, detail=f"decision {decision.number}"
+    )
     return _pdf(document, f"decision-{decision.number}.pdf")
 
 
@@ -251,4 +257,5 @@ def decision_pdf(request, pk: int, decision_pk: int):
 def printed_document(request, pk: int, document_id):
     app = case_for(request.user, pk)
     document = get_object_or_404(PrintedDocument, pk=document_id, application=app)
+    log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=app, detail=document.kind)
     return _pdf(document, f"{document.kind}-{app.number}.pdf")

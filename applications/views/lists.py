@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
+from cnap.security.audit import Action, log_personal_data_access
 
 from ..selectors.lists import PRESETS, filtered_applications, keyset_page, list_rows
 
@@ -76,6 +77,7 @@ def _csv_response(queryset, filename: str) -> StreamingHttpResponse:
 def _render_list(request, *, preset: str, url_name: str):
     queryset, filterset = filtered_applications(user=request.user, data=request.GET, preset=preset)
     if request.GET.get("format") == "csv":
+        log_personal_data_access(request=request, action=Action.EXPORT_LIST, detail=url_name)
         return _csv_response(queryset, f"applications-{timezone.localdate():%Y%m%d}.csv")
     page = keyset_page(queryset, after=request.GET.get("after"))
     query = request.GET.copy()

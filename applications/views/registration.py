@@ -26,6 +26,7 @@ from applications.selectors.registration import (
     service_checklist,
 )
 from cnap.accounts.permissions import can
+from cnap.security.audit import Action, log_personal_data_access
 from services.constants import DocumentKind
 
 REGISTRY_PANEL = "applications/registry/_lookup_panel.html"
@@ -151,6 +152,7 @@ def register(request):
 @registrar
 def registered(request, pk):
     application = application_for_user(request.user, pk)
+    log_personal_data_access(request=request, action=Action.VIEW_CASE, application=application, detail="registered")
     return render(request, "applications/registration/registered.html", {"application": application})
 
 
@@ -160,6 +162,7 @@ def receipt(request, pk):
         raise Http404
     application = application_for_user(request.user, pk)
     pdf = receipt_pdf(application, acting_user=request.user)
+    log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=application, detail="receipt")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{application.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -171,6 +174,7 @@ def scan_file(request, scan_id):
     if not can(request.user, "view_applications"):
         raise Http404
     scan = scan_for_user(request.user, scan_id)
+    log_personal_data_access(request=request, action=Action.VIEW_SCAN, scan=scan)
     response = FileResponse(scan.file.open("rb"), content_type=scan.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
@@ -209,6 +213,7 @@ def applicant_search(request):
             raise Http404
         initial = {field.name: getattr(applicant, field.name) for field in Applicant._meta.fields}
         initial["consent"] = applicant.consent_given_at is not None
+        log_personal_data_access(request=request, action=Action.VIEW_APPLICANT, applicant=applicant)
         return render(
             request,
             "applications/registration/_applicant_fields.html",
@@ -216,6 +221,8 @@ def applicant_search(request):
         )
     query = (request.GET.get("applicant_q") or request.GET.get("q") or "").strip()
     applicants = list(find_applicants(hromada=hromada, query=query)) if len(query) >= 2 else []
+    if applicants:  # names and masked numbers of the people found (the query itself is not logged)
+        log_personal_data_access(request=request, action=Action.SEARCH_APPLICANTS, detail=f"{len(applicants)} found")
     return render(
         request,
         "applications/registration/_applicant_results.html",
