@@ -12,8 +12,9 @@ from django.shortcuts import resolve_url
 
 # URL names a logged-in user may open before the second factor: logging out and the 2FA pages.
 OTP_EXEMPT_URL_NAMES = frozenset({"logout", "two_factor_setup", "two_factor_verify"})
-# Paths served without a staff session at all: static files, the token-authenticated API.
-OTP_EXEMPT_PREFIXES = ("/api/",)
+# The REST API authenticates every request by its token: its DRF views need no staff second factor.
+# Plain Django pages under /api/ (the staff inbox of e-applications) do.
+API_PREFIX = "/api/"
 LOGIN_AT_SESSION_KEY = "cnap_login_at"
 
 
@@ -26,14 +27,15 @@ def has_confirmed_device(user) -> bool:
 def otp_exempt(request, view_func) -> bool:
     """Pages that a logged-in user may see without a verified second factor: views marked
     @login_not_required (the login page, the public status page, /healthz, the language switch),
-    logout and the 2FA pages themselves, static files and the API (it has its own token auth)."""
+    logout and the 2FA pages themselves, static files and the REST API's views (token auth)."""
     if getattr(view_func, "login_required", True) is False:
         return True
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in OTP_EXEMPT_URL_NAMES and not match.namespace:
         return True
-    static_url = settings.STATIC_URL or "/static/"
-    return request.path_info.startswith((static_url, *OTP_EXEMPT_PREFIXES))
+    if request.path_info.startswith(API_PREFIX) and getattr(view_func, "cls", None) is not None:
+        return True  # a Django REST framework view (as_view() sets .cls)
+    return request.path_info.startswith(settings.STATIC_URL or "/static/")
 
 
 def _redirect(request, url_name: str):
