@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -17,4 +17,6 @@ urlpatterns = [
     path("e-applications/<uuid:pk>/", views.EApplicationDetail.as_view(), name="e_application"),
     path("applications/<str:number>/", views.ApplicationStatus.as_view(), name="application_status"),
     path("status-changes/", views.StatusChangeList.as_view(), name="status_changes"),
+    # The staff inbox of e-applications (HTML pages, staff session).
+    path("inbox/", include("api.urls_inbox")),
 ]

@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Register"), "applications:register", "register_applications", "bi-plus-square"),
     (_("Applications"), "applications:list", "view_applications", "bi-folder2-open"),
     (_("Provider queue"), "applications:provider_queue", "work_provider_queue", "bi-inbox"),
+    (_("E-applications"), "api:inbox", "register_applications", "bi-inbox-fill"),
     (_("Catalog"), "services:list", "view_catalog", "bi-journal-text"),
     (_("Dashboard"), "applications:dashboard", "view_dashboard", "bi-speedometer2"),
     (_("Reports"), "applications:reports", "view_reports", "bi-file-earmark-bar-graph"),
