@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
+from cnap.security.spreadsheet import spreadsheet_safe
 
 from ..selectors.lists import PRESETS, filtered_applications, keyset_page, list_rows
 
@@ -52,7 +53,8 @@ def _csv_response(queryset, filename: str) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(headers)
         for app in list_rows(queryset).iterator(chunk_size=CSV_CHUNK):
             yield writer.writerow(
-                [
+                spreadsheet_safe(cell)
+                for cell in [
                     app.number,
                     timezone.localtime(app.registered_at).strftime("%d.%m.%Y %H:%M"),
                     app.get_status_display(),
