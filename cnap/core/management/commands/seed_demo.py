@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-from applications.demo import seed_demo_applications
+from applications.demo import progress_demo_applications, seed_demo_applications
 from cnap.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_staff
 
 # Each part of the workstation contributes its demo data here, in dependency order.
@@ -29,6 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{step}: {result if result is not None else 'ok'}")
         registered = seed_demo_applications(count=applications)
         self.stdout.write(f"demo applications registered: {registered}")
+        self.stdout.write(f"demo applications moved through their lifecycle: {progress_demo_applications()}")
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for username, (role, office_code, *_rest) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<15} {role.label}{f' ({office_code})' if office_code else ''}")
