@@ -29,7 +29,8 @@ class MaskPersonalData(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string is still logged, as is
             return True
-        masked = mask_text(message)
+        # one record, one line: a CR or LF in user input cannot forge another record (ASVS 7.3.1)
+        masked = mask_text(message).replace("\r", "\\r").replace("\n", "\\n")
         if masked != message:
             record.msg = masked
             record.args = None

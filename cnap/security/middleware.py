@@ -53,7 +53,17 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and "Cache-Control" not in response
+            and not request.path_info.startswith(settings.STATIC_URL or "/static/")
+        ):
+            # staff pages carry personal data: no copy in the browser's or a proxy's cache (ASVS 8.2.1)
+            response["Cache-Control"] = "private, no-store"
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user

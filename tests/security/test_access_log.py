@@ -142,6 +142,9 @@ def test_the_log_filter_masks_tax_numbers_and_secrets():
     message = record.getMessage()
     assert "3141592653" not in message and "t0k" not in message
     assert "31******53" in message
+    forged = logging.LogRecord("x", logging.INFO, __file__, 1, "user %s", ("olena\n2026-01-01 INFO fake line",), None)
+    MaskPersonalData().filter(forged)
+    assert "\n" not in forged.getMessage()
 
 
 def test_the_root_handler_masks_what_any_logger_writes():

@@ -88,3 +88,15 @@ def test_page_templates_have_no_inline_script_style_or_event_handler():
             for match in pattern.finditer(text):
                 offenders.append(f"{relative}: {match.group(0)!r}")
     assert not offenders, "Move these to static/js or static/css (the CSP blocks them):\n" + "\n".join(offenders)
+
+
+def test_staff_pages_are_not_cached(client):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    assert client.get(reverse("home"))["Cache-Control"] == "private, no-store"
+    assert client.get(reverse("password_change"))["Cache-Control"] == "private, no-store"
+
+
+def test_production_cookies_are_bound_to_the_host():
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
+    result = run_manage("shell", "--no-imports", "-c", code, env=production())
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken"]
