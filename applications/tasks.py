@@ -31,4 +31,3 @@ def sweep_registry_requests() -> int:
     from applications.actions.registry import resend_stale_registry_requests
 
     return len(resend_stale_registry_requests())
-
