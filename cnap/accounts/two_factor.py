@@ -8,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -39,6 +39,10 @@ def _next_url(request) -> str:
     return reverse("home")
 
 
+def _with_next(url_name: str, request) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}"
+
+
 def issue_backup_codes(user) -> list[str]:
     """Replaces the user's backup codes with BACKUP_CODE_COUNT new single-use ones and returns them."""
     device, _created = StaticDevice.objects.get_or_create(
@@ -66,7 +70,7 @@ def setup(request):
         if user.is_verified():
             messages.info(request, _("Two-factor login is already set up for your account."))
             return redirect("home")
-        return redirect(f"{reverse('two_factor_verify')}?next={_next_url(request)}")
+        return redirect(_with_next("two_factor_verify", request))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -79,7 +83,7 @@ def setup(request):
             request.session[BACKUP_CODES_SESSION_KEY] = issue_backup_codes(user)
             logger.info("2fa enrolled user=%s ip=%s", user.pk, client_ip(request))
             messages.success(request, _("Two-factor login is set up."))
-            return redirect(f"{reverse('two_factor_backup_codes')}?next={_next_url(request)}")
+            return redirect(_with_next("two_factor_backup_codes", request))
         form.add_error("otp_token", _("The code is wrong or has expired. Enter the code your app shows now."))
     qr = segno.make(device.config_url, error="m")
     context = {
@@ -101,7 +105,7 @@ def verify(request):
         not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         and not StaticDevice.objects.filter(user=user, confirmed=True).exists()
     ):
-        return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
+        return redirect(_with_next("two_factor_setup", request))
     if user.is_verified():
         return redirect(_next_url(request))
     form = OTPTokenForm(request.POST or None)
