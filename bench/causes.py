@@ -26,7 +26,8 @@ CAUSES: dict[str, str] = {
         "joins of list_rows the semi-join exceeds from_collapse_limit (8), so PostgreSQL cannot start from the "
         "one matching applicant and joins every case of the office first (EXPLAIN: 37 ms at 50 k cases, 0.9 s "
         "at 1 M; with the ids resolved first: 4.3 ms, and 10.5 ms for a surname). Proposed fix in "
-        "selectors/lists.py `search_condition`: resolve the applicant ids first (a separate query, capped, e.g. 200) and filter `applicant_id__in=<list>`, which uses the "
+        "selectors/lists.py `search_condition`: resolve the applicant ids first (a separate query, capped, "
+        "e.g. 200) and filter `applicant_id__in=<list>`, which uses the "
         "applicant_id index. The number search read every case of the office (`UPPER(number) LIKE`, the "
         "trigram index was on `number`): fixed by migration applications.0008 (10.8 ms -> 2.0 ms). "
         + LIST_PLAN
