@@ -94,9 +94,7 @@ def test_summary_tables_match_a_recount(loaded):
 
 
 def test_deterministic_with_a_seed_and_a_second_load_goes_on_numbering(loaded):
-    first = list(
-        Application.objects.order_by("id").values_list("number", "registered_at", "status", "applicant__rnokpp")
-    )
+    first = list(Application.objects.order_by("id").values_list("number", flat=True))
     generate(applications=40, applicants=10, seed=11, until=UNTIL, rebuild_stats=False, log=lambda line: None)
     assert Application.objects.count() == 540
     numbers = list(Application.objects.values_list("number", flat=True))
