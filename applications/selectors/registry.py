@@ -59,13 +59,14 @@ def _int_or_404(value) -> int:
 
 
 def visible_application(*, user, application_id) -> Application | None:
-    """The application if it belongs to the user's office (for attaching a lookup to it), else 404."""
+    """The application if the user may see it (the same scope as the case page: an office's staff
+    their office's cases, provider officers the cases sent to their provider), else 404."""
+    from applications.selectors.cases import visible_applications
+
     if application_id in (None, ""):
         return None
     application_id = _int_or_404(application_id)
-    queryset = Application.objects.select_related("applicant", "office", "service")
-    if not user.is_superuser:
-        queryset = queryset.filter(office_id=user.office_id)
+    queryset = visible_applications(user).select_related("applicant", "office", "service")
     application = queryset.filter(pk=application_id).first()
     if application is None:
         raise Http404("No such application")

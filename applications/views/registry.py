@@ -109,6 +109,8 @@ def registry_lookup(request):
             return _render_result(request, mode=mode, errors=[_("Choose what to look up.")])
         registry, query = option.registry, {option.param: data.get("registry_value", "")}
         office = application.office if application else user.office
+        if office is None:
+            return _render_result(request, mode=mode, errors=[_("Look up from a case: you do not work in an office.")])
     try:
         registry_request = request_lookup(
             registry=registry,

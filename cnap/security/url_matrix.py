@@ -106,11 +106,8 @@ MATRIX: dict[str, Rule] = {
         answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
         other=404,
     ),
-    # The case page's lookup history is scoped to the user's office: provider officers and community
-    # heads get 404 (reported: provider officers may look up but not see this history).
-    "applications:registry_history": Rule(
-        "get", answers(default=200, provider_officer=404, community_head=404, catalog_manager=404), other=404
-    ),
+    # The case page's lookup history has the case page's scope (provider officers: cases sent to them).
+    "applications:registry_history": Rule("get", answers(default=200, catalog_manager=404), other=404),
     # Dashboards and reports: heads of the CNAP and community heads
     "applications:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     "applications:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
