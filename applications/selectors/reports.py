@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from cnap.security.spreadsheet import spreadsheet_safe
 from services.models import Service, ServiceVersion
 
 from ..constants import ApplicantKind, ApplicationStatus
@@ -257,7 +258,8 @@ def monthly_report_xlsx(report: MonthlyReport) -> bytes:
     for line in [*report.lines, report.total]:
         values = [getattr(line, name) for name in REPORT_COLUMNS]
         values[-1] = float(values[-1])
-        sheet.append([line.code, line.title if line is not report.total else _("Total"), *values])
+        title = line.title if line is not report.total else _("Total")
+        sheet.append([spreadsheet_safe(line.code), spreadsheet_safe(title), *values])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["B"].width = 60

@@ -165,6 +165,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cnap.security.lockout.lockout_response"  # the Ukrainian page with the minutes left
 AXES_CLIENT_IP_CALLABLE = "cnap.security.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# The lockout answer to a script's login names no foreign origin (axes' default is "*").
+AXES_ALLOWED_CORS_ORIGINS = ""
 # How many reverse proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
 CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
@@ -249,7 +251,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]}
     },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The REST API for portals and other systems (api/): JSON only, one error body, cursor pages, rate limits.
