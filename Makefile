@@ -38,7 +38,7 @@ check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY='ci-$(shell date +%s)-k9#2vQ!x7LmP0zR$$4tYw8sB1nC6dF3gH5jK' DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnap \
+	SECRET_KEY=$(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnap \
 	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=cnap.settings.production
 
