@@ -94,28 +94,40 @@ def search_condition(text: str) -> Q:
         return Q()
     compact = text.replace(" ", "")
     if compact.isdigit() and len(compact) == 10:
-        return _applicants_matching(Q(rnokpp=compact))
+        return _cases_of(Q(rnokpp=compact), _applicant_ids(Q(rnokpp=compact)))
     if compact.isdigit() and len(compact) == 8:
-        return _applicants_matching(Q(edrpou=compact))
+        return _cases_of(Q(edrpou=compact), _applicant_ids(Q(edrpou=compact)))
     if DIGITS.search(text):
         return Q(number__icontains=compact)
     needle = normalize_for_search(text)
     names = Q(search_name__contains=needle)
     if connection.vendor == "postgresql" and len(needle) >= 4:
+        # Similar spellings (a typo, і/и, є/е) only when the name as typed finds few applicants: a
+        # common surname would otherwise pull in every similar one too.
+        ids = _applicant_ids(names)
+        if ids is None or len(ids) >= FUZZY_BELOW:
+            return _cases_of(names, ids)
         names |= Q(search_name__trigram_word_similar=needle)
-    return _applicants_matching(names)
+    return _cases_of(names, _applicant_ids(names))
 
 
-# Above this many matching applicants the search stays a subquery (a very common surname).
-MAX_APPLICANT_IDS = 2000
+# Above this many matching applicants the search stays a subquery.
+MAX_APPLICANT_IDS = 20000
+# Below this many applicants matching the name as typed, similar names are searched too.
+FUZZY_BELOW = 20
 
 
-def _applicants_matching(condition: Q) -> Q:
-    """Cases of the applicants matching ``condition``. The applicants are looked up first: given
-    their ids, PostgreSQL starts from them instead of joining every case of the office to a
-    subquery (900 ms against 4 ms at a million cases, docs/benchmarks.md)."""
+def _applicant_ids(condition: Q) -> list[int] | None:
+    """The ids of the applicants matching ``condition``, or None if there are too many to list."""
     ids = list(Applicant.objects.filter(condition).values_list("id", flat=True)[: MAX_APPLICANT_IDS + 1])
-    if len(ids) > MAX_APPLICANT_IDS:
+    return ids if len(ids) <= MAX_APPLICANT_IDS else None
+
+
+def _cases_of(condition: Q, ids: list[int] | None) -> Q:
+    """Cases of the applicants matching ``condition`` (their ``ids`` when listed). Given the ids,
+    PostgreSQL starts from them instead of joining every case of the office to a subquery (900 ms
+    against 4 ms at a million cases, docs/benchmarks.md)."""
+    if ids is None:
         return Q(applicant_id__in=Applicant.objects.filter(condition).values("id"))
     return Q(applicant_id__in=ids)
 

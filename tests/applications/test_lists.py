@@ -232,3 +232,13 @@ def test_a_name_shared_by_many_applicants_finds_all_their_cases(office_cases, mo
     admin = user_for(office_cases[0], Role.ADMINISTRATOR)
     qs, _f = filtered_applications(user=admin, data={"q": "ткачук"})
     assert numbers(qs) == {case.number for case in namesakes}
+
+
+def test_a_typo_in_a_rare_name_still_finds_the_case(office_cases):
+    """Few applicants match the name as typed, so similar spellings are searched too (pg_trgm)."""
+    target = office_cases[5]
+    target.applicant.last_name = "Мельничук"
+    target.applicant.save()
+    admin = user_for(target, Role.ADMINISTRATOR)
+    assert target.number in numbers(filtered_applications(user=admin, data={"q": "Мельничукк"})[0])
+    assert numbers(filtered_applications(user=admin, data={"q": "Мельничук"})[0]) == {target.number}
