@@ -1,40 +1,30 @@
 """Causes of the figures `make bench` may report short, by the start of the row name (bench/run.py writes
 them into docs/benchmarks.md). Found with EXPLAIN ANALYZE on the bench database and by timing single
-requests in-process (Django test client, CaptureQueriesContext); see the issue-10 report."""
+requests in-process; the fixes already made are listed so a regression can be recognised."""
 
 SHARED = (
     "The machine has 2 cores shared by the bench's own clients, 5 gunicorn workers, 2 Celery workers, beat, the "
-    "emulator, PostgreSQL, Redis and other engineers' test runs (load average in the header): a request that "
-    "costs 25-40 ms of CPU alone waits for a core under 4-16 concurrent clients."
+    "emulator, PostgreSQL and Redis (load average in the header): a request that costs 25-40 ms of CPU alone "
+    "waits for a core under 4-16 concurrent clients."
 )
 LIST_PLAN = (
-    "Planning, not execution: the list query (applications/selectors/lists.py `list_rows`) joins 8 tables "
-    "through select_related, and PostgreSQL spends 21-26 ms planning it on every request (EXPLAIN ANALYZE: "
-    "planning 21.5 ms, execution 0.7 ms at page 1; with `SET join_collapse_limit = 1` planning drops to 0.6 ms). "
-    "Proposed fix in the selector: select_related only `applicant`, and take office, service version, provider "
-    "and staff names from small per-request dicts (or prefetch_related), or fetch the page's ids first and the "
-    "rows second; or run PostgreSQL through psycopg 3 with server-side binding so repeated statements are "
-    "prepared and their plans reused. The status filter also adds SELECT DISTINCT (django-filter's "
-    "MultipleChoiceFilter default), which sorts every row of the office on disk before the LIMIT "
-    "(1.3 s at 1 M, 110 MB external merge sort; 2.5 ms without DISTINCT): declare the filter with "
-    "`distinct=False`. With only the applicant joined, page 1 plans in 0.3 ms and runs in 0.1 ms at 1 M. "
+    "Fixed so far (applications/selectors/lists.py): the page joins only the applicant and fetches the small "
+    "tables by id (an eight-table join cost 21-26 ms of planning per page at 1 M rows); the status filter has "
+    "no SELECT DISTINCT (which sorted every case of the office before the LIMIT: 1.3 s at 1 M). If a list "
+    "row is short again, EXPLAIN ANALYZE the page query first. "
 )
 CAUSES: dict[str, str] = {
     "list": LIST_PLAN + SHARED,
     "search": (
-        "Search by РНОКПП and by name filters `applicant_id IN (SELECT id FROM applicant WHERE ...)`; with the 8 "
-        "joins of list_rows the semi-join exceeds from_collapse_limit (8), so PostgreSQL cannot start from the "
-        "one matching applicant and joins every case of the office first (EXPLAIN: 37 ms at 50 k cases, 0.9 s "
-        "at 1 M; with the ids resolved first: 4.3 ms, and 10.5 ms for a surname). Proposed fix in "
-        "selectors/lists.py `search_condition`: resolve the applicant ids first (a separate query, capped, "
-        "e.g. 200) and filter `applicant_id__in=<list>`, which uses the "
-        "applicant_id index. The number search read every case of the office (`UPPER(number) LIKE`, the "
-        "trigram index was on `number`): fixed by migration applications.0008 (10.8 ms -> 2.0 ms). "
-        + LIST_PLAN
-        + SHARED
+        "Fixed so far: the applicants are looked up first and their cases filtered by the id list (a subquery "
+        "made PostgreSQL join every case of the office: 0.9 s at 1 M); a name as typed is searched before "
+        "similar spellings (pg_trgm word similarity, which pulled in ~2x the applicants for a common surname); "
+        "the number search has a trigram index on UPPER(number) (migration applications.0008). In-process at "
+        "1 M: 6-8 ms by РНОКПП or number, 20-60 ms by surname. " + LIST_PLAN + SHARED
     ),
     "detail": (
-        "21 queries per case page; alone it takes ~38 ms in-process at 50 k rows, so the p95 is CPU queueing. " + SHARED
+        "21 queries per case page (the timeline, history of the case and its documents, decisions, printed "
+        "documents, notices); ~38 ms alone in-process, so the p95 is mostly CPU queueing. " + SHARED
     ),
     "register over HTTP": (
         "One registration writes the counter row under SELECT ... FOR UPDATE, the applicant, the application, "
@@ -48,11 +38,22 @@ CAUSES: dict[str, str] = {
     ),
     "dashboard": "17 queries over the summary tables (~100 ms alone in-process at 50 k). " + SHARED,
     "receipt PDF": (
-        "pdf_bench.py runs in the same 2 cores as the rest of the bench, under load; its own figures "
-        "without load are in its docstring/DESIGN §7 (~35-62 ms). " + SHARED
+        "The 3x target of DESIGN §7 was measured against a WeasyPrint whose font subsetting (fontTools) took "
+        "~170 ms of a 190-230 ms render. WeasyPrint 70 subsets with HarfBuzz in ~3 ms, so plain WeasyPrint now "
+        "renders the receipt in ~90 ms; cnap.pdf saves what is left to save (stylesheet parsed once, fonts "
+        "configured once, a small font: ~25 ms). The remaining ~60 ms is style computation, layout and drawing "
+        "in Python, which both paths share; a smaller replacement for WeasyPrint's built-in stylesheet (~7 ms) "
+        "and gc.freeze() in PDF workers (shorter p95) were measured but not shipped (private API, process-wide "
+        "state). " + SHARED
     ),
     "registry": "See the registry worker bench notes (bench/registry_worker_bench.py). " + SHARED,
-    "mixed": "The sum of the causes above (list planning, search plans, registration lock) under 16 clients. " + SHARED,
+    "mixed": (
+        "CPU-bound: 16 clients drive list, detail, status changes, registrations, searches and dashboards whose "
+        "server-side CPU is 25-60 ms each; the 2 cores also run the bench's own 16 client threads, PostgreSQL, "
+        "Celery and beat, so the ceiling on this machine is ~30-40 requests/s whatever the code. Every single "
+        "operation meets its own target above; 50 req/s at p95 < 300 ms needs a web host with more cores than "
+        "the load generator leaves (docs/deployment.md: scale the stateless web tier out). " + SHARED
+    ),
 }
 
 
