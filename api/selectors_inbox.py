@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from applications.actions.applicants import APPLICANT_FIELDS
 from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant
 from cnap.accounts.constants import Role
@@ -119,30 +120,9 @@ class InboxDetail:
     documents: list[DocumentLine]
 
 
-# The applicant's fields as the portal sends them (api/serializers.py), in the order shown.
-_APPLICANT_FIELDS = (
-    "kind",
-    "last_name",
-    "first_name",
-    "patronymic",
-    "birth_date",
-    "rnokpp",
-    "no_rnokpp",
-    "document_type",
-    "document_number",
-    "document_issued_by",
-    "document_issued_on",
-    "unzr",
-    "name",
-    "edrpou",
-    "head_name",
-    "address",
-    "phone",
-    "email",
-    "notify_by_email",
-    "notify_by_sms",
-    "consent",
-)
+# The applicant's fields as the portal sends them (api/serializers.py), in the order shown: the
+# registration form's fields and the consent.
+_APPLICANT_FIELDS = (*APPLICANT_FIELDS, "consent")
 
 
 def _label(field: str) -> str:
