@@ -20,7 +20,10 @@ CAUSES: dict[str, str] = {
         "made PostgreSQL join every case of the office: 0.9 s at 1 M); a name as typed is searched before "
         "similar spellings (pg_trgm word similarity, which pulled in ~2x the applicants for a common surname); "
         "the number search has a trigram index on UPPER(number) (migration applications.0008). In-process at "
-        "1 M: 6-8 ms by РНОКПП or number, 20-60 ms by surname. " + LIST_PLAN + SHARED
+        "1 M: 6-8 ms by РНОКПП or number, 20-60 ms by surname, on top of the list page itself (~30 ms "
+        "in-process, most of it rendering 50 rows and the filters' choices), so under the bench's concurrent "
+        "clients the p95 is CPU queueing on 2 cores. Next steps if it must be met here: cache the filters' "
+        "choice lists, render the rows with fewer template lookups. " + LIST_PLAN + SHARED
     ),
     "detail": (
         "21 queries per case page (the timeline, history of the case and its documents, decisions, printed "
