@@ -106,5 +106,6 @@ class Command(BaseCommand):
         for username, (role, office_code, *_rest) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<15} {role.label}{f' ({office_code})' if office_code else ''}")
         self.stdout.write("  root            superuser, Django admin at /admin/")
+        self.stdout.write("  provider-<EDRPOU>  provider officers of the other providers of the demo catalog")
         self.stdout.write(f"Health: http://{host}:{port}/healthz   Stop: Ctrl+C")
         self.stdout.write(line)

@@ -34,3 +34,4 @@ class Command(BaseCommand):
         for username, (role, office_code, *_rest) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<15} {role.label}{f' ({office_code})' if office_code else ''}")
         self.stdout.write("  root            superuser (/admin/)")
+        self.stdout.write("  provider-<EDRPOU>  provider officers of the other providers of the demo catalog")
