@@ -104,7 +104,7 @@ class _RowForm(forms.Form):
         label=_("No."),
         required=False,
         min_value=0,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width: 5em"}),
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
     )
 
     def has_changed(self):
@@ -151,8 +151,17 @@ class RefusalGroundRowForm(_RowForm):
     text = forms.CharField(label=_("Ground for refusal"), widget=forms.Textarea(attrs={"rows": 1}))
 
 
+class _RowFormSet(forms.BaseFormSet):
+    """No blank rows beside the existing ones (the page's "Add a row" button clones `empty_form`);
+    one blank row only when the list is empty."""
+
+    def __init__(self, *args, initial=None, **kwargs):
+        super().__init__(*args, initial=initial, **kwargs)
+        self.extra = 0 if initial else 1
+
+
 def _formset(form_class):
-    return forms.formset_factory(form_class, extra=2, can_delete=True)
+    return forms.formset_factory(form_class, formset=_RowFormSet, extra=0, can_delete=True)
 
 
 DocumentFormSet = _formset(DocumentRowForm)

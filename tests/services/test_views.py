@@ -148,7 +148,8 @@ def test_a_manager_edits_a_new_draft_and_publishes_it(client, manager, published
     url = reverse("services:draft_edit", args=[pk])
     data = _form_data(client, url)
     data.update(term_value="5", term_unit="working_days", title="Декларування місця проживання особи")
-    data["documents-2-name"] = "Довідка про склад сім'ї"  # a new row in the first blank line
+    data["documents-TOTAL_FORMS"] += 1  # "Add a document" (static/js/formset.js) adds row 2
+    data["documents-2-name"] = "Довідка про склад сім'ї"
     data["documents-2-kind"] = "copy"
     data["documents-2-copies"] = "1"
     data["documents-0-DELETE"] = "on"
@@ -165,6 +166,79 @@ def test_a_manager_edits_a_new_draft_and_publishes_it(client, manager, published
     assert draft.is_published and draft.published_by == manager
     published.refresh_from_db()
     assert (published.term_value, published.term_unit) == (None, "same_day")
+
+
+def _blank_rows(formset) -> int:
+    return sum(1 for form in formset.forms if not form.initial)
+
+
+def test_the_draft_page_renders_no_blank_rows_beside_existing_ones(client, manager, published):
+    client.force_login(manager)
+    pk = published.service_id
+    client.post(reverse("services:draft_start", args=[pk]))
+    draft = ServiceVersion.objects.get(service_id=pk, status="draft")
+    draft.refusal_grounds.all().delete()  # an empty list gets one blank row, no more
+    response = client.get(reverse("services:draft_edit", args=[pk]))
+    formsets = response.context["formsets"]
+    assert {name: _blank_rows(f) for name, f in formsets.items()} == {
+        "documents": 0,
+        "stages": 0,
+        "refusal_grounds": 1,
+    }
+    assert formsets["documents"].total_form_count() == draft.documents.count() > 0
+    body = response.content.decode()
+    # the empty-row template and the add buttons the script binds to (no inline script: the CSP)
+    assert '<template data-formset-empty="documents">' in body and "documents-__prefix__-name" in body
+    for name, label in (
+        ("documents", "Додати документ"),
+        ("stages", "Додати етап"),
+        ("refusal_grounds", "Додати підставу"),
+    ):
+        assert f'data-formset-add="{name}"' in body
+        assert label in body
+    assert "js/formset.js" in body and "onclick" not in body
+
+
+def test_saving_twice_adds_no_blank_rows(client, manager, published):
+    client.force_login(manager)
+    pk = published.service_id
+    client.post(reverse("services:draft_start", args=[pk]))
+    url = reverse("services:draft_edit", args=[pk])
+    counts = None
+    for _ in range(2):
+        response = client.post(url, _form_data(client, url))
+        assert response.status_code == 302
+        formsets = client.get(url).context["formsets"]
+        assert all(_blank_rows(f) == 0 for f in formsets.values())
+        now = {name: f.total_form_count() for name, f in formsets.items()}
+        assert counts is None or now == counts
+        counts = now
+
+
+def test_a_row_added_by_the_script_is_saved(client, manager, published):
+    """What static/js/formset.js does: clone the empty form as row TOTAL_FORMS and raise TOTAL_FORMS by one."""
+    client.force_login(manager)
+    pk = published.service_id
+    client.post(reverse("services:draft_start", args=[pk]))
+    url = reverse("services:draft_edit", args=[pk])
+    data = _form_data(client, url)
+    index = data["documents-TOTAL_FORMS"]
+    before = [d.name for d in ServiceVersion.objects.get(service_id=pk, status="draft").documents.all()]
+    data["documents-TOTAL_FORMS"] = index + 1
+    data.update(
+        {
+            f"documents-{index}-name": "Довідка про доходи",
+            f"documents-{index}-kind": "original",
+            f"documents-{index}-copies": "2",
+            f"documents-{index}-mandatory": "on",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, [(n, f.errors) for n, f in response.context["formsets"].items()]
+    draft = ServiceVersion.objects.get(service_id=pk, status="draft")
+    documents = list(draft.documents.all())
+    assert [d.name for d in documents] == [*before, "Довідка про доходи"]
+    assert (documents[-1].kind, documents[-1].copies, documents[-1].mandatory) == ("original", 2, True)
 
 
 def test_an_invalid_draft_shows_errors_and_saves_nothing(client, manager, published):
