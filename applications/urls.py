@@ -58,3 +58,10 @@ urlpatterns += [
     path("dashboard/overdue/", dashboard_views.overdue, name="overdue"),
     path("reports/", report_views.reports, name="reports"),
 ]
+
+# Suspending and resuming all open cases of a service by a legal act (e.g. CMU Resolution No 165).
+from applications.views import service_suspension as service_suspension_views  # noqa: E402
+
+urlpatterns += [
+    path("service-suspension/", service_suspension_views.service_suspension, name="service_suspension"),
+]

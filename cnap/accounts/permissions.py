@@ -17,6 +17,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_dashboard": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
     "view_reports": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
     "view_access_log": frozenset({Role.CNAP_HEAD}),
+    "suspend_services": frozenset({Role.CNAP_HEAD, Role.PROVIDER_OFFICER}),
 }
 
 

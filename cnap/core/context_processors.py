@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("Dashboard"), "applications:dashboard", "view_dashboard", "bi-speedometer2"),
     (_("Reports"), "applications:reports", "view_reports", "bi-file-earmark-bar-graph"),
     (_("Access log"), "security:access_log", "view_access_log", "bi-shield-lock"),
+    (_("Suspend a service"), "applications:service_suspension", "suspend_services", "bi-pause-circle"),
 ]
 
 
