@@ -58,7 +58,7 @@ format: $(VENV)/.dev
 
 ## make messages: refresh the Ukrainian catalogue after changing UI strings.
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l uk --ignore=.venv --ignore=var --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -l uk --ignore=.venv --ignore=var --ignore=staticfiles --no-obsolete --no-location
 	$(PY) manage.py compilemessages -l uk --ignore=.venv
 
 clean:

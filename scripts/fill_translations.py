@@ -1,6 +1,7 @@
-"""Fills empty Ukrainian msgstrs from a JSON dictionary {msgid: msgstr}.
+"""Fills empty Ukrainian msgstrs from a JSON dictionary {msgid: msgstr}, or from another .po file
+(the other side of a merge: take one side's catalogue, re-run `make messages`, then fill from the other).
 
-Usage: python scripts/fill_translations.py translations.json [locale/uk/LC_MESSAGES/django.po]
+Usage: python scripts/fill_translations.py translations.json|other.po [locale/uk/LC_MESSAGES/django.po]
 Existing translations are never overwritten (except fuzzy ones); prints the msgids it filled.
 Plural entries (msgid_plural) are left alone: fill them by hand."""
 
@@ -63,8 +64,28 @@ def fill(entry: str, translations: dict[str, str], filled: list[str]) -> str:
     return "\n".join([*head, f'msgstr "{escape(translations[msgid])}"', *lines[str_end:]])
 
 
+def read_po(path: Path) -> dict[str, str]:
+    """The translated singular entries of a .po file as {msgid: msgstr}."""
+    translations = {}
+    for entry in path.read_text().split("\n\n"):
+        lines = entry.split("\n")
+        if any(line.startswith("msgid_plural") for line in lines):
+            continue
+        try:
+            id_start = next(i for i, line in enumerate(lines) if line.startswith("msgid "))
+            str_start = next(i for i, line in enumerate(lines) if line.startswith("msgstr "))
+        except StopIteration:
+            continue
+        msgid, _ = read_string(lines, id_start, "msgid")
+        msgstr, _ = read_string(lines, str_start, "msgstr")
+        if msgid and msgstr:
+            translations[msgid] = msgstr
+    return translations
+
+
 def main() -> None:
-    translations = json.loads(Path(sys.argv[1]).read_text())
+    source = Path(sys.argv[1])
+    translations = read_po(source) if source.suffix == ".po" else json.loads(source.read_text())
     po_path = Path(sys.argv[2] if len(sys.argv) > 2 else "locale/uk/LC_MESSAGES/django.po")
     filled: list[str] = []
     entries = po_path.read_text().split("\n\n")
