@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -20,6 +21,7 @@ from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant
 from cnap.accounts.constants import Role
 from cnap.accounts.permissions import can
+from cnap.core.selectors import HomeCounter
 from services.constants import DocumentKind, VersionStatus
 from services.models import RequiredDocument, ServiceVersion
 
@@ -189,3 +191,17 @@ def inbox_detail(user, pk) -> InboxDetail:
         applicant_fields=_applicant_fields(e_application.applicant),
         documents=_documents(e_application.documents),
     )
+
+
+def home_counters(user) -> list[HomeCounter]:
+    """The home page's counter of e-applications waiting in the user's office."""
+    if not can(user, "register_applications"):
+        return []
+    return [
+        HomeCounter(
+            key="e_applications",
+            label=str(_("E-applications waiting")),
+            count=inbox_drafts(user).count(),
+            url=reverse("api:inbox"),
+        )
+    ]

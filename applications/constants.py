@@ -3,18 +3,18 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The identity-document types and the sexes live with the identifiers (cnap/identifiers.py).
+from cnap.identifiers import IdentityDocumentType, Sex  # noqa: F401
+
 
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("natural person")
     LEGAL_ENTITY = "legal_entity", _("legal entity")
 
 
-class IdentityDocumentType(models.TextChoices):
-    ID_CARD = "id_card", _("passport (ID card)")
-    PASSPORT_BOOK = "passport_book", _("passport (booklet)")
-    FOREIGN_PASSPORT = "foreign_passport", _("passport for travelling abroad")
-    RESIDENCE_PERMIT = "residence_permit", _("residence permit")
-    OTHER = "other", _("other document")
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("applicant")
+    REPRESENTATIVE = "representative", _("representative")
 
 
 class ApplicationStatus(models.TextChoices):

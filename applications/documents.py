@@ -54,6 +54,7 @@ def render_decision_pdf(decision: Decision) -> bytes:
     application = decision.application
     provider = application.provider
     grounds = list(decision.grounds.all()) or None
+    applicant = application.applicant_as_submitted  # as submitted, whatever the register says now
     context = {
         **_header(application),
         "office_name": provider.name,
@@ -66,9 +67,9 @@ def render_decision_pdf(decision: Decision) -> bytes:
         if grounds
         else [line for line in decision.grounds_text.splitlines() if line],
         "application": application,
-        "applicant_name": application.applicant.display_name,
-        "applicant_dative": applicant_name_in(application.applicant, "dative"),
-        "applicant_genitive": applicant_name_in(application.applicant, "genitive"),
+        "applicant_name": applicant.display_name,
+        "applicant_dative": applicant_name_in(applicant, "dative"),
+        "applicant_genitive": applicant_name_in(applicant, "genitive"),
         "service_title": application.service_version.title,
         "provider": provider,
         "decided_by": decision.decided_by,
@@ -81,7 +82,8 @@ def decision_document(decision: Decision, *, acting_user) -> PrintedDocument:
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("applicant", "provider", "service_version", "hromada")
+            .select_related("provider", "service_version", "hromada")
+            .prefetch_related("parties")
             .get(pk=decision.application_id)
         )
         existing = PrintedDocument.objects.filter(
@@ -138,7 +140,7 @@ def render_routing_slip_pdf(application: Application) -> bytes:
         "created": application.sent_to_provider_at or application.registered_at,
         "document_number": application.number,
         "application": application,
-        "applicant_name": application.applicant.display_name,
+        "applicant_name": application.applicant_as_submitted.display_name,
         "version": application.service_version,
         "service": application.service,
         "provider": application.provider,
@@ -152,7 +154,8 @@ def routing_slip_document(application, *, acting_user) -> PrintedDocument:
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("applicant", "provider", "service", "service_version", "office", "hromada", "registered_by")
+            .select_related("provider", "service", "service_version", "office", "hromada", "registered_by")
+            .prefetch_related("parties")
             .get(pk=getattr(application, "pk", application))
         )
         existing = PrintedDocument.objects.filter(

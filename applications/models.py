@@ -10,16 +10,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
+from cnap.identifiers import IdentityDocumentType, Sex
 from services.constants import Channel, DeliveryMethod, DocumentKind
 
 from .constants import (
     ApplicantKind,
     ApplicationStatus,
     DecisionKind,
-    IdentityDocumentType,
+    PartyRole,
     PrintedDocumentKind,
     RegistryName,
     RegistryRequestState,
@@ -36,25 +39,36 @@ def normalize_for_search(text: str) -> str:
     return " ".join(APOSTROPHES.sub("", text or "").lower().split())
 
 
+def name_search_condition(text: str, column: str = "search_name") -> Q:
+    """Every word of `text` in the name column (current and former names), in any order: «Євгенія Ґудзь»
+    finds «Ґудзь Євгенія Олексіївна», «Коваль» finds «Зелінська-Коваль». Each word is a ``LIKE '%…%'``
+    that the trigram index on the column answers (the words' index scans are AND-ed)."""
+    condition = Q()
+    for word in normalize_for_search(text).split():
+        condition &= Q(**{f"{column}__contains": word})
+    return condition
+
+
 def new_access_code() -> str:
     """The code printed on the receipt that, with the number, opens the public status page."""
     alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-class Applicant(models.Model):
-    """A person or a legal entity that applies; known applicants are re-used, never duplicated."""
+class PartyData(models.Model):
+    """Who applies, as the law asks for it: a person (names, date of birth, РНОКПП or the passport,
+    the identity document, УНЗР) or a legal entity (name, ЄДРПОУ, head), and how to reach them. The
+    applicant register (`Applicant`) keeps the current record; a case keeps its own copy as submitted
+    (`CaseParty`)."""
 
-    hromada = models.ForeignKey(
-        "accounts.Hromada", on_delete=models.PROTECT, related_name="applicants", verbose_name=_("hromada")
-    )
     kind = models.CharField(_("kind"), max_length=20, choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
     # A natural person
     last_name = models.CharField(_("surname"), max_length=150, blank=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    rnokpp = models.CharField(_("RNOKPP (tax number)"), max_length=10, blank=True, db_index=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    rnokpp = models.CharField(_("RNOKPP (tax number)"), max_length=10, blank=True)
     no_rnokpp = models.BooleanField(
         _("refused a tax number for religious reasons"),
         default=False,
@@ -63,44 +77,24 @@ class Applicant(models.Model):
     document_type = models.CharField(
         _("identity document"), max_length=20, choices=IdentityDocumentType.choices, blank=True
     )
-    document_number = models.CharField(_("document number"), max_length=20, blank=True, db_index=True)
+    document_number = models.CharField(_("document number"), max_length=20, blank=True)
     document_issued_by = models.CharField(_("issued by"), max_length=255, blank=True)
     document_issued_on = models.DateField(_("date of issue"), null=True, blank=True)
     unzr = models.CharField(_("UNZR"), max_length=14, blank=True)
     # A legal entity
     name = models.CharField(_("name of the legal entity"), max_length=500, blank=True)
-    edrpou = models.CharField(_("EDRPOU"), max_length=8, blank=True, db_index=True)
+    edrpou = models.CharField(_("EDRPOU"), max_length=8, blank=True)
     head_name = models.CharField(_("head"), max_length=255, blank=True)
     # Both
     address = models.CharField(_("address"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    consent_given_at = models.DateTimeField(_("consent to personal data processing"), null=True, blank=True)
-    notify_by_email = models.BooleanField(_("notify by e-mail"), default=False)
-    notify_by_sms = models.BooleanField(_("notify by SMS"), default=False)
-    search_name = models.CharField(_("name for search"), max_length=700, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
-        verbose_name = _("applicant")
-        verbose_name_plural = _("applicants")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["hromada", "rnokpp"], condition=~Q(rnokpp=""), name="unique_applicant_rnokpp"
-            ),
-            models.UniqueConstraint(
-                fields=["hromada", "edrpou"], condition=~Q(edrpou=""), name="unique_applicant_edrpou"
-            ),
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return self.display_name
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_name = normalize_for_search(self.display_name)
-        super().save(*args, **kwargs)
 
     @property
     def is_person(self) -> bool:
@@ -121,6 +115,82 @@ class Applicant(models.Model):
         """Only the last four digits, as receipts and logs show it."""
         tax_id = self.tax_id
         return f"{'*' * (len(tax_id) - 4)}{tax_id[-4:]}" if len(tax_id) > 4 else tax_id
+
+    @property
+    def identity_document(self) -> str:
+        """«passport (ID card) 001234567», or "" without a number."""
+        if not self.document_number:
+            return ""
+        label = self.get_document_type_display() if self.document_type else ""
+        return f"{label} {self.document_number}".strip()
+
+
+#: The fields a case copies from its applicant (and representative) at registration.
+PARTY_FIELDS = tuple(field.name for field in PartyData._meta.fields)
+
+
+class ChangeContext(models.Model):
+    """Extra columns of a historical record: the case a change came from (its reason is simple-history's
+    own ``history_change_reason``). Set by the actions through ``instance._history_application_id``."""
+
+    source_application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("from the case"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Applicant(PartyData):
+    """A person or a legal entity in the applicant register: the current record, with every change in
+    its history (who, from which case, why). Known applicants are re-used, never duplicated."""
+
+    hromada = models.ForeignKey(
+        "accounts.Hromada", on_delete=models.PROTECT, related_name="applicants", verbose_name=_("hromada")
+    )
+    # The register is searched by these (the copies on the cases are not).
+    rnokpp = models.CharField(_("RNOKPP (tax number)"), max_length=10, blank=True, db_index=True)
+    document_number = models.CharField(_("document number"), max_length=20, blank=True, db_index=True)
+    edrpou = models.CharField(_("EDRPOU"), max_length=8, blank=True, db_index=True)
+    former_names = models.CharField(
+        _("former surnames"),
+        max_length=500,
+        blank=True,
+        help_text=_("Surnames the applicant had before, kept so the applicant is found by them too."),
+    )
+    consent_given_at = models.DateTimeField(_("consent to personal data processing"), null=True, blank=True)
+    notify_by_email = models.BooleanField(_("notify by e-mail"), default=False)
+    notify_by_sms = models.BooleanField(_("notify by SMS"), default=False)
+    search_name = models.CharField(_("name for search"), max_length=700, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=["search_name"],
+        bases=[ChangeContext],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hromada", "rnokpp"], condition=~Q(rnokpp=""), name="unique_applicant_rnokpp"
+            ),
+            models.UniqueConstraint(
+                fields=["hromada", "edrpou"], condition=~Q(edrpou=""), name="unique_applicant_edrpou"
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = normalize_for_search(f"{self.display_name} {self.former_names}")
+        super().save(*args, **kwargs)
 
 
 class RegistrationJournal(models.Model):
@@ -274,11 +344,45 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def _party(self, role: str) -> "CaseParty | None":
+        # Through parties.all(), so a prefetch_related("parties") serves every call.
+        return next((party for party in self.parties.all() if party.role == role), None)
+
+    @property
+    def applicant_as_submitted(self) -> "CaseParty | None":
+        """The applicant as at registration (see `CaseParty`)."""
+        return self._party(PartyRole.APPLICANT)
+
+    @property
+    def representative_as_submitted(self) -> "CaseParty | None":
+        return self._party(PartyRole.REPRESENTATIVE)
+
     def clean(self) -> None:
         if self.representative_id and not self.power_of_attorney_number:
             raise ValidationError(
                 {"power_of_attorney_number": _("A representative acts by a power of attorney: enter its number.")}
             )
+
+
+class CaseParty(PartyData):
+    """The applicant (or the representative) of a case as submitted: the data the case was registered
+    with, copied from the form (blanks filled from the register). The receipt, decisions, the routing
+    slip and open data print from it, so a later change of the applicant's record never changes an old
+    case. Corrected only by `applications.actions.corrections`, with a reason, in its history."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="parties", verbose_name=_("application")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartyRole.choices)
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.PROTECT, related_name="case_parties", verbose_name=_("record in the register")
+    )
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = _("applicant as submitted")
+        verbose_name_plural = _("applicants as submitted")
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="one_party_per_role")]
 
 
 class SubmittedDocument(models.Model):
@@ -300,6 +404,9 @@ class SubmittedDocument(models.Model):
     kind = models.CharField(_("original or copy"), max_length=20, choices=DocumentKind.choices)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     sheets = models.PositiveSmallIntegerField(_("sheets"), default=1)
+    handed_in_at = models.DateTimeField(
+        _("handed in later"), null=True, blank=True, help_text=_("Empty: handed in at registration.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -349,6 +456,34 @@ class Scan(models.Model):
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
         ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StagedUpload(models.Model):
+    """A scan uploaded with a registration form that has not been registered yet (the submit failed on
+    another field, or is being corrected). Private to the user and the browser session that uploaded
+    it, expires, and is either attached to the case by the registration (it becomes a `Scan` with the
+    same id and file) or removed, by the user or by the periodic clean-up."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    session_key = models.CharField(_("session"), max_length=64, db_index=True)
+    file = models.FileField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"))
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+        ordering = ["uploaded_at", "original_name"]
 
     def __str__(self) -> str:
         return self.original_name
@@ -765,3 +900,10 @@ class OpenStats(models.Model):
 
     def __str__(self) -> str:
         return f"office {self.office_id} {self.status} due {self.due_date:%d.%m.%Y}: {self.count}"
+
+
+@receiver(pre_create_historical_record)
+def _record_change_context(sender, instance, history_instance, **kwargs) -> None:
+    """The case a change came from, on the historical records that have the column (`ChangeContext`)."""
+    if hasattr(history_instance, "source_application_id"):
+        history_instance.source_application_id = getattr(instance, "_history_application_id", None)

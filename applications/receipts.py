@@ -52,7 +52,7 @@ def receipt_context(application: Application) -> dict:
             "provider",
             "registered_by",
         )
-        .prefetch_related("documents")
+        .prefetch_related("documents", "parties")
         .get(pk=application.pk)
     )
     version = application.service_version
@@ -67,8 +67,9 @@ def receipt_context(application: Application) -> dict:
         "document_number": application.number,
         "created": registered,
         "registered": registered,
-        "applicant": application.applicant,
-        "representative": application.representative,
+        # As submitted: a later change of the applicant's record never changes an old case's receipt.
+        "applicant": application.applicant_as_submitted,
+        "representative": application.representative_as_submitted,
         "service": application.service,
         "version": version,
         "provider": application.provider,

@@ -31,3 +31,11 @@ def sweep_registry_requests() -> int:
     from applications.actions.registry import resend_stale_registry_requests
 
     return len(resend_stale_registry_requests())
+
+
+@shared_task(ignore_result=True)
+def purge_staged_uploads() -> int:
+    """Scans staged with a registration form and never registered, past their expiry (hourly)."""
+    from applications.actions.staging import purge_expired_uploads
+
+    return purge_expired_uploads()

@@ -10,6 +10,7 @@ from cnap.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("cnap.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("catalog/", include("services.urls")),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.models import Office
+from cnap.core.forms import empty_choices_in_words
 from cnap.workdays import TermUnit
 
 from .actions import VERSION_FIELDS
@@ -24,12 +25,14 @@ class CatalogFilter(django_filters.FilterSet):
     """Only parses and validates the query string; `selectors.catalog_list` does the filtering."""
 
     q = django_filters.CharFilter(label=_("Search"), method="noop")
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=ServiceCategory.choices, method="noop")
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=ServiceCategory.choices, method="noop", empty_label=_("any category")
+    )
     provider = django_filters.ModelChoiceFilter(
-        label=_("Provider"), queryset=Provider.objects.order_by("name"), method="noop"
+        label=_("Provider"), queryset=Provider.objects.order_by("name"), method="noop", empty_label=_("any provider")
     )
     office = django_filters.ModelChoiceFilter(
-        label=_("Office"), queryset=Office.objects.filter(is_active=True), method="noop"
+        label=_("Office"), queryset=Office.objects.filter(is_active=True), method="noop", empty_label=_("any office")
     )
 
     class Meta:
@@ -51,6 +54,7 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offices"].queryset = Office.objects.filter(is_active=True).select_related("hromada")
+        empty_choices_in_words(self)
         self.helper = _NoFormTag()
 
 
@@ -92,6 +96,7 @@ class VersionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        empty_choices_in_words(self)
         self.helper = _NoFormTag()
 
 

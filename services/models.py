@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cnap.identifiers import validate_edrpou
 from cnap.workdays import TermUnit, validate_term
 
 from .constants import (
@@ -28,7 +29,7 @@ from .constants import (
     VersionStatus,
 )
 from .search import normalize
-from .validators import validate_edrpou, validate_ua_iban
+from .validators import validate_ua_iban
 
 
 class PublishedVersionError(ValidationError):

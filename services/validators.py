@@ -1,20 +1,11 @@
-"""Validators for catalog fields (check digits through python-stdnum)."""
+"""Validators for catalog fields. Identifiers (ЄДРПОУ...) are checked by cnap/identifiers.py."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.ua import edrpou
 
-
-def validate_edrpou(value: str) -> None:
-    """An 8-digit ЄДРПОУ code with a valid check digit."""
-    try:
-        edrpou.validate(value)
-    except StdnumError:
-        raise ValidationError(
-            _("Enter a valid EDRPOU code: 8 digits with a correct check digit."), code="invalid_edrpou"
-        ) from None
+from cnap.identifiers import validate_edrpou  # noqa: F401  (named by the migrations of this app)
 
 
 def validate_ua_iban(value: str) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cnap.accounts.constants import Role
 
 from ..constants import ApplicantKind, ApplicationStatus, DecisionKind
-from ..models import Applicant, Application, Decision, DecisionCounter
+from ..models import Application, Decision, DecisionCounter, PartyData
 from .workflow import _check_revision, _lock, _transition_locked
 
 __all__ = ["applicant_name_in", "decision_context", "next_decision_number", "record_decision"]
@@ -27,7 +27,7 @@ CASES = ("nominative", "genitive", "dative", "accusative", "ablative", "locative
 _ENGINE = Engine(builtins=["django.template.defaultfilters", "django.template.defaulttags"], autoescape=False)
 
 
-def applicant_name_in(applicant: Applicant, case: str = "nominative") -> str:
+def applicant_name_in(applicant: PartyData, case: str = "nominative") -> str:
     """The applicant's full name in a grammatical case («Шевченку Тарасу Григоровичу» in the dative);
     a legal entity's name is not declined. Falls back to the nominative if the name cannot be declined."""
     if applicant.kind == ApplicantKind.LEGAL_ENTITY:
@@ -53,7 +53,7 @@ def applicant_name_in(applicant: Applicant, case: str = "nominative") -> str:
 
 def decision_context(application: Application, *, kind: str, number: str, decided_on: dt.date, grounds=()) -> dict:
     """Plain values (strings and lists of strings only) a decision template may use."""
-    applicant = application.applicant
+    applicant = application.applicant_as_submitted  # the case's own copy, not today's register
     version = application.service_version
     names = {case: applicant_name_in(applicant, case) for case in CASES}
     return {

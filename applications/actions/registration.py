@@ -1,4 +1,5 @@
-"""Registering an application at the counter: journals, gap-free numbers, due dates, documents, scans.
+"""Registering an application at the counter: journals, gap-free numbers, due dates, documents, scans,
+the applicant as submitted.
 
 Numbering (DESIGN §5): a `JournalCounter` row per journal and year is locked with
 ``SELECT ... FOR UPDATE`` inside the transaction that registers, so concurrent registrations queue
@@ -6,53 +7,62 @@ on that row, each takes ``last_number + 1`` and a rolled-back registration gives
 the numbers of committed applications are 1..N without gaps or duplicates. On SQLite the
 embedded mode opens transactions as ``IMMEDIATE``, which serialises writers the same way.
 
-Scans are validated (size, type sniffed from the content) before anything is written; their files
-are written to the private default storage before the transaction and deleted again if the
-registration fails for any reason, so a failed registration leaves no file behind. (If a caller
-wraps `register_application` in its own outer transaction and that one rolls back later, the files
-of that registration stay: callers should not do that; the views and the demo do not.)
+One submit, one case: given the form's one-time token, the registration claims it first in its
+transaction; a second submit with the same token (a double click, a retry, a concurrent duplicate)
+gets the case the first one registered (cnap/core/submissions.py).
+
+The applicant: the data are validated once, here. A known applicant (same РНОКПП, ЄДРПОУ, or document
+number without a РНОКПП) is re-used; where the typed data differ from the register's record the caller
+must say what to keep (`RegisterChoice`), or the registration is refused with the differences. The case
+keeps the applicant (and the representative) as submitted (`CaseParty`): what was typed, blanks filled
+from the register.
+
+Scans come staged (`staged_scans`: uploaded with an earlier, failed submit of the form; they become the
+case's scans in the registering transaction) or as files (`scans`: validated, written before the
+transaction and deleted again if the registration fails, so a failed registration leaves no file behind;
+callers should not wrap that in an outer transaction).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import events
-from applications.constants import ApplicationStatus
+from applications.constants import ApplicationStatus, PartyRole
 from applications.models import (
+    PARTY_FIELDS,
     Applicant,
     Application,
+    CaseParty,
     JournalCounter,
     RegistrationJournal,
     Scan,
+    StagedUpload,
     StatusChange,
     SubmittedDocument,
-    scan_path,
 )
+from applications.scans import ALLOWED_SCAN_TYPES, CheckedUpload, check_upload, sniff_content_type, store_upload
+from cnap.core import submissions
 from cnap.workdays import compute_due_date, office_calendar
 from services.constants import Channel, DeliveryMethod, DocumentKind
 from services.fees import MissingSubsistenceMinimum, compute_fee
 from services.models import Service, ServiceVersion
 from services.selectors import services_offered_by, version_in_force
 
-from .applicants import get_or_create_applicant, validate_applicant_data
+from .applicants import RegisterChoice, find_known, record_party, unresolved_differences, validate_applicant_data
 
 __all__ = [
     "ALLOWED_SCAN_TYPES",
+    "REGISTRATION",
     "default_journal",
     "format_number",
     "next_number",
@@ -60,13 +70,8 @@ __all__ = [
     "sniff_content_type",
 ]
 
-#: Content types accepted for scans, by their magic bytes.
-ALLOWED_SCAN_TYPES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
-SCAN_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+#: The purpose of the registration form's one-time token.
+REGISTRATION = "register_application"
 
 
 def format_number(prefix: str, year: int, sequence: int) -> str:
@@ -106,81 +111,6 @@ def next_number(*, journal: RegistrationJournal, year: int) -> tuple[int, str]:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number, format_number(journal.prefix, year, counter.last_number)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for content_type, signatures in ALLOWED_SCAN_TYPES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    return None
-
-
-@dataclass
-class _CheckedScan:
-    upload: object
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    document_index: int | None
-    scan_id: uuid.UUID
-    stored_name: str = ""
-
-
-def _check_scan(upload, document_index, errors: list) -> _CheckedScan | None:
-    name = getattr(upload, "name", "") or _("file")
-    limit = settings.CNAP_MAX_SCAN_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        errors.append(
-            ValidationError(
-                _("%(name)s is larger than %(limit)s."),
-                code="scan_too_large",
-                params={"name": name, "limit": filesizeformat(limit)},
-            )
-        )
-        return None
-    digest = hashlib.sha256()
-    total = 0
-    head = b""
-    upload.seek(0)
-    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
-        if len(head) < 16:
-            head += chunk[: 16 - len(head)]
-        total += len(chunk)
-        if total > limit:
-            errors.append(
-                ValidationError(
-                    _("%(name)s is larger than %(limit)s."),
-                    code="scan_too_large",
-                    params={"name": name, "limit": filesizeformat(limit)},
-                )
-            )
-            return None
-        digest.update(chunk)
-    upload.seek(0)
-    if total == 0:
-        errors.append(ValidationError(_("%(name)s is empty."), code="scan_empty", params={"name": name}))
-        return None
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        errors.append(
-            ValidationError(
-                _("%(name)s is not a PDF, JPEG or PNG file (its content was checked, not its name)."),
-                code="scan_type",
-                params={"name": name},
-            )
-        )
-        return None
-    return _CheckedScan(
-        upload=upload,
-        name=str(name)[:255],
-        content_type=content_type,
-        size=total,
-        sha256=digest.hexdigest(),
-        document_index=document_index,
-        scan_id=uuid.uuid4(),
-    )
 
 
 def _scan_items(scans) -> Iterable[tuple[object, int | None]]:
@@ -295,6 +225,7 @@ def register_application(
     applicant: Applicant | dict,
     documents: list[dict],
     scans: list | None = None,
+    staged_scans: list[StagedUpload] | None = None,
     channel: str = Channel.IN_PERSON,
     result_delivery: str = DeliveryMethod.IN_PERSON,
     late_filing: bool = False,
@@ -306,18 +237,25 @@ def register_application(
     acting_user,
     registered_at: dt.datetime | None = None,
     journal: RegistrationJournal | None = None,
+    applicant_choice: RegisterChoice | None = None,
+    representative_choice: RegisterChoice | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Application:
     """Register one application in one transaction and return it (status `registered`).
 
     `applicant` / `representative`: a known `Applicant` of the office's hromada, or a dict of its fields
-    (see `applicants.validate_applicant_data`; re-used by РНОКПП/ЄДРПОУ/document number, never duplicated).
+    (see `applicants.validate_applicant_data`; re-used by РНОКПП/ЄДРПОУ/document number, never
+    duplicated). Where a dict differs from the known record, `applicant_choice` / `representative_choice`
+    say which fields to update in the register and which to keep.
     `documents`: dicts ``{"required_document": RequiredDocument | pk | None, "name": str (extras),
     "kind": DocumentKind, "copies": int, "sheets": int}``; every mandatory document of the version in
     force must be there; a line with no `required_document` is an extra document and needs a name.
     `scans`: uploaded files, each either a file, ``(file, document_index)`` or ``{"file": f, "document":
-    index}`` where the index points into `documents`.
+    index}`` where the index points into `documents`. `staged_scans`: the acting user's staged uploads.
+    `submission_token`: the form's one-time token; a token already used returns the case it registered.
     Raises `ValidationError` keyed by field (`service`, `documents`, `scans`, `channel`, `result_delivery`,
-    `power_of_attorney_number`, `applicant-<field>`, `representative-<field>`) and saves nothing.
+    `power_of_attorney_number`, `applicant-<field>`, `representative-<field>`, `applicant-differences`,
+    `representative-differences`) and saves nothing.
     """
     registered_at = registered_at or timezone.now()
     on_date = timezone.localdate(registered_at)
@@ -367,17 +305,27 @@ def register_application(
     else:
         document_lines = []
 
-    # 2. The applicant and the representative.
-    for prefix, party in (("applicant", applicant), ("representative", representative)):
+    # 2. The applicant and the representative: validated (the one place they are), compared with the register.
+    choices = {
+        PartyRole.APPLICANT: applicant_choice or RegisterChoice(),
+        PartyRole.REPRESENTATIVE: representative_choice or RegisterChoice(),
+    }
+    parties: dict[str, Applicant | dict | None] = {}
+    for prefix, party in ((PartyRole.APPLICANT, applicant), (PartyRole.REPRESENTATIVE, representative)):
         if isinstance(party, Applicant):
             if party.hromada_id != hromada.pk:
                 errors.setdefault(prefix, []).append(ValidationError(_("Unknown applicant."), code="other_hromada"))
+            parties[prefix] = party
         elif isinstance(party, dict):
             try:
-                validate_applicant_data(party)
+                clean = validate_applicant_data(party)
             except ValidationError as exc:
                 _prefixed(exc, prefix, errors)
-        elif party is not None or prefix == "applicant":
+                continue
+            if unresolved_differences(hromada=hromada, clean=clean, choice=choices[prefix]):
+                errors[f"{prefix}-differences"] = [_differs()]
+            parties[prefix] = clean
+        elif party is not None or prefix == PartyRole.APPLICANT:
             errors.setdefault(prefix, []).append(ValidationError(_("Enter the applicant."), code="required"))
     power_of_attorney_number = " ".join(str(power_of_attorney_number or "").split())
     if representative is not None and not power_of_attorney_number:
@@ -389,34 +337,33 @@ def register_application(
 
     # 3. The scans: size and type from the content, before anything is written.
     scan_errors: list = []
-    checked_scans = []
+    checked_scans: list[tuple[CheckedUpload, int | None]] = []
     for upload, document_index in _scan_items(scans):
         if document_index is not None and not (0 <= int(document_index) < len(documents or [])):
             scan_errors.append(ValidationError(_("A scan refers to an unknown document."), code="scan_document"))
             continue
-        checked = _check_scan(upload, document_index, scan_errors)
-        if checked is not None:
-            checked_scans.append(checked)
+        try:
+            checked_scans.append((check_upload(upload), document_index))
+        except ValidationError as exc:
+            scan_errors.append(exc)
     if scan_errors:
         errors["scans"] = scan_errors
     if errors:
         raise ValidationError(errors)
 
     # 4. Write the scan files, then everything else in one transaction; on failure remove the files.
+    stored: list[tuple[CheckedUpload, int | None, str]] = []
     try:
-        for checked in checked_scans:
-            probe = Scan(id=checked.scan_id, uploaded_at=registered_at)
-            checked.stored_name = default_storage.save(
-                scan_path(probe, checked.name) + SCAN_EXTENSIONS[checked.content_type], File(checked.upload)
-            )
-        with transaction.atomic():
+        for checked, document_index in checked_scans:
+            stored.append((checked, document_index, store_upload(checked, when=registered_at)))
+        with submissions.once(token=submission_token, user=acting_user, purpose=REGISTRATION) as submission:
             application = _create(
                 office=office,
                 hromada=hromada,
                 service=service,
                 version=version,
-                applicant=applicant,
-                representative=representative,
+                parties=parties,
+                choices=choices,
                 power_of_attorney_number=power_of_attorney_number,
                 power_of_attorney_date=power_of_attorney_date,
                 power_of_attorney_issued_by=" ".join(str(power_of_attorney_issued_by or "").split()),
@@ -430,25 +377,34 @@ def register_application(
                 acting_user=acting_user,
                 journal=journal,
                 document_lines=document_lines,
-                checked_scans=checked_scans,
+                stored_scans=stored,
+                staged_scans=staged_scans or [],
             )
+            submission.result = str(application.pk)
+    except submissions.AlreadySubmitted as done:
+        for _checked, _index, name in stored:
+            default_storage.delete(name)
+        return Application.objects.get(pk=done.result)
     except BaseException:
-        for checked in checked_scans:
-            if checked.stored_name:
-                default_storage.delete(checked.stored_name)
+        for _checked, _index, name in stored:
+            default_storage.delete(name)
         raise
     return application
 
 
-def _party(party, hromada, acting_user, prefix: str) -> Applicant | None:
-    if party is None or isinstance(party, Applicant):
-        return party
-    try:
-        return get_or_create_applicant(hromada=hromada, data=party, acting_user=acting_user)[0]
-    except ValidationError as exc:
-        errors: dict = {}
-        _prefixed(exc, prefix, errors)
-        raise ValidationError(errors) from exc
+def _differs() -> ValidationError:
+    return ValidationError(
+        _("The typed data differ from the applicant's record: choose what to keep."), code="differs_from_register"
+    )
+
+
+def _snapshot(application: Application, role: str, applicant: Applicant, clean: dict | None) -> CaseParty:
+    """The party as submitted: the typed values, blanks taken from the register's record."""
+    values = {}
+    for name in PARTY_FIELDS:
+        typed = clean.get(name) if clean is not None else None
+        values[name] = typed if typed not in (None, "") else getattr(applicant, name)
+    return CaseParty(application=application, role=role, applicant=applicant, **values)
 
 
 def _create(
@@ -457,20 +413,38 @@ def _create(
     hromada,
     service,
     version,
-    applicant,
-    representative,
+    parties,
+    choices,
     journal,
     registered_at,
     acting_user,
     document_lines,
-    checked_scans,
+    stored_scans,
+    staged_scans,
     fee,
     late_filing,
     due_date,
     **fields,
 ) -> Application:
-    applicant = _party(applicant, hromada, acting_user, "applicant")
-    representative = _party(representative, hromada, acting_user, "representative")
+    # The register: known applicants are locked (their changes wait for the case's id, for their history);
+    # new ones are created now.
+    records: dict[str, tuple[Applicant, bool]] = {}
+    for role, party in parties.items():
+        if party is None or isinstance(party, Applicant):
+            continue
+        known = find_known(hromada, party, lock=True)
+        if known is not None:
+            records[role] = (known, False)
+            continue
+        try:
+            records[role] = record_party(hromada=hromada, clean=party, choice=choices[role], acting_user=acting_user)
+        except ValidationError as exc:
+            raise ValidationError({f"{role}-differences": exc.error_list}) from exc
+
+    def register_record(role):
+        party = parties.get(role)
+        return records[role][0] if role in records else party
+
     journal = journal or default_journal(office)
     if journal.office_id != office.pk:
         raise ValidationError({"journal": _("This journal belongs to another office.")})
@@ -486,8 +460,8 @@ def _create(
         service=service,
         service_version=version,
         provider_id=service.provider_id,
-        applicant=applicant,
-        representative=representative,
+        applicant=register_record(PartyRole.APPLICANT),
+        representative=register_record(PartyRole.REPRESENTATIVE),
         status=ApplicationStatus.REGISTERED,
         status_changed_at=registered_at,
         registered_at=registered_at,
@@ -500,18 +474,46 @@ def _create(
     )
     application._history_user = acting_user
     application.save()
+
+    # The register's changes, in the applicant's history with this case; then the case's own copy.
+    for role, party in parties.items():
+        if party is None:
+            continue
+        if isinstance(party, Applicant):
+            application.parties.add(_snapshot(application, role, party, None), bulk=False)
+            continue
+        record, created = records[role]
+        if created:
+            Applicant.history.filter(id=record.pk, source_application__isnull=True).update(
+                source_application=application
+            )
+        else:
+            try:
+                record, _created = record_party(
+                    hromada=hromada,
+                    clean=party,
+                    choice=choices[role],
+                    acting_user=acting_user,
+                    application_id=application.pk,
+                )
+            except ValidationError as exc:
+                raise ValidationError({f"{role}-differences": exc.error_list}) from exc
+        party_copy = _snapshot(application, role, record, party)
+        party_copy._history_user = acting_user
+        party_copy.save()
+
     saved_documents = []
     for order, line in enumerate(document_lines, start=1):
         document = SubmittedDocument(application=application, order=order, **line)
         document._history_user = acting_user
         document.save()
         saved_documents.append(document)
-    for checked in checked_scans:
+    for checked, document_index, name in stored_scans:
         Scan.objects.create(
-            id=checked.scan_id,
+            id=checked.id,
             application=application,
-            document=saved_documents[checked.document_index] if checked.document_index is not None else None,
-            file=checked.stored_name,
+            document=saved_documents[document_index] if document_index is not None else None,
+            file=name,
             original_name=checked.name,
             content_type=checked.content_type,
             size=checked.size,
@@ -519,6 +521,7 @@ def _create(
             uploaded_at=registered_at,
             uploaded_by=acting_user,
         )
+    _attach_staged(application, staged_scans, acting_user=acting_user, at=registered_at)
     StatusChange.objects.create(
         application=application,
         from_status="",
@@ -528,3 +531,32 @@ def _create(
     )
     events.application_registered(application)
     return application
+
+
+def _attach_staged(application: Application, staged: list[StagedUpload], *, acting_user, at) -> None:
+    """The staged uploads become the case's scans (same id, same file); each can be attached once."""
+    if not staged:
+        return
+    ids = [upload.pk for upload in staged]
+    locked = list(StagedUpload.objects.select_for_update().filter(pk__in=ids, user=acting_user))
+    if len(locked) != len(set(ids)):
+        raise ValidationError(
+            {
+                "scans": [
+                    _("A scan attached before is no longer available (it expired or was removed): attach it again.")
+                ]
+            }
+        )
+    for upload in locked:
+        Scan.objects.create(
+            id=upload.pk,
+            application=application,
+            file=upload.file.name,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_at=at,
+            uploaded_by=acting_user,
+        )
+    StagedUpload.objects.filter(pk__in=ids).delete()

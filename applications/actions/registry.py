@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import uuid
 from typing import Any
 
@@ -54,11 +53,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
-from stdnum.ua import edrpou as edrpou_check
-from stdnum.ua import rntrc as rntrc_check
 
 from applications.constants import REGISTRY_FINAL_STATES, RegistryName, RegistryRequestState
 from applications.models import Applicant, RegistryRequest
+from cnap import identifiers
 from cnap.accounts.permissions import can
 from cnap.exchange import client
 from cnap.exchange.conf import get_config
@@ -76,8 +74,6 @@ REGISTRY_PARAMS: dict[str, tuple[str, ...]] = {
     RegistryName.RTG_RESIDENCE: ("unzr", "rnokpp"),
 }
 
-UNZR_RE = re.compile(r"^(\d{8})-(\d{5})$")
-CADASTRAL_RE = re.compile(r"^\d{10}:\d{2}:\d{3}:\d{4}$")
 
 #: A running request whose last change is older than the client's deadline plus this is treated as
 #: abandoned (its worker died): it may be claimed again.
@@ -88,47 +84,16 @@ PENDING_RESEND_AFTER = 30.0
 
 # ---------------------------------------------------------------------------------------------- validation
 def normalize_param(name: str, value: Any) -> str:
-    """One query value checked and normalised; :class:`ValidationError` with a message for the counter."""
-    text = re.sub(r"\s", "", str(value or ""))
-    if name == "rnokpp":
-        if not re.fullmatch(r"\d{10}", text):
-            raise ValidationError(_("The RNOKPP has 10 digits."), code="rnokpp_format")
-        if not rntrc_check.is_valid(text):
-            raise ValidationError(
-                _("The RNOKPP %(value)s has a wrong check digit: check the number."),
-                code="rnokpp_checksum",
-                params={"value": text},
-            )
-        return text
-    if name == "edrpou":
-        if not re.fullmatch(r"\d{8}", text):
-            raise ValidationError(_("The EDRPOU code has 8 digits."), code="edrpou_format")
-        if not edrpou_check.is_valid(text):
-            raise ValidationError(
-                _("The EDRPOU code %(value)s has a wrong check digit: check the code."),
-                code="edrpou_checksum",
-                params={"value": text},
-            )
-        return text
-    if name == "unzr":
-        match = UNZR_RE.fullmatch(text)
-        if not match:
-            raise ValidationError(_("The UNZR is written as YYYYMMDD-NNNNC, e.g. 19850517-01234."), code="unzr_format")
-        try:
-            dt.datetime.strptime(match.group(1), "%Y%m%d")
-        except ValueError:
-            raise ValidationError(
-                _("The first eight digits of the UNZR are not a real date."), code="unzr_date"
-            ) from None
-        return text
-    if name == "cadastral_number":
-        if not CADASTRAL_RE.fullmatch(text):
-            raise ValidationError(
-                _("A cadastral number is written as NNNNNNNNNN:NN:NNN:NNNN, e.g. 3222481201:01:012:0034."),
-                code="cadastral_format",
-            )
-        return text
-    raise ValidationError(_("Unknown search field."), code="unknown_param")
+    """One query value checked and normalised (cnap/identifiers.py); `ValidationError` for the counter."""
+    cleaners = {
+        "rnokpp": identifiers.clean_rnokpp,
+        "edrpou": identifiers.clean_edrpou,
+        "unzr": identifiers.clean_unzr,
+        "cadastral_number": identifiers.clean_cadastral_number,
+    }
+    if name not in cleaners:
+        raise ValidationError(_("Unknown search field."), code="unknown_param")
+    return cleaners[name](value)
 
 
 def validate_query(registry: str, query: dict) -> dict[str, str]:

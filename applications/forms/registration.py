@@ -1,4 +1,5 @@
-"""Forms of the registration counter. They validate and hand dicts to the actions; they write nothing."""
+"""Forms of the registration counter. They read the posted values into Python types and hand dicts to the
+actions, which check the applicant's data (the one place they are checked); they write nothing."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from applications.actions.applicants import validate_applicant_data
-from applications.constants import ApplicantKind, IdentityDocumentType
+from applications.actions.applicants import COMPARED_FIELDS, RegisterChoice
+from applications.constants import ApplicantKind, IdentityDocumentType, Sex
 from services.constants import Channel, DeliveryMethod, DocumentKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -70,9 +71,10 @@ class _PartyForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     no_rnokpp = forms.BooleanField(label=_("Refused the RNOKPP for religious reasons"), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("not chosen")), *Sex.choices], required=False)
     document_type = forms.ChoiceField(
         label=_("Identity document"),
-        choices=[("", "—"), *IdentityDocumentType.choices],
+        choices=[("", _("not chosen")), *IdentityDocumentType.choices],
         required=False,
     )
     document_number = forms.CharField(label=_("Document number"), max_length=20, required=False)
@@ -94,16 +96,19 @@ class _PartyForm(forms.Form):
     def applicant_data(self) -> dict:
         return dict(self.cleaned_data)
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            validate_applicant_data(cleaned)
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        return cleaned
+    def register_choice(self) -> RegisterChoice:
+        """What the administrator chose for each difference from the register's record (the comparison
+        panel posts ``<prefix>-register-<field>`` = ``keep`` or ``update`` and ``<prefix>-register_reason``)."""
+        data = self.data if self.is_bound else {}
+        update, keep = set(), set()
+        for name in COMPARED_FIELDS:
+            value = data.get(self.add_prefix(f"register-{name}"))
+            if value == "update":
+                update.add(name)
+            elif value == "keep":
+                keep.add(name)
+        reason = " ".join(str(data.get(self.add_prefix("register_reason")) or "").split())
+        return RegisterChoice(update=frozenset(update), keep=frozenset(keep), reason=reason[:500])
 
 
 class ApplicantForm(_PartyForm):
@@ -138,14 +143,6 @@ class RepresentativeForm(_PartyForm):
             self.cleaned_data = {"present": False}
             return
         super().full_clean()
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("power_of_attorney_number"):
-            self.add_error(
-                "power_of_attorney_number", _("A representative acts by a power of attorney: enter its number.")
-            )
-        return cleaned
 
     def applicant_data(self) -> dict:
         data = {key: value for key, value in self.cleaned_data.items() if not key.startswith("power_of_attorney")}

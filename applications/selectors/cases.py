@@ -15,8 +15,18 @@ from cnap.accounts.constants import Role
 from cnap.accounts.models import User
 from cnap.workdays import office_calendar, working_days_left
 
-from ..constants import CLOSED_STATUSES, ApplicationStatus
-from ..models import Application, Decision, PrintedDocument, StatusChange, SubmittedDocument, Suspension
+from ..constants import CLOSED_STATUSES, ApplicationStatus, PartyRole
+from ..models import (
+    Applicant,
+    Application,
+    CaseParty,
+    Decision,
+    PrintedDocument,
+    Scan,
+    StatusChange,
+    SubmittedDocument,
+    Suspension,
+)
 from ..transitions import Move, allowed_moves
 
 __all__ = ["CasePage", "case_for", "case_page", "visible_applications"]
@@ -58,6 +68,7 @@ class Edit:
     what: str  # the record: "application", "document «…»", "decision …"
     kind: str  # "+" created, "~" changed, "-" deleted
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+    reason: str = ""
 
 
 @dataclass
@@ -78,7 +89,7 @@ class CasePage:
 
 
 # Fields whose changes the edit history does not list (bookkeeping, shown elsewhere).
-_QUIET_FIELDS = {"revision", "status_changed_at", "search_name", "id"}
+_QUIET_FIELDS = {"revision", "status_changed_at", "search_name", "id", "updated_at", "created_at"}
 
 
 def _display(model_field, value, users: dict) -> str:
@@ -98,18 +109,20 @@ def _display(model_field, value, users: dict) -> str:
     return str(value)
 
 
-def _edits(records_by_label: list[tuple[str, list]]) -> list[Edit]:
-    """Edits of several records, each diffed against its previous version, newest first."""
+def _edits(records_by_label: list[tuple[str, list]], extra: list[Edit] = ()) -> list[Edit]:
+    """Edits of several records, each diffed against its previous version, newest first. A list whose
+    records are not all the versions of their record (the register's record: only the changes that came
+    from this case) is diffed against each version's own predecessor."""
     raw = []
     user_ids = set()
-    for label_of, records in records_by_label:
+    for label_of, records, *partial in records_by_label:
         previous_by_id = {}
         for record in records:  # oldest first
             model = record.instance_type
             fields = [
                 f for f in model._meta.concrete_fields if f.attname not in _QUIET_FIELDS and hasattr(record, f.attname)
             ]
-            old = previous_by_id.get(record.id)
+            old = record.prev_record if partial else previous_by_id.get(record.id)
             changed = []
             if old is not None and record.history_type == "~":
                 for f in fields:
@@ -134,9 +147,11 @@ def _edits(records_by_label: list[tuple[str, list]]) -> list[Edit]:
                 (str(f.verbose_name), _display(f, before, users), _display(f, after, users))
                 for f, before, after in changed
             ],
+            reason=getattr(record, "history_change_reason", None) or "",
         )
         for record, what, changed in raw
     ]
+    edits.extend(extra)
     edits.sort(key=lambda edit: edit.when, reverse=True)
     return edits
 
@@ -167,8 +182,9 @@ def case_page(*, user, pk) -> CasePage:
                 queryset=Decision.objects.select_related("decided_by").prefetch_related("grounds"),
             ),
             Prefetch("printed_documents", queryset=PrintedDocument.objects.select_related("created_by", "decision")),
-            "scans",
+            Prefetch("scans", queryset=Scan.objects.select_related("uploaded_by")),
             "notifications",
+            "parties",
         )
         .get(pk=application.pk)
     )
@@ -195,6 +211,25 @@ def case_page(*, user, pk) -> CasePage:
             ),
         ),
         (
+            lambda r: (
+                _("applicant as submitted") if r.role == PartyRole.APPLICANT else _("representative as submitted")
+            ),
+            list(
+                CaseParty.history.filter(application_id=application.pk)
+                .select_related("history_user")
+                .order_by("history_date", "history_id")
+            ),
+        ),
+        (
+            lambda r: _("applicant's record in the register"),
+            list(
+                Applicant.history.filter(source_application_id=application.pk)
+                .select_related("history_user")
+                .order_by("history_date", "history_id")
+            ),
+            "partial",
+        ),
+        (
             lambda r: _("decision %(number)s") % {"number": decision_numbers.get(r.id, r.number)},
             list(
                 Decision.history.filter(application_id=application.pk)
@@ -204,6 +239,19 @@ def case_page(*, user, pk) -> CasePage:
         ),
     ]
 
+    scans = list(application.scans.all())
+    scan_edits = [
+        Edit(
+            when=scan.uploaded_at,
+            who=scan.uploaded_by,
+            what=_("scan «%(name)s»") % {"name": scan.original_name},
+            kind="+",
+            changes=[(_("document"), "—", document_names[scan.document_id])]
+            if scan.document_id in document_names
+            else [],
+        )
+        for scan in scans
+    ]
     today = timezone.localdate()
     days_left = None
     if application.status not in CLOSED_STATUSES:
@@ -225,12 +273,12 @@ def case_page(*, user, pk) -> CasePage:
     return CasePage(
         application=application,
         documents=documents,
-        scans=list(application.scans.all()),
+        scans=scans,
         timeline=timeline,
         suspensions=list(application.suspensions.all()),
         decisions=decisions,
         printed=list(application.printed_documents.all()),
-        edits=_edits(history),
+        edits=_edits(history, extra=scan_edits),
         moves=moves,
         previous_status=previous_status,
         days_left=days_left,

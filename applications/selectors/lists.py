@@ -28,11 +28,15 @@ from cnap.workdays import WorkCalendar, office_calendar
 from services.models import Provider, Service, ServiceVersion
 
 from ..constants import ApplicationStatus
-from ..models import Applicant, Application, normalize_for_search
+from ..models import Applicant, Application, name_search_condition, normalize_for_search
 from .cases import visible_applications
 
 __all__ = [
+    "COUNT_LIMIT",
+    "PERSONAL_PRESETS",
     "PRESETS",
+    "Total",
+    "total_found",
     "ApplicationFilter",
     "Page",
     "decode_cursor",
@@ -53,6 +57,13 @@ PRESETS = {
     "overdue": _("Overdue"),
 }
 
+#: The user's own lists behind the counters of the home page (not among the pills of the list page).
+PERSONAL_PRESETS = {
+    "mine_due_today": _("My cases due today"),
+    "mine_overdue": _("My overdue cases"),
+    "returned": _("Cases returned to me"),
+}
+
 OPEN = Q(closed_at__isnull=True)
 CLOCK_RUNNING = OPEN & ~Q(status__in=[ApplicationStatus.SUSPENDED, ApplicationStatus.DRAFT])
 
@@ -63,8 +74,15 @@ def _calendar_for(user) -> WorkCalendar:
 
 def preset_condition(preset: str, user) -> Q:
     today = timezone.localdate()
+    mine = Q(registered_by=user) | Q(assigned_to=user)
     if preset == "mine":
-        return OPEN & (Q(registered_by=user) | Q(assigned_to=user))
+        return OPEN & mine
+    if preset == "mine_due_today":
+        return CLOCK_RUNNING & mine & Q(due_date=today)
+    if preset == "mine_overdue":
+        return CLOCK_RUNNING & mine & Q(due_date__lt=today)
+    if preset == "returned":
+        return Q(status=ApplicationStatus.RETURNED_FOR_REVISION, registered_by=user)
     if preset == "office":
         return Q(
             status__in=[
@@ -88,7 +106,8 @@ DIGITS = re.compile(r"\d")
 
 def search_condition(text: str) -> Q:
     """Search by registration number (a part of it), РНОКПП (10 digits), ЄДРПОУ (8 digits) or the
-    applicant's name (any apostrophe, or none, and any case; trigram-indexed on PostgreSQL)."""
+    applicant's name (its words in any order, a part of a double surname, a former surname; any
+    apostrophe, or none, and any case; trigram-indexed on PostgreSQL)."""
     text = " ".join((text or "").split())
     if not text:
         return Q()
@@ -100,14 +119,17 @@ def search_condition(text: str) -> Q:
     if DIGITS.search(text):
         return Q(number__icontains=compact)
     needle = normalize_for_search(text)
-    names = Q(search_name__contains=needle)
+    names = name_search_condition(needle)
     if connection.vendor == "postgresql" and len(needle) >= 4:
         # Similar spellings (a typo, і/и, є/е) only when the name as typed finds few applicants: a
         # common surname would otherwise pull in every similar one too.
         ids = _applicant_ids(names)
         if ids is None or len(ids) >= FUZZY_BELOW:
             return _cases_of(names, ids)
-        names |= Q(search_name__trigram_word_similar=needle)
+        similar = Q()
+        for word in needle.split():
+            similar &= Q(search_name__trigram_word_similar=word)
+        names |= similar
     return _cases_of(names, _applicant_ids(names))
 
 
@@ -139,12 +161,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"class": "form-control form-control-sm", **(attrs or {})}, format="%Y-%m-%d")
 
 
-def _select(multiple=False):
-    return (
-        forms.SelectMultiple(attrs={"class": "form-select form-select-sm"})
-        if multiple
-        else forms.Select(attrs={"class": "form-select form-select-sm"})
-    )
+def _select():
+    return forms.Select(attrs={"class": "form-select form-select-sm"})
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -156,17 +174,31 @@ class ApplicationFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
     )
     # distinct=False: a DISTINCT made PostgreSQL sort every case of the office before the page's LIMIT.
+    # Checkboxes: several statuses are ticked with the keyboard or a click, no Ctrl+click.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=ApplicationStatus.choices, widget=_select(multiple=True), distinct=False
+        label=_("Status"),
+        choices=ApplicationStatus.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        distinct=False,
     )
-    service = django_filters.ModelChoiceFilter(label=_("Service"), queryset=Service.objects.none(), widget=_select())
-    provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Provider.objects.none(), widget=_select())
-    office = django_filters.ModelChoiceFilter(label=_("Office"), queryset=Office.objects.none(), widget=_select())
+    service = django_filters.ModelChoiceFilter(
+        label=_("Service"), queryset=Service.objects.none(), widget=_select(), empty_label=_("any service")
+    )
+    provider = django_filters.ModelChoiceFilter(
+        label=_("Provider"), queryset=Provider.objects.none(), widget=_select(), empty_label=_("any provider")
+    )
+    office = django_filters.ModelChoiceFilter(
+        label=_("Office"), queryset=Office.objects.none(), widget=_select(), empty_label=_("any office")
+    )
     registered_by = django_filters.ModelChoiceFilter(
-        label=_("Administrator"), queryset=User.objects.none(), widget=_select()
+        label=_("Administrator"), queryset=User.objects.none(), widget=_select(), empty_label=_("anyone")
     )
-    registered_from = django_filters.DateFilter(label=_("Registered from"), method="filter_from", widget=DateInput())
-    registered_to = django_filters.DateFilter(label=_("Registered to"), method="filter_to", widget=DateInput())
+    registered_from = django_filters.DateFilter(
+        label=_("Registered on or after"), method="filter_from", widget=DateInput()
+    )
+    registered_to = django_filters.DateFilter(
+        label=_("Registered on or before"), method="filter_to", widget=DateInput()
+    )
 
     class Meta:
         model = Application
@@ -278,6 +310,24 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
 class Page:
     rows: list[Application]
     next_cursor: str | None
+
+
+#: Lists count what they found up to this many; above it they say «more than» (a count of a million
+#: rows would cost more than the page itself).
+COUNT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int
+    more: bool  # True: more than `count` were found (the count stopped at COUNT_LIMIT)
+
+
+def total_found(queryset: QuerySet, *, limit: int = COUNT_LIMIT) -> Total:
+    """How many rows `queryset` has, counted up to `limit`: ``SELECT count(*) FROM (… LIMIT limit+1)``,
+    which stops reading as soon as it has passed the limit."""
+    found = queryset.order_by().values("pk")[: limit + 1].count()
+    return Total(count=min(found, limit), more=found > limit)
 
 
 def keyset_page(queryset: QuerySet[Application], *, after: str | None = None, size: int | None = None) -> Page:

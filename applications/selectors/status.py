@@ -44,6 +44,10 @@ class PublicStatus:
     def result_issued(self) -> bool:
         return self.status == ApplicationStatus.ISSUED
 
+    @property
+    def refusal_handed_over(self) -> bool:
+        return self.status == ApplicationStatus.REFUSED and self.issued_at is not None
+
 
 def _codes_match(given: str, stored: str) -> bool:
     return secrets.compare_digest(given.encode("utf-8"), stored.encode("utf-8"))

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cnap.accounts.permissions import can
+from cnap.core import submissions
 from cnap.security.audit import Action, log_personal_data_access
 
-from ..actions import decisions, workflow
+from ..actions import corrections, decisions, workflow
 from ..constants import ApplicationStatus, DecisionKind
 from ..documents import decision_document, routing_slip_document
+from ..forms.corrections import AddDocumentForm, AddScansForm, CorrectApplicantForm
 from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, SuspendForm, TransitionForm
 from ..models import Decision, PrintedDocument
 from ..selectors.cases import case_for, case_page
@@ -51,6 +53,17 @@ def _to_case(pk):
     return redirect("applications:detail", pk=pk)
 
 
+def _once(request, purpose: str, pk):
+    """The form's one-time token claimed with the action (cnap/core/submissions.py): a second submit of
+    the same form does nothing and says so."""
+    return submissions.once(token=submissions.posted_token(request.POST), user=request.user, purpose=f"{purpose}:{pk}")
+
+
+def _already_done(request, pk):
+    messages.info(request, _("This form was already sent: it was done once, nothing was repeated."))
+    return _to_case(pk)
+
+
 @require_GET
 @case_viewer
 def detail(request, pk: int):
@@ -75,6 +88,20 @@ def detail(request, pk: int):
         and role_allows(request.user, handover)
     ):
         forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
+    completion = {}
+    if corrections.may_complete(request.user, app):
+        submitted = app.applicant_as_submitted
+        completion = {
+            "scans": AddScansForm(application=app),
+            "document": AddDocumentForm(application=app),
+            "correct": CorrectApplicantForm(
+                initial={
+                    name: getattr(submitted, name)
+                    for name in CorrectApplicantForm.base_fields
+                    if hasattr(submitted, name)
+                }
+            ),
+        }
     log_personal_data_access(request=request, action=Action.VIEW_CASE, application=app)
     simple_moves = [
         move
@@ -92,6 +119,9 @@ def detail(request, pk: int):
         {
             "page": page,
             "application": app,
+            "submitted": app.applicant_as_submitted,
+            "submitted_representative": app.representative_as_submitted,
+            "completion": completion,
             "simple_moves": simple_moves,
             "forms": forms,
             "may_look_up": may_look_up(request.user),
@@ -110,13 +140,16 @@ def move(request, pk: int):
         _form_errors(request, form)
         return _to_case(pk)
     try:
-        app = workflow.transition(
-            application=app,
-            to_status=form.cleaned_data["to_status"],
-            acting_user=request.user,
-            comment=form.cleaned_data["comment"],
-            expected_revision=form.cleaned_data["revision"],
-        )
+        with _once(request, "move", pk):
+            app = workflow.transition(
+                application=app,
+                to_status=form.cleaned_data["to_status"],
+                acting_user=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
     except (ValidationError, PermissionDenied) as exc:
         _report(request, exc)
     else:
@@ -133,14 +166,17 @@ def suspend(request, pk: int):
         _form_errors(request, form)
         return _to_case(pk)
     try:
-        workflow.suspend(
-            application=app,
-            reason=form.cleaned_data["reason"],
-            legal_act=form.cleaned_data["legal_act"],
-            started_on=form.cleaned_data["started_on"],
-            acting_user=request.user,
-            expected_revision=form.cleaned_data["revision"],
-        )
+        with _once(request, "suspend", pk):
+            workflow.suspend(
+                application=app,
+                reason=form.cleaned_data["reason"],
+                legal_act=form.cleaned_data["legal_act"],
+                started_on=form.cleaned_data["started_on"],
+                acting_user=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
     except (ValidationError, PermissionDenied) as exc:
         _report(request, exc)
     else:
@@ -157,12 +193,15 @@ def resume(request, pk: int):
         _form_errors(request, form)
         return _to_case(pk)
     try:
-        app = workflow.resume(
-            application=app,
-            resumed_on=form.cleaned_data["resumed_on"],
-            acting_user=request.user,
-            expected_revision=form.cleaned_data["revision"],
-        )
+        with _once(request, "resume", pk):
+            app = workflow.resume(
+                application=app,
+                resumed_on=form.cleaned_data["resumed_on"],
+                acting_user=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
     except (ValidationError, PermissionDenied) as exc:
         _report(request, exc)
     else:
@@ -181,15 +220,19 @@ def decide(request, pk: int):
         _form_errors(request, form)
         return _to_case(pk)
     try:
-        decision = decisions.record_decision(
-            application=app,
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-            grounds=list(form.cleaned_data["grounds"]) if form.cleaned_data["kind"] == DecisionKind.REFUSAL else [],
-            decided_on=form.cleaned_data["decided_on"],
-            acting_user=request.user,
-            expected_revision=form.cleaned_data["revision"],
-        )
+        with _once(request, "decide", pk) as once:
+            decision = decisions.record_decision(
+                application=app,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                grounds=list(form.cleaned_data["grounds"]) if form.cleaned_data["kind"] == DecisionKind.REFUSAL else [],
+                decided_on=form.cleaned_data["decided_on"],
+                acting_user=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+            once.result = decision.number
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
     except (ValidationError, PermissionDenied) as exc:
         _report(request, exc)
     else:
@@ -206,18 +249,92 @@ def issue(request, pk: int):
         _form_errors(request, form)
         return _to_case(pk)
     try:
-        workflow.issue_result(
-            application=app,
-            issued_to=form.cleaned_data["issued_to"],
-            identity_document=form.cleaned_data["identity_document"],
-            issued_at=form.cleaned_data["issued_at"],
-            acting_user=request.user,
-            expected_revision=form.cleaned_data["revision"],
-        )
+        with _once(request, "issue", pk):
+            workflow.issue_result(
+                application=app,
+                issued_to=form.cleaned_data["issued_to"],
+                identity_document=form.cleaned_data["identity_document"],
+                issued_at=form.cleaned_data["issued_at"],
+                acting_user=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
     except (ValidationError, PermissionDenied) as exc:
         _report(request, exc)
     else:
         messages.success(request, _("The handing over is recorded."))
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def add_scans(request, pk: int):
+    app = case_for(request.user, pk)
+    form = AddScansForm(request.POST, request.FILES, application=app)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        with _once(request, "add_scans", pk):
+            added = corrections.add_scans(
+                application=app,
+                document=form.cleaned_data["document"],
+                files=form.cleaned_data["files"],
+                acting_user=request.user,
+            )
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Scans attached: %(count)s.") % {"count": len(added)})
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def add_document(request, pk: int):
+    app = case_for(request.user, pk)
+    form = AddDocumentForm(request.POST, application=app)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        with _once(request, "add_document", pk):
+            document = corrections.add_document(application=app, acting_user=request.user, **form.cleaned_data)
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Recorded: %(name)s, handed in later.") % {"name": document.name})
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def correct_applicant(request, pk: int):
+    app = case_for(request.user, pk)
+    form = CorrectApplicantForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    try:
+        with _once(request, "correct_applicant", pk):
+            corrections.correct_applicant(
+                application=app,
+                data=form.applicant_data(),
+                reason=form.cleaned_data["reason"],
+                update_register=form.cleaned_data["update_register"],
+                acting_user=request.user,
+            )
+    except submissions.AlreadySubmitted:
+        return _already_done(request, pk)
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("The applicant's data are corrected."))
     return _to_case(pk)
 
 

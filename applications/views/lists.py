@@ -13,7 +13,7 @@ from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
 from cnap.security.spreadsheet import spreadsheet_safe
 
-from ..selectors.lists import PRESETS, filtered_applications, keyset_page, list_rows
+from ..selectors.lists import PERSONAL_PRESETS, PRESETS, filtered_applications, keyset_page, list_rows, total_found
 
 CSV_CHUNK = 2000
 
@@ -82,6 +82,7 @@ def _render_list(request, *, preset: str, url_name: str):
         log_personal_data_access(request=request, action=Action.EXPORT_LIST, detail=url_name)
         return _csv_response(queryset, f"applications-{timezone.localdate():%Y%m%d}.csv")
     page = keyset_page(queryset, after=request.GET.get("after"))
+    total = total_found(queryset)
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("format", None)
@@ -97,9 +98,10 @@ def _render_list(request, *, preset: str, url_name: str):
         "applications/lists/list.html",
         {
             "page": page,
+            "total": total,
             "filter": filterset,
             "preset": preset,
-            "preset_label": PRESETS.get(preset, _("Applications")),
+            "preset_label": PRESETS.get(preset) or PERSONAL_PRESETS.get(preset) or _("Applications"),
             "presets": presets,
             "url_name": url_name,
             "query": query.urlencode(),
@@ -123,7 +125,7 @@ def _preset_allowed(user, preset: str) -> bool:
 def application_list(request, preset: str = ""):
     if not can(request.user, "view_applications"):
         raise PermissionDenied
-    if preset and preset not in PRESETS:
+    if preset and preset not in PRESETS and preset not in PERSONAL_PRESETS:
         raise Http404
     url_name = f"applications:list_{preset}" if preset else "applications:list"
     return _render_list(request, preset=preset, url_name=url_name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,10 +14,12 @@ from django.template import TemplateDoesNotExist
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
-from applications.actions.applicants import find_applicants
-from applications.actions.registration import register_application
+from applications.actions.applicants import compare_with_register, find_applicants
+from applications.actions.registration import REGISTRATION, register_application
+from applications.actions.staging import discard_staged_upload, stage_uploads, staged_uploads
 from applications.forms.registration import ApplicantForm, RegistrationForm, RepresentativeForm, parse_documents
 from applications.models import Applicant
 from applications.receipts import receipt_pdf
@@ -25,7 +29,9 @@ from applications.selectors.registration import (
     scan_for_user,
     service_checklist,
 )
+from cnap import identifiers
 from cnap.accounts.permissions import can
+from cnap.core import submissions
 from cnap.security.audit import Action, log_personal_data_access
 from services.constants import DocumentKind
 
@@ -73,15 +79,43 @@ def _apply_errors(exc: ValidationError, forms: dict) -> tuple[list[str], list[st
     return document_errors, other_errors
 
 
+def _session_key(request) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+def _registered(pk):
+    return redirect("applications:registered", pk=pk)
+
+
 @registrar
 def register(request):
     office = request.user.office
     document_errors: list[str] = []
     other_errors: list[str] = []
+    scan_errors: list[str] = []
     checklist = None
     extras: list[dict] = []
+    staged: list = []
+    comparisons: dict[str, dict] = {}
+    token = None
     if request.method == "POST":
-        form = RegistrationForm(request.POST, request.FILES)
+        token = submissions.posted_token(request.POST)
+        done = submissions.previous_result(token=token, user=request.user, purpose=REGISTRATION)
+        if done:  # the same form again (a double click, a retry): the case the first submit registered
+            return _registered(done)
+        session_key = _session_key(request)
+        new_uploads, refused = stage_uploads(
+            files=request.FILES.getlist("scans"), user=request.user, session_key=session_key
+        )
+        scan_errors = [message for error in refused for message in error.messages]
+        staged = staged_uploads(
+            user=request.user,
+            session_key=session_key,
+            ids=[*request.POST.getlist("staged"), *(u.pk for u in new_uploads)],
+        )
+        form = RegistrationForm(request.POST)
         applicant_form = ApplicantForm(request.POST, prefix="applicant")
         representative_form = RepresentativeForm(request.POST, prefix="representative")
         lines, ticked, extras = parse_documents(request.POST)
@@ -90,7 +124,7 @@ def register(request):
         if forms_ok and checklist is None:
             form.add_error("service", _("This office does not offer this service (or it has no version in force)."))
             forms_ok = False
-        if forms_ok:
+        if forms_ok and not scan_errors:
             representative = None
             attorney = {}
             if representative_form.is_present:
@@ -109,26 +143,36 @@ def register(request):
                     service=checklist.service,
                     applicant=applicant_form.applicant_data(),
                     documents=lines,
-                    scans=form.cleaned_data["scans"],
+                    staged_scans=staged,
                     channel=form.cleaned_data["channel"],
                     result_delivery=form.cleaned_data["result_delivery"],
                     late_filing=form.cleaned_data["late_filing"],
                     representative=representative,
                     comment=form.cleaned_data["comment"],
                     acting_user=request.user,
+                    applicant_choice=applicant_form.register_choice(),
+                    representative_choice=representative_form.register_choice() if representative else None,
+                    submission_token=token,
                     **attorney,
                 )
             except ValidationError as exc:
                 forms = {"registration": form, "applicant": applicant_form, "representative": representative_form}
                 document_errors, other_errors = _apply_errors(exc, forms)
             else:
-                return redirect("applications:registered", pk=application.pk)
-        status = 200
+                # A concurrent duplicate got the first submit's case: its own uploads are not needed.
+                for upload in new_uploads:
+                    discard_staged_upload(upload_id=upload.pk, user=request.user, session_key=session_key)
+                return _registered(application.pk)
+        hromada = office.hromada
+        for prefix, party_form in (("applicant", applicant_form), ("representative", representative_form)):
+            if prefix == "representative" and not representative_form.is_present:
+                continue
+            if party_form.is_valid():
+                comparisons[prefix] = _comparison(hromada, party_form, prefix)
     else:
         form = RegistrationForm()
         applicant_form = ApplicantForm(prefix="applicant")
         representative_form = RepresentativeForm(prefix="representative")
-        status = 200
     return render(
         request,
         "applications/registration/register.html",
@@ -140,13 +184,26 @@ def register(request):
             "extras": extras,
             "document_errors": document_errors,
             "other_errors": other_errors,
+            "scan_errors": scan_errors,
+            "staged": staged,
+            "applicant_comparison": comparisons.get("applicant"),
+            "representative_comparison": comparisons.get("representative"),
+            "submission_token": token,
             "document_kinds": DocumentKind.choices,
             "office": office,
             "show_registry_lookup": _registry_panel_available(),
             "max_scan_size": filesizeformat(settings.CNAP_MAX_SCAN_BYTES),
         },
-        status=status,
     )
+
+
+@registrar
+@require_POST
+def staged_upload_remove(request, upload_id):
+    """The remove button of a staged scan on the re-rendered form (htmx: the row disappears)."""
+    if not discard_staged_upload(upload_id=upload_id, user=request.user, session_key=request.session.session_key or ""):
+        raise Http404
+    return HttpResponse("")
 
 
 @registrar
@@ -156,8 +213,11 @@ def registered(request, pk):
     return render(request, "applications/registration/registered.html", {"application": application})
 
 
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def receipt(request, pk):
-    """The receipt PDF of a case the user may see (another office's case answers 404)."""
+    """The receipt PDF of a case the user may see (another office's case answers 404). Our own pages may
+    frame it (the page after registering shows it and opens the print dialog)."""
     if not can(request.user, "view_applications"):
         raise Http404
     application = application_for_user(request.user, pk)
@@ -204,6 +264,45 @@ def service_checklist_view(request):
 
 @registrar
 @require_GET
+def applicant_check(request):
+    """The applicant as typed so far, checked by the server while the administrator types: the date of
+    birth and sex a valid RNOKPP encodes (to fill in), warnings, and the register's record of the same
+    person with the differences to choose from (logged: it shows a known person's data)."""
+    applicant_form = ApplicantForm(request.GET, prefix="applicant")
+    context = {}
+    rnokpp = request.GET.get("applicant-rnokpp", "")
+    try:
+        number = identifiers.clean_rnokpp(rnokpp)
+    except ValidationError:
+        number = ""
+    if number:
+        context["derived_birth_date"] = identifiers.rnokpp_birth_date(number)
+        context["derived_sex"] = identifiers.rnokpp_sex(number)
+    if applicant_form.is_valid():
+        comparison = _comparison(request.user.office.hromada, applicant_form, "applicant")
+        if comparison["known"] is not None:
+            log_personal_data_access(
+                request=request, action=Action.VIEW_APPLICANT, applicant=comparison["known"], detail="compared"
+            )
+        context["applicant_comparison"] = comparison
+    return render(request, "applications/registration/_applicant_check.html", context)
+
+
+def _comparison(hromada, party_form, prefix: str) -> dict:
+    known, found, warnings = compare_with_register(hromada=hromada, data=party_form.applicant_data())
+    choice = party_form.register_choice()
+    chosen = {name: "update" for name in choice.update} | {name: "keep" for name in choice.keep}
+    return {
+        "known": known,
+        "differences": [(difference, chosen.get(difference.field, "")) for difference in found],
+        "warnings": warnings,
+        "reason": choice.reason,
+        "prefix": prefix,
+    }
+
+
+@registrar
+@require_GET
 def applicant_search(request):
     hromada = request.user.office.hromada
     pick = request.GET.get("pick")
@@ -231,6 +330,7 @@ def applicant_search(request):
 
 
 __all__ = [
+    "applicant_check",
     "applicant_search",
     "receipt",
     "register",
@@ -238,4 +338,5 @@ __all__ = [
     "scan_file",
     "service_checklist_view",
     "service_search",
+    "staged_upload_remove",
 ]

@@ -77,6 +77,12 @@ STATUS_TEXTS = {
     ),
 }
 
+# A refusal whose letter was handed over: nothing to collect any more.
+REFUSAL_HANDED_OVER = (
+    _("A decision to refuse was made on your application; it was handed over to you."),
+    _("Nothing to collect. You may appeal the decision or apply again."),
+)
+
 # When the result is ready but not collected in person.
 RESULT_DELIVERY_TEXTS = {
     DeliveryMethod.POST: _("The result will be sent to you by post."),
@@ -164,6 +170,8 @@ def _public_status(request, language: str):
         return render(request, "applications/status/page.html", not_found)
 
     meaning, next_step = STATUS_TEXTS.get(result.status, ("", ""))
+    if result.refusal_handed_over:
+        meaning, next_step = REFUSAL_HANDED_OVER
     if result.result_ready and result.result_delivery in RESULT_DELIVERY_TEXTS:
         next_step = RESULT_DELIVERY_TEXTS[result.result_delivery]
     return render(
@@ -174,7 +182,8 @@ def _public_status(request, language: str):
             "result": result,
             "meaning": meaning,
             "next_step": next_step,
-            "show_collection": result.status in (ApplicationStatus.RESULT_READY, ApplicationStatus.REFUSED),
+            "show_collection": result.result_ready
+            or (result.status == ApplicationStatus.REFUSED and not result.refusal_handed_over),
             "query": {"number": result.number, "code": form.cleaned_data["code"]},
         },
     )

@@ -3,21 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.ua import edrpou as edrpou_check
+
+from cnap.identifiers import validate_edrpou
 
 from .constants import OFFICE_ROLES, OfficeKind, Role
-
-
-def validate_edrpou(value: str) -> None:
-    try:
-        edrpou_check.validate(value)
-    except StdnumValidationError as exc:
-        raise ValidationError(
-            _("%(value)s is not a valid EDRPOU code (8 digits with a check digit)."),
-            params={"value": value},
-            code="invalid_edrpou",
-        ) from exc
 
 
 class Hromada(models.Model):

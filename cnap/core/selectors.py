@@ -1,10 +1,12 @@
-"""Health of the parts the workstation runs on, for /healthz."""
+"""Health of the parts the workstation runs on (/healthz), and the counters of the home page."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import WorkerHeartbeat
 
@@ -48,3 +50,25 @@ def system_health() -> dict:
         "worker": worker_health() if database["ok"] else {"ok": False, "error": "database unavailable"},
     }
     return {"ok": all(check["ok"] for check in checks.values()), "checks": checks}
+
+
+@dataclass(frozen=True)
+class HomeCounter:
+    """A figure of the user's own work on the home page, with the list it opens (the same count)."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    more: bool = False  # the count stopped at a limit: «more than count»
+
+
+def home_counters(user) -> list[HomeCounter]:
+    """The counters each app offers for the user's home page (settings.CNAP_HOME_COUNTERS: functions
+    ``(user) -> list[HomeCounter]``, so this module needs no app)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    counters = []
+    for path in settings.CNAP_HOME_COUNTERS:
+        counters.extend(import_string(path)(user))
+    return counters

@@ -14,3 +14,10 @@ def ping_database(marker: str) -> None:
     from .actions import record_worker_heartbeat
 
     record_worker_heartbeat(hostname=ping_database.request.hostname or "unknown", name=marker)
+
+
+@shared_task(ignore_result=True)
+def purge_form_tokens() -> int:
+    from .submissions import purge_old_tokens
+
+    return purge_old_tokens()

@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .selectors import system_health
+from .selectors import home_counters, system_health
 
 
 @login_not_required
@@ -15,5 +16,14 @@ def healthz(request):
     return JsonResponse(health, status=200 if health["ok"] else 503)
 
 
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"counters": home_counters(request.user)})

@@ -24,7 +24,8 @@ from typing import Any
 from stdnum.ua import edrpou as edrpou_number
 from stdnum.ua import rntrc as rnokpp_number
 
-RNOKPP_EPOCH = datetime.date(1899, 12, 31)
+from cnap.identifiers import RNOKPP_EPOCH, unzr_check_digit
+
 CADASTRAL_RE = re.compile(r"^(\d{10}):(\d{2}):(\d{3}):(\d{4})$")
 UNZR_RE = re.compile(r"^(\d{8})-(\d{4})(\d)$")
 LAST_DAY = datetime.date(2025, 6, 30)  # synthetic dates never go past this (stable answers)
@@ -171,11 +172,6 @@ PROPERTY_KINDS = [  # (object type, min area, max area, unit)
 
 
 # ---------------------------------------------------------------------------------------------- numbers
-def unzr_check_digit(twelve_digits: str) -> str:
-    weights = (7, 3, 1)
-    return str(sum(int(d) * weights[i % 3] for i, d in enumerate(twelve_digits)) % 10)
-
-
 def make_unzr(birth: datetime.date, four: str) -> str:
     digits = birth.strftime("%Y%m%d") + four
     return f"{birth:%Y%m%d}-{four}{unzr_check_digit(digits)}"

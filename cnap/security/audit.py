@@ -4,6 +4,10 @@ Views that show a person's record, a case's personal fields, a scan or a registr
 ``log_personal_data_access`` once per response. Rows are append-only (the model refuses changes,
 PostgreSQL refuses UPDATE and DELETE with a trigger, the admin has no change or delete permission)."""
 
+import re
+
+from django.utils.translation import gettext as _
+
 from applications.models import PersonalDataAccess, PersonalDataAccessAction
 
 from .client_ip import client_ip
@@ -51,3 +55,31 @@ def mask_tax_number(value: str | None) -> str:
     from .log_filters import mask_text
 
     return mask_text(value or "")
+
+
+# What the views write into ``detail`` (short codes, kept as they are in the append-only log), in words.
+_DETAIL_WORDS = {
+    "registered": lambda: _("the page after registration"),
+    "receipt": lambda: _("the receipt"),
+    "routing slip": lambda: _("the routing slip"),
+    "routing_slip": lambda: _("the routing slip"),
+    "decision": lambda: _("a decision"),
+    "compared": lambda: _("compared with the data typed at the counter"),
+}
+_DETAIL_PATTERNS = (
+    (re.compile(r"^(\d+) found$"), lambda m: _("%(count)s found") % {"count": m.group(1)}),
+    (re.compile(r"^decision (.+)$"), lambda m: _("decision %(number)s") % {"number": m.group(1)}),
+    (re.compile(r"^(applications|api):"), lambda m: _("a list of applications (CSV)")),
+)
+
+
+def describe_detail(detail: str) -> str:
+    """The log's ``detail`` as the access log page shows it: in words, in the user's language."""
+    detail = (detail or "").strip()
+    if detail in _DETAIL_WORDS:
+        return _DETAIL_WORDS[detail]()
+    for pattern, words in _DETAIL_PATTERNS:
+        match = pattern.match(detail)
+        if match:
+            return words(match)
+    return detail

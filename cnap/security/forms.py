@@ -6,11 +6,13 @@ from cnap.accounts.models import User
 
 
 class AccessLogFilterForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    user = forms.ModelChoiceField(
+        label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("anyone")
+    )
+    date_from = forms.DateField(label=_("On or after"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("On or before"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     action = forms.ChoiceField(
-        label=_("Action"), choices=[("", "—"), *PersonalDataAccessAction.choices], required=False
+        label=_("Action"), choices=[("", _("any action")), *PersonalDataAccessAction.choices], required=False
     )
     number = forms.CharField(label=_("Application number"), max_length=40, required=False)
 

@@ -50,6 +50,7 @@ MATRIX: dict[str, Rule] = {
     # Public and account pages
     "home": Rule("get", answers(default=STAFF)),
     "healthz": Rule("get", answers(OPEN, default=OPEN)),
+    "favicon": Rule("get", answers(302, default=302)),  # to the static icon
     "login": Rule("get", answers(200, default=302)),  # a logged-in user is sent on
     "logout": Rule("post", answers(LOGIN, default=LOGIN)),  # POST only; lands on the login page
     "password_change": Rule("get", answers(default=STAFF)),
@@ -77,6 +78,9 @@ MATRIX: dict[str, Rule] = {
     "applications:service_search": Rule("get", answers(default=403, **REGISTRARS)),
     "applications:service_checklist": Rule("get", answers(default=403, administrator=404, starosta=404, superuser=403)),
     "applications:applicant_search": Rule("get", answers(default=403, **REGISTRARS)),
+    "applications:applicant_check": Rule("get", answers(default=403, **REGISTRARS)),
+    # A staged scan is the uploader's own (user and session): anyone else's, or none, answers 404
+    "applications:staged_upload_remove": Rule("post", answers(default=403, administrator=404, starosta=404), other=404),
     "applications:registered": Rule("get", answers(default=403, **REGISTRARS), other=404),
     # Cases: read by everyone who works with cases, in their scope; another office's answers 404
     "applications:list": Rule("get", answers(default=STAFF, catalog_manager=403)),
@@ -84,6 +88,9 @@ MATRIX: dict[str, Rule] = {
     "applications:list_office": Rule("get", answers(default=STAFF, catalog_manager=403)),
     "applications:list_due_soon": Rule("get", answers(default=STAFF, catalog_manager=403)),
     "applications:list_overdue": Rule("get", answers(default=STAFF, catalog_manager=403)),
+    "applications:list_mine_due_today": Rule("get", answers(default=STAFF, catalog_manager=403)),
+    "applications:list_mine_overdue": Rule("get", answers(default=STAFF, catalog_manager=403)),
+    "applications:list_returned": Rule("get", answers(default=STAFF, catalog_manager=403)),
     "applications:provider_queue": Rule("get", answers(default=403, provider_officer=200, superuser=200)),
     "applications:detail": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
     "applications:receipt": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
@@ -96,6 +103,11 @@ MATRIX: dict[str, Rule] = {
     "applications:resume": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:decide": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:issue": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    # Completing and correcting a case: any case reader gets its page back (302), refused with a message
+    # unless an administrator or starosta of its office
+    "applications:add_scans": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:add_document": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:correct_applicant": Rule("post", answers(default=302, **CASE_READERS), other=404),
     # Registry lookups: those who register or work the provider queue; responses are personal data
     "applications:registry_lookup": Rule(
         "post", answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
 
+from .audit import describe_detail
 from .forms import AccessLogFilterForm
 from .selectors import access_log_scope, access_log_staff, filter_access_log
 
@@ -23,6 +24,8 @@ def access_log(request):
     elif form.is_bound:
         rows = rows.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.detail_words = describe_detail(row.detail)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -126,6 +126,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 CNAP_MAX_SCAN_BYTES = env.int("CNAP_MAX_SCAN_BYTES", default=20 * 1024 * 1024)
+# Scans uploaded with a registration form that failed are kept this long for the corrected submit.
+CNAP_STAGED_UPLOAD_HOURS = env.int("CNAP_STAGED_UPLOAD_HOURS", default=12)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -237,7 +239,12 @@ CELERY_BEAT_SCHEDULE = {
     # summary tables at 02:30 (Kyiv time).
     "mark-overdue": {"task": "applications.stats_tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
     "rebuild-stats": {"task": "applications.stats_tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
+    # Scans staged by registration forms that were never sent again, and old one-time form tokens.
+    "purge-staged-uploads": {"task": "applications.tasks.purge_staged_uploads", "schedule": crontab(minute=20)},
+    "purge-form-tokens": {"task": "cnap.core.tasks.purge_form_tokens", "schedule": crontab(hour=3, minute=40)},
 }
+# The home page's counters of the user's own work: functions (user) -> list[cnap.core.selectors.HomeCounter].
+CNAP_HOME_COUNTERS = ["applications.selectors.home.counters", "api.selectors_inbox.home_counters"]
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = 120
 

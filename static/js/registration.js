@@ -6,13 +6,39 @@
   var form = document.getElementById("registration-form");
   if (!form) return;
 
-  // Ctrl+Enter (Cmd+Enter on a Mac) registers from anywhere in the form.
+  // Ctrl+Enter (Cmd+Enter on a Mac) registers from anywhere in the form (once: see data-once in cnap.js).
   form.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
+      if (form.getAttribute("data-submitting") === "1") return;
       if (form.requestSubmit) form.requestSubmit(); else form.submit();
     }
   });
+
+  // Alt+A jumps to the applicant (the search box of known applicants), from anywhere on the page.
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "a" || event.key === "A" || event.code === "KeyA") {
+      var search = document.getElementById("applicant-search");
+      if (search) {
+        event.preventDefault();
+        search.scrollIntoView({block: "center"});
+        search.focus();
+      }
+    }
+  });
+
+  // The server's reading of the typed applicant (#applicant-check): fill a blank date of birth and sex
+  // with what a valid RNOKPP encodes; a typed value that differs stays and the server warns about it.
+  function fillDerived(check) {
+    if (!check) return;
+    var birth = document.getElementById("id_applicant-birth_date");
+    var sex = document.getElementById("id_applicant-sex");
+    var derivedBirth = check.getAttribute("data-birth-date");
+    var derivedSex = check.getAttribute("data-sex");
+    if (birth && derivedBirth && !birth.value) birth.value = derivedBirth;
+    if (sex && derivedSex && !sex.value) sex.value = derivedSex;
+  }
 
   // Applicant: show the person's or the legal entity's fields.
   function applyKind() {
@@ -82,6 +108,7 @@
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
+    fillDerived(document.getElementById("applicant-check"));
     if (target.id === "checklist") {
       // A service was chosen: close the list, show its title, go to the first document.
       var results = document.getElementById("service-results");

@@ -73,6 +73,7 @@ class ApplicationFactory(DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     journal = factory.SubFactory(RegistrationJournalFactory)
     office = factory.LazyAttribute(lambda o: o.journal.office)
@@ -90,3 +91,21 @@ class ApplicationFactory(DjangoModelFactory):
     registered_by = factory.SubFactory(UserFactory, office=factory.SelfAttribute("..office"))
     due_date = factory.LazyAttribute(lambda o: timezone.localdate(o.registered_at) + dt.timedelta(days=10))
     initial_due_date = factory.LazyAttribute(lambda o: o.due_date)
+
+    @factory.post_generation
+    def parties(obj, create, extracted, **kwargs):
+        """The case's applicant (and representative) as submitted, copied from the register as the
+        registration does."""
+        if not create:
+            return
+        from applications.constants import PartyRole
+        from applications.models import PARTY_FIELDS, CaseParty
+
+        for role, record in ((PartyRole.APPLICANT, obj.applicant), (PartyRole.REPRESENTATIVE, obj.representative)):
+            if record is not None:
+                CaseParty.objects.create(
+                    application=obj,
+                    role=role,
+                    applicant=record,
+                    **{name: getattr(record, name) for name in PARTY_FIELDS},
+                )

@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from applications.actions.applicants import (
+    RegisterChoice,
+    applicant_warnings,
     find_applicants,
     get_or_create_applicant,
-    rnokpp_birth_date,
     validate_applicant_data,
 )
 from applications.models import Applicant
+from cnap.identifiers import rnokpp_birth_date
 from tests.factories import HromadaFactory, UserFactory
 
 from .factories import ApplicantFactory, valid_edrpou, valid_rnokpp
@@ -53,11 +55,24 @@ def test_rnokpp_length_and_letters():
     assert codes_of(person(rnokpp="12345abcde"))["rnokpp"] == ["rnokpp_format"]
 
 
-def test_rnokpp_must_match_the_birth_date():
+def test_a_birth_date_other_than_the_rnokpp_encodes_is_kept_with_a_warning():
     number = valid_rnokpp(1, born=dt.date(1985, 5, 17))
     assert rnokpp_birth_date(number) == dt.date(1985, 5, 17)
-    errors = errors_of(person(rnokpp=number, birth_date=dt.date(1986, 5, 17)))
-    assert "17.05.1985" in errors["rnokpp"][0] and "17.05.1986" in errors["rnokpp"][0]
+    clean = validate_applicant_data(person(rnokpp=number, birth_date=dt.date(1986, 5, 17)))
+    assert clean["birth_date"] == dt.date(1986, 5, 17)
+    [warning] = applicant_warnings(clean)
+    assert "17.05.1985" in warning and "17.05.1986" in warning
+    assert applicant_warnings(validate_applicant_data(person(rnokpp=number))) == []
+
+
+def test_a_valid_rnokpp_fills_a_blank_birth_date_and_sex():
+    woman = validate_applicant_data(person(rnokpp=valid_rnokpp(1, born=dt.date(1990, 2, 3)), birth_date=None))
+    assert woman["birth_date"] == dt.date(1990, 2, 3) and woman["sex"] == "female"
+    man = validate_applicant_data(person(rnokpp=valid_rnokpp(2, male=True), birth_date=None))
+    assert man["sex"] == "male"
+    # A sex typed otherwise stays, with a warning.
+    typed = validate_applicant_data(person(rnokpp=valid_rnokpp(2, male=True), sex="female"))
+    assert typed["sex"] == "female" and len(applicant_warnings(typed)) == 1
 
 
 def test_edrpou_check_digit():
@@ -67,6 +82,38 @@ def test_edrpou_check_digit():
     assert codes_of({**data, "edrpou": wrong_check_digit(good)})["edrpou"] == ["edrpou_checksum"]
     assert codes_of({**data, "edrpou": "123"})["edrpou"] == ["edrpou_format"]
     assert codes_of({**data, "name": ""})["name"] == ["required"]
+
+
+def test_a_document_type_needs_its_number():
+    assert codes_of(person(document_type="id_card", document_number=""))["document_number"] == [
+        "document_number_required"
+    ]
+
+
+def test_foreign_passport_and_residence_permit_numbers():
+    assert (
+        validate_applicant_data(person(document_type="foreign_passport", document_number="fa 123456"))[
+            "document_number"
+        ]
+        == "FA123456"
+    )
+    # Cyrillic look-alikes typed in the wrong layout become Latin.
+    assert (
+        validate_applicant_data(person(document_type="foreign_passport", document_number="ЕК123456"))["document_number"]
+        == "EK123456"
+    )
+    assert codes_of(person(document_type="foreign_passport", document_number="123456789"))["document_number"] == [
+        "foreign_passport_format"
+    ]
+    assert (
+        validate_applicant_data(person(document_type="residence_permit", document_number="123456789"))[
+            "document_number"
+        ]
+        == "123456789"
+    )
+    assert codes_of(person(document_type="residence_permit", document_number="12-34"))["document_number"] == [
+        "residence_permit_format"
+    ]
 
 
 def test_id_card_number_has_nine_digits():
@@ -97,11 +144,13 @@ def test_document_number_needs_its_type():
     assert "document_type" in codes_of(person(document_number="123456789"))
 
 
-def test_unzr_format_and_date():
-    assert validate_applicant_data(person(unzr="19850517-01234"))["unzr"] == "19850517-01234"
-    assert codes_of(person(unzr="1985051701234"))["unzr"] == ["unzr_format"]
-    assert codes_of(person(unzr="19851317-01234", birth_date=None))["unzr"] == ["unzr_date"]
-    assert codes_of(person(unzr="19850518-01234"))["unzr"] == ["unzr_birth_date"]
+def test_unzr_format_date_and_check_digit():
+    assert validate_applicant_data(person(unzr="19850517-01236"))["unzr"] == "19850517-01236"
+    assert validate_applicant_data(person(unzr="1985051701236"))["unzr"] == "19850517-01236"
+    assert codes_of(person(unzr="19850517-0123"))["unzr"] == ["unzr_format"]
+    assert codes_of(person(unzr="19850517-01234"))["unzr"] == ["unzr_checksum"]
+    assert codes_of(person(unzr="19851317-01236", birth_date=None))["unzr"] == ["unzr_date"]
+    assert codes_of(person(unzr="19850518-01239"))["unzr"] == ["unzr_birth_date"]
 
 
 def test_impossible_birth_dates():
@@ -125,19 +174,44 @@ def test_a_person_needs_an_identifier():
 
 
 @pytest.mark.django_db
-def test_same_rnokpp_twice_gives_one_applicant_with_updated_contacts():
+def test_same_rnokpp_twice_gives_one_applicant_and_changes_only_what_is_chosen():
     hromada = HromadaFactory()
     user = UserFactory()
     first, created = get_or_create_applicant(hromada=hromada, data=person(1), acting_user=user)
     assert created
-    second, created = get_or_create_applicant(
-        hromada=hromada, data=person(1, phone="+380671112233", address="вул. Нова, 1"), acting_user=user
-    )
+    changed = person(1, phone="+380671112233", address="вул. Нова, 1")
+    # Differences without a choice: refused, nothing changed.
+    with pytest.raises(ValidationError) as info:
+        get_or_create_applicant(hromada=hromada, data=changed, acting_user=user)
+    assert info.value.code == "differs_from_register"
+    first.refresh_from_db()
+    assert first.address == "вул. Садова, 3, с. Світанок"
+    choice = RegisterChoice(update=frozenset({"phone"}), keep=frozenset({"address"}), reason="новий номер")
+    second, created = get_or_create_applicant(hromada=hromada, data=changed, acting_user=user, choice=choice)
     assert not created and second.pk == first.pk
     assert Applicant.objects.filter(hromada=hromada).count() == 1
     second.refresh_from_db()
-    assert second.phone == "+380671112233" and second.address == "вул. Нова, 1"
-    assert second.history.first().history_user == user
+    assert second.phone == "+380671112233" and second.address == "вул. Садова, 3, с. Світанок"
+    latest = second.history.first()
+    assert latest.history_user == user and latest.history_change_reason == "новий номер"
+
+
+@pytest.mark.django_db
+def test_a_changed_surname_stays_searchable():
+    hromada = HromadaFactory()
+    user = UserFactory()
+    applicant, _ = get_or_create_applicant(hromada=hromada, data=person(1, last_name="Зелінська"), acting_user=user)
+    get_or_create_applicant(
+        hromada=hromada,
+        data=person(1, last_name="Зелінська-Коваль"),
+        acting_user=user,
+        choice=RegisterChoice(update=frozenset({"last_name"}), reason="шлюб"),
+    )
+    applicant.refresh_from_db()
+    assert applicant.last_name == "Зелінська-Коваль" and applicant.former_names == "Зелінська"
+    assert list(find_applicants(hromada=hromada, query="Зелінська Євгенія")) == [applicant]
+    assert list(find_applicants(hromada=hromada, query="Коваль")) == [applicant]
+    assert list(find_applicants(hromada=hromada, query="Євгенія Зелінська-Коваль")) == [applicant]
 
 
 @pytest.mark.django_db

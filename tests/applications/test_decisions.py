@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from applications.actions.decisions import applicant_name_in, record_decision
 from applications.constants import ApplicationStatus, DecisionKind, PrintedDocumentKind
 from applications.documents import decision_document, planned_stages, routing_slip_document
-from applications.models import Decision, PrintedDocument, StatusChange
+from applications.models import Applicant, Application, Decision, PrintedDocument, StatusChange
 from cnap.accounts.constants import Role
 from services.models import RefusalGround
 from tests.applications.factories import ApplicantFactory
@@ -29,9 +29,10 @@ def pdf_text(document: PrintedDocument) -> str:
 @pytest.fixture
 def taras_case():
     case = case_in(ApplicationStatus.IN_PROGRESS)
-    case.applicant.last_name, case.applicant.first_name, case.applicant.patronymic = "Шевченко", "Тарас", "Григорович"
-    case.applicant.save()
-    return case
+    names = {"last_name": "Шевченко", "first_name": "Тарас", "patronymic": "Григорович"}
+    Applicant.objects.filter(pk=case.applicant_id).update(**names)
+    case.parties.update(**names)  # registered under this name: the decision prints the case's copy
+    return Application.objects.get(pk=case.pk)
 
 
 def test_names_are_declined_for_the_sentence():
@@ -123,8 +124,7 @@ def test_the_text_comes_from_the_service_template():
         published=True,
     )
     case = case_in(ApplicationStatus.IN_PROGRESS, service_version=version)
-    case.applicant.last_name, case.applicant.first_name, case.applicant.patronymic = "Шевченко", "Тарас", "Григорович"
-    case.applicant.save()
+    case.parties.update(last_name="Шевченко", first_name="Тарас", patronymic="Григорович")  # as registered
     decision = record_decision(
         application=case, kind=DecisionKind.APPROVAL, acting_user=user_for(case, Role.PROVIDER_OFFICER)
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from applications.actions.applicants import RegisterChoice
 from applications.actions.registration import register_application
 from applications.constants import ApplicationStatus
 from applications.models import Applicant, Application, JournalCounter, Scan, StatusChange
@@ -42,6 +43,13 @@ def register(counter, **overrides):
     }
     kwargs.update(overrides)
     return register_application(**kwargs)
+
+
+def refused_after(counter, **overrides) -> dict:
+    """The error codes of a registration refused while other cases exist."""
+    with pytest.raises(ValidationError) as info:
+        register(counter, **overrides)
+    return {field: [e.code for e in errors] for field, errors in info.value.error_dict.items()}
 
 
 def refused(counter, **overrides) -> dict:
@@ -94,10 +102,71 @@ def test_late_filing_takes_the_late_fee():
 def test_a_known_applicant_is_reused():
     counter = make_counter()
     first = register(counter, applicant=person(1))
-    second = register(counter, applicant=person(1, phone="+380991234567"))
+    second = register(
+        counter,
+        applicant=person(1, phone="+380991234567"),
+        applicant_choice=RegisterChoice(update=frozenset({"phone"})),
+    )
     assert first.applicant_id == second.applicant_id
     assert Applicant.objects.count() == 1
     assert (first.sequence, second.sequence) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_a_known_rnokpp_with_other_data_is_refused_until_a_choice_is_made():
+    counter = make_counter()
+    first = register(counter, applicant=person(1, last_name="Зелінська"))
+    typed = person(1, last_name="Зелінська-Коваль", address="вул. Нова, 5, с. Світанок")
+    errors = refused_after(counter, applicant=typed)
+    assert errors == {"applicant-differences": ["differs_from_register"]}
+    assert Application.objects.count() == 1
+    stored = Applicant.objects.get()
+    assert (stored.last_name, stored.address) == ("Зелінська", "вул. Садова, 3, с. Світанок")
+    # The surname is updated in the register, the address kept there: the new case has both as typed.
+    second = register(
+        counter,
+        applicant=typed,
+        applicant_choice=RegisterChoice(
+            update=frozenset({"last_name"}), keep=frozenset({"address"}), reason="зміна прізвища (шлюб)"
+        ),
+    )
+    stored.refresh_from_db()
+    assert stored.last_name == "Зелінська-Коваль" and stored.former_names == "Зелінська"
+    assert stored.address == "вул. Садова, 3, с. Світанок"
+    new_copy = second.applicant_as_submitted
+    assert (new_copy.last_name, new_copy.address) == ("Зелінська-Коваль", "вул. Нова, 5, с. Світанок")
+    old_copy = Application.objects.get(pk=first.pk).applicant_as_submitted
+    assert (old_copy.last_name, old_copy.address) == ("Зелінська", "вул. Садова, 3, с. Світанок")
+    # The register's history: the change, its author, the case it came from, the reason.
+    change = stored.history.first()
+    assert change.history_user == counter.user
+    assert change.source_application_id == second.pk
+    assert change.history_change_reason == "зміна прізвища (шлюб)"
+    assert change.prev_record.last_name == "Зелінська"
+    created = stored.history.last()
+    assert created.history_type == "+" and created.source_application_id == first.pk
+
+
+@pytest.mark.django_db
+def test_the_case_keeps_the_applicant_as_submitted_with_blanks_from_the_register():
+    counter = make_counter()
+    register(counter, applicant=person(2, email="gudz@example.com"))
+    typed = person(2, address="", phone="", email="")
+    application = register(counter, applicant=typed)
+    copy = application.applicant_as_submitted
+    assert copy.address == "вул. Садова, 3, с. Світанок" and copy.email == "gudz@example.com"
+    assert copy.rnokpp == valid_rnokpp(2) and copy.applicant_id == application.applicant_id
+    assert copy.birth_date == dt.date(1985, 5, 17) and copy.sex == "female"
+
+
+@pytest.mark.django_db
+def test_a_representative_is_kept_as_submitted_too():
+    counter = make_counter()
+    application = register(
+        counter, representative=person(7, last_name="Ткаченко", first_name="Олег"), power_of_attorney_number="123"
+    )
+    assert application.representative_as_submitted.display_name == "Ткаченко Олег Олексіївна"
+    assert application.parties.count() == 2
 
 
 @pytest.mark.django_db

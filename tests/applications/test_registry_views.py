@@ -109,7 +109,7 @@ def test_request_lookup_validates_every_registry_query(operator, trembita):
     from django.core.exceptions import ValidationError
 
     ok = {
-        "eddr_person": {"unzr": "19850517-01234"},
+        "eddr_person": {"unzr": "19850517-01236"},
         "edr_subject": {"edrpou": "14360570"},
         "drrp_rights": {"edrpou": "14360570"},
         "dzk_parcel": {"cadastral_number": "3222481201:01:012:0034"},
@@ -123,7 +123,7 @@ def test_request_lookup_validates_every_registry_query(operator, trembita):
     with pytest.raises(ValidationError):
         request_lookup(
             registry="eddr_person",
-            query={"rnokpp": RNOKPP, "unzr": "19850517-01234"},
+            query={"rnokpp": RNOKPP, "unzr": "19850517-01236"},
             office=operator.office,
             acting_user=operator,
         )

@@ -252,3 +252,21 @@ def test_trusted_forwarded_for_first_hop_is_the_client(application):
         assert response.status_code == 200
     assert lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"{citizen}, 10.0.0.1").status_code == 429
     assert lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"{other}, 10.0.0.1").status_code == 200
+
+
+def test_a_refusal_handed_over_no_longer_asks_to_collect_it(public_client, application):
+    from applications.views.status import REFUSAL_HANDED_OVER
+
+    application.status = ApplicationStatus.REFUSED
+    application.save()
+    waiting = lookup(public_client, application.number, application.access_code).content.decode()
+    assert uk(STATUS_TEXTS[ApplicationStatus.REFUSED][1]) in waiting
+    application.issued_at = timezone.now()
+    application.save()
+    handed = lookup(public_client, application.number, application.access_code).content.decode()
+    assert uk(STATUS_TEXTS[ApplicationStatus.REFUSED][1]) not in handed
+    assert uk(REFUSAL_HANDED_OVER[1]) in handed and uk(REFUSAL_HANDED_OVER[0]) in handed
+    from django.utils.translation import gettext_lazy
+
+    where = uk(gettext_lazy("Where to collect it"))
+    assert where not in handed and where in waiting

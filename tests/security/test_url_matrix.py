@@ -22,6 +22,7 @@ OBJECT_KWARGS = {
     "document_id": lambda side: side.printed.pk,
     "code": lambda side: side.service.local_code,
     "number": lambda side: side.application.number,
+    "upload_id": lambda side: "00000000-0000-4000-8000-000000000000",  # staged uploads are nobody else's
 }
 PK_BY_NAMESPACE = {
     "services": lambda side: side.service.pk,
@@ -128,6 +129,7 @@ OTP_FREE = {
     "set_language",
     "public_status",
     "healthz",
+    "favicon",
     "two_factor_setup",
     "two_factor_verify",
     "api:schema",
