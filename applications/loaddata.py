@@ -28,10 +28,12 @@ from stdnum.ua import edrpou as edrpou_check
 from stdnum.ua import rntrc
 
 from applications.actions.registration import default_journal, format_number
-from applications.constants import ApplicantKind, ApplicationStatus
+from applications.constants import ApplicantKind, ApplicationStatus, PartyRole
 from applications.models import (
+    PARTY_FIELDS,
     Applicant,
     Application,
+    CaseParty,
     JournalCounter,
     StatusChange,
     SubmittedDocument,
@@ -39,6 +41,7 @@ from applications.models import (
 )
 from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
+from cnap.identifiers import unzr_check_digit
 from cnap.workdays import TermUnit, WorkCalendar, compute_due_date
 
 __all__ = ["LOAD_HROMADA", "LoadReport", "OFFICE_SPECS", "generate", "rnokpp_for", "edrpou_for"]
@@ -162,6 +165,11 @@ def rnokpp_for(born: dt.date, serial: int, male: bool, sex_digit: int | None = N
         sex_digit = 1 if male else 2
     first_nine = f"{days:05d}{serial:03d}{sex_digit}"
     return first_nine + rntrc.calc_check_digit(first_nine)
+
+
+def _unzr(born: dt.date, serial: int) -> str:
+    digits = f"{born:%Y%m%d}{serial:04d}"
+    return f"{digits[:8]}-{digits[8:]}{unzr_check_digit(digits)}"
 
 
 def edrpou_for(index: int) -> str:
@@ -452,7 +460,7 @@ def _applicants(rng, *, count: int, hromada_id: int, first_id: int, since: dt.da
                 rnokpp=rnokpp,
                 document_type="id_card",
                 document_number=f"{rng.randrange(10**8, 10**9):09d}",
-                unzr=f"{born:%Y%m%d}-{rng.randrange(10**4, 10**5):05d}",
+                unzr=_unzr(born, rng.randrange(1, 10**4)),
                 phone=f"+38067{rng.randrange(10**6, 10**7):07d}",
                 consent_given_at=created,
                 notify_by_sms="t" if rng.random() < 0.3 else "f",
@@ -511,7 +519,9 @@ def generate(
         log(f"applicants: {report.applicants} in {report.seconds['applicants']:.1f} s")
 
         clock = time.monotonic()
+        first_application = _next_id(Application)
         counts = _cases(rng, ref, services, persons, entities, issued_names, applications, start, until, report)
+        _parties_as_submitted(first_application)
         report.seconds["applications"] = time.monotonic() - clock
         log(
             f"applications: {report.applications}, status changes: {report.status_changes}, "
@@ -530,7 +540,7 @@ def generate(
 
     clock = time.monotonic()
     with connection.cursor() as cursor:
-        for model in (Applicant, Application, StatusChange, SubmittedDocument, JournalCounter):
+        for model in (Applicant, Application, CaseParty, StatusChange, SubmittedDocument, JournalCounter):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     report.seconds["analyze"] = time.monotonic() - clock
 
@@ -547,6 +557,22 @@ def generate(
             report.seconds["summary tables"] = time.monotonic() - clock
             log(f"summary tables: {report.stats} in {report.seconds['summary tables']:.1f} s")
     return report
+
+
+def _parties_as_submitted(first_application_id: int) -> None:
+    """Each generated case's applicant and representative as submitted (`CaseParty`): a copy of the
+    register's record, made in the database in one statement per role."""
+    table = connection.ops.quote_name
+    columns = ", ".join(PARTY_FIELDS)
+    copied = ", ".join(f"p.{column}" for column in PARTY_FIELDS)
+    with connection.cursor() as cursor:
+        for role in (PartyRole.APPLICANT, PartyRole.REPRESENTATIVE):
+            cursor.execute(
+                f"INSERT INTO {table(CaseParty._meta.db_table)} (application_id, role, applicant_id, {columns}) "
+                f"SELECT a.id, %s, p.id, {copied} FROM {table(Application._meta.db_table)} a "
+                f"JOIN {table(Applicant._meta.db_table)} p ON p.id = a.{role}_id WHERE a.id >= %s",
+                [role.value, first_application_id],
+            )
 
 
 def _due_dates(services, calendar: WorkCalendar):

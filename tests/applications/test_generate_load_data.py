@@ -127,3 +127,19 @@ def test_same_seed_gives_the_same_rows():
 def test_rnokpp_helper():
     assert rntrc.is_valid(rnokpp_for(dt.date(1985, 5, 17), 12, True))
     assert rnokpp_for(dt.date(1985, 5, 17), 12, False)[8] == "2"
+
+
+def test_every_case_has_its_applicant_as_submitted_and_valid_unzr(loaded):
+    from applications.models import CaseParty
+    from cnap.identifiers import clean_unzr
+
+    assert CaseParty.objects.filter(role="applicant").count() == 500
+    assert CaseParty.objects.filter(role="representative").count() == (
+        Application.objects.filter(representative__isnull=False).count()
+    )
+    for party in CaseParty.objects.select_related("applicant", "application")[:100]:
+        assert party.display_name == party.applicant.display_name
+        expected = party.application.applicant_id if party.role == "applicant" else party.application.representative_id
+        assert party.applicant_id == expected
+    for person in Applicant.objects.exclude(unzr=""):
+        assert clean_unzr(person.unzr) == person.unzr
