@@ -167,7 +167,7 @@ def register(request):
         for prefix, party_form in (("applicant", applicant_form), ("representative", representative_form)):
             if prefix == "representative" and not representative_form.is_present:
                 continue
-            if party_form.is_valid():
+            if hasattr(party_form, "cleaned_data"):  # read (its own errors may come from the action)
                 comparisons[prefix] = _comparison(hromada, party_form, prefix)
     else:
         form = RegistrationForm()
