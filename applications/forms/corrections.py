@@ -60,7 +60,7 @@ class AddDocumentForm(forms.Form):
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
-        on_case = set(application.documents.values_list("required_document_id", flat=True))
+        on_case = {document.required_document_id for document in application.documents.all()}
         self.listed = {doc.pk: doc for doc in application.service_version.documents.all() if doc.pk not in on_case}
         self.fields["required_document"].choices = [
             ("", _("another document (type its name)")),

@@ -112,17 +112,17 @@ def _display(model_field, value, users: dict) -> str:
 def _edits(records_by_label: list[tuple[str, list]], extra: list[Edit] = ()) -> list[Edit]:
     """Edits of several records, each diffed against its previous version, newest first. A list whose
     records are not all the versions of their record (the register's record: only the changes that came
-    from this case) is diffed against each version's own predecessor."""
+    from this case) comes whole, with a predicate `shown` for the versions to list."""
     raw = []
     user_ids = set()
-    for label_of, records, *partial in records_by_label:
+    for label_of, records, *shown in records_by_label:
         previous_by_id = {}
         for record in records:  # oldest first
             model = record.instance_type
             fields = [
                 f for f in model._meta.concrete_fields if f.attname not in _QUIET_FIELDS and hasattr(record, f.attname)
             ]
-            old = record.prev_record if partial else previous_by_id.get(record.id)
+            old = previous_by_id.get(record.id)
             changed = []
             if old is not None and record.history_type == "~":
                 for f in fields:
@@ -135,6 +135,8 @@ def _edits(records_by_label: list[tuple[str, list]], extra: list[Edit] = ()) -> 
                     previous_by_id[record.id] = record
                     continue
             previous_by_id[record.id] = record
+            if shown and not shown[0](record):
+                continue
             raw.append((record, label_of(record), changed))
     users = User.objects.in_bulk(user_ids) if user_ids else {}
     edits = [
@@ -222,12 +224,15 @@ def case_page(*, user, pk) -> CasePage:
         ),
         (
             lambda r: _("applicant's record in the register"),
+            # The whole history of the register's records (to diff), listing the changes from this case.
             list(
-                Applicant.history.filter(source_application_id=application.pk)
+                Applicant.history.filter(
+                    id__in=[i for i in (application.applicant_id, application.representative_id) if i]
+                )
                 .select_related("history_user")
                 .order_by("history_date", "history_id")
             ),
-            "partial",
+            lambda r: r.source_application_id == application.pk,
         ),
         (
             lambda r: _("decision %(number)s") % {"number": decision_numbers.get(r.id, r.number)},
