@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.actions.applicants import validate_applicant_data
+from applications.actions.applicants import RegisterChoice, validate_applicant_data
 from applications.actions.registration import _check_documents, register_application
 from applications.models import Application
 from cnap.accounts.models import Office
@@ -188,6 +188,9 @@ def accept_e_application(*, e_application: EApplication, acting_user) -> Applica
             result_delivery=locked.result_delivery,
             comment=locked.comment,
             acting_user=acting_user,
+            # The case keeps the applicant as the portal sent it; the register is completed, never
+            # rewritten by a portal (a difference is corrected from the case page, with a reason).
+            applicant_choice=RegisterChoice(keep_all=True),
         )
         locked.state = EApplicationState.ACCEPTED
         locked.application = application

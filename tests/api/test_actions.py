@@ -73,3 +73,20 @@ def test_a_registration_refusal_at_acceptance_leaves_the_draft(api_client_and_to
     e_application.refresh_from_db()
     assert e_application.state == EApplicationState.DRAFT and e_application.application is None
     assert not Application.objects.exists()
+
+
+def test_a_known_applicant_from_a_portal_keeps_the_register_and_the_case_takes_the_portal_data(
+    api_client_and_token, office, service, administrator
+):
+    """A portal's data never rewrite the register: the case keeps them as submitted."""
+    first = _submit(api_client_and_token, office, service)
+    accept_e_application(e_application=first, acting_user=administrator)
+    applicant = Application.objects.get().applicant
+    changed = {**first.applicant, "last_name": "Портальна", "address": "вул. Інша, 1"}
+    second = _submit(api_client_and_token, office, service, applicant=changed, external_id="portal-2")
+    case = accept_e_application(e_application=second, acting_user=administrator)
+    applicant.refresh_from_db()
+    assert case.applicant_id == applicant.pk
+    assert applicant.last_name == first.applicant["last_name"]
+    assert case.applicant_as_submitted.last_name == "Портальна"
+    assert case.applicant_as_submitted.address == "вул. Інша, 1"
