@@ -199,10 +199,26 @@ class ApplicationFilter(django_filters.FilterSet):
     registered_to = django_filters.DateFilter(
         label=_("Registered on or before"), method="filter_to", widget=DateInput()
     )
+    # When the case was closed (issued, refused, ...): the dashboards' closings open these lists.
+    closed_from = django_filters.DateFilter(
+        label=_("Closed on or after"), method="filter_closed_from", widget=DateInput()
+    )
+    closed_to = django_filters.DateFilter(label=_("Closed on or before"), method="filter_closed_to", widget=DateInput())
 
     class Meta:
         model = Application
-        fields = ["q", "status", "service", "provider", "office", "registered_by", "registered_from", "registered_to"]
+        fields = [
+            "q",
+            "status",
+            "service",
+            "provider",
+            "office",
+            "registered_by",
+            "registered_from",
+            "registered_to",
+            "closed_from",
+            "closed_to",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,6 +246,13 @@ class ApplicationFilter(django_filters.FilterSet):
     def filter_to(self, queryset, name, value):
         end = timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1), dt.time.min))
         return queryset.filter(registered_at__lt=end)
+
+    def filter_closed_from(self, queryset, name, value):
+        return queryset.filter(closed_at__gte=timezone.make_aware(dt.datetime.combine(value, dt.time.min)))
+
+    def filter_closed_to(self, queryset, name, value):
+        end = timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1), dt.time.min))
+        return queryset.filter(closed_at__lt=end)
 
 
 def filtered_applications(*, user, data=None, preset: str = "") -> tuple[QuerySet[Application], ApplicationFilter]:

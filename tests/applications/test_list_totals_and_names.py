@@ -137,3 +137,22 @@ def test_access_log_details_in_words(client):
         for code in ("registered", "receipt", "3 found"):
             assert f"> {code}</td>" not in rows, code  # the code as stored
             assert f"> {describe_detail(code)}</td>" in rows, code  # in words
+
+
+def test_the_closed_period_filter():
+    now = timezone.now()
+    first = ApplicationFactory(status=ApplicationStatus.ISSUED, closed_at=now - dt.timedelta(days=40))
+    recent = ApplicationFactory(
+        journal=first.journal,
+        service_version=first.service_version,
+        status=ApplicationStatus.ISSUED,
+        closed_at=now - dt.timedelta(days=2),
+        registered_at=now - dt.timedelta(days=90),
+    )
+    ApplicationFactory(journal=first.journal, service_version=first.service_version)  # open
+    admin = user_for(first, Role.ADMINISTRATOR)
+    since = (timezone.localdate() - dt.timedelta(days=10)).isoformat()
+    cases, _filter = filtered_applications(user=admin, data={"closed_from": since, "status": ["issued"]})
+    assert [c.pk for c in cases] == [recent.pk]
+    cases, _filter = filtered_applications(user=admin, data={"closed_to": since})
+    assert [c.pk for c in cases] == [first.pk]
