@@ -21,8 +21,6 @@ from .constants import (
     DecisionKind,
     IdentityDocumentType,
     PrintedDocumentKind,
-    RegistryName,
-    RegistryRequestState,
 )
 
 # Trigram (pg_trgm) indexes on Applicant.search_name and Application.number are created by the
@@ -472,122 +470,6 @@ class PrintedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.application_id}"
-
-
-class RegistryRequest(models.Model):
-    """A lookup in a registry through Trembita (DESIGN §6): the source of truth for the task that
-    runs it. Written in the same transaction as what asked; a sweeper re-sends stale pending ones."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="registry_requests",
-        verbose_name=_("application"),
-    )
-    applicant = models.ForeignKey(
-        Applicant,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="registry_requests",
-        verbose_name=_("applicant"),
-    )
-    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
-    registry = models.CharField(_("registry"), max_length=30, choices=RegistryName.choices)
-    query = models.JSONField(_("query"))
-    state = models.CharField(
-        _("state"), max_length=20, choices=RegistryRequestState.choices, default=RegistryRequestState.PENDING
-    )
-    message = models.TextField(_("message"), blank=True)
-    attempts = models.JSONField(_("attempts"), default=list, blank=True)
-    response = models.JSONField(_("response"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    response_removed_at = models.DateTimeField(_("response removed under the retention rules"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("registry request")
-        verbose_name_plural = _("registry requests")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "updated_at"], name="registry_request_state")]
-
-    def __str__(self) -> str:
-        return f"{self.get_registry_display()} {self.get_state_display()}"
-
-
-class PersonalDataAccessAction(models.TextChoices):
-    VIEW_CASE = "view_case", _("viewed a case")
-    VIEW_APPLICANT = "view_applicant", _("viewed an applicant's record")
-    SEARCH_APPLICANTS = "search_applicants", _("searched the applicants")
-    VIEW_SCAN = "view_scan", _("opened a scan")
-    VIEW_REGISTRY_RESPONSE = "view_registry_response", _("viewed a registry response")
-    PRINT_DOCUMENT = "print_document", _("printed a document with personal data")
-    EXPORT_LIST = "export_list", _("exported a list with personal data")
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused too (PostgreSQL also refuses them with a trigger)."""
-
-    def update(self, **kwargs):
-        raise ValueError("PersonalDataAccess is append-only")
-
-    def delete(self):
-        raise ValueError("PersonalDataAccess is append-only")
-
-
-class PersonalDataAccess(models.Model):
-    """Who looked at whose personal data, when, in which case (DESIGN §10). Append-only: written by the
-    views that show personal data, never changed or deleted by the application."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
-    )
-    accessed_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    action = models.CharField(_("action"), max_length=40, choices=PersonalDataAccessAction.choices)
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("application")
-    )
-    applicant = models.ForeignKey(
-        Applicant, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("applicant")
-    )
-    registry_request = models.ForeignKey(
-        RegistryRequest,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="accesses",
-        verbose_name=_("registry request"),
-    )
-    scan = models.ForeignKey(
-        Scan, on_delete=models.PROTECT, null=True, blank=True, related_name="accesses", verbose_name=_("scan")
-    )
-    detail = models.CharField(_("what exactly"), max_length=255, blank=True)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("personal data access")
-        verbose_name_plural = _("personal data accesses")
-        ordering = ["-accessed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.action} {self.accessed_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("PersonalDataAccess is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("PersonalDataAccess is append-only")
 
 
 class DecisionCounter(models.Model):

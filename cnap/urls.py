@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("catalog/", include("services.urls")),
     path("applications/", include("applications.urls")),
+    path("registry/", include("registry.urls")),
     path("status/", status_views.public_status, name="public_status"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -13,7 +13,7 @@ NAVIGATION = [
     (_("Catalog"), "services:list", "view_catalog", "bi-journal-text"),
     (_("Dashboard"), "applications:dashboard", "view_dashboard", "bi-speedometer2"),
     (_("Reports"), "applications:reports", "view_reports", "bi-file-earmark-bar-graph"),
-    (_("Access log"), "security:access_log", "view_access_log", "bi-shield-lock"),
+    (_("Access log"), "applications:access_log", "view_access_log", "bi-shield-lock"),
     (_("Suspend a service"), "applications:service_suspension", "suspend_services", "bi-pause-circle"),
 ]
 

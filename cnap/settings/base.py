@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cnap.exchange",
     "services",
     "applications",
+    "registry",
     "rest_framework",
     "drf_spectacular",
     "api",
@@ -213,7 +214,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_IMPORTS = ["applications.notification_tasks", "applications.stats_tasks"]
 CELERY_TASK_ROUTES = {
     "cnap.exchange.*": {"queue": "registry"},
-    "applications.tasks.run_registry_request": {"queue": "registry"},
+    "registry.tasks.run_registry_request": {"queue": "registry"},
     "applications.tasks.render_*": {"queue": "pdf"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -222,7 +223,7 @@ CELERY_VISIBILITY_TIMEOUT = 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
-    "registry-sweeper": {"task": "applications.tasks.sweep_registry_requests", "schedule": 60.0},
+    "registry-sweeper": {"task": "registry.tasks.sweep_registry_requests", "schedule": 60.0},
     # Notifications whose task was lost (broker down at commit) are sent again.
     "notification-sweeper": {
         "task": "applications.notification_tasks.resend_pending_notifications",

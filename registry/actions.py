@@ -25,8 +25,8 @@ many attempts were made, so a redelivered or duplicated message cannot add attem
 
 The result as a document of the case: the :class:`RegistryRequest` row itself (registry, query, every attempt
 with its message ids and timings, the response as received) is the case's record of the lookup; the case page
-lists a case's lookups (``applications:registry_history``) and shows each response through the
-permission-checked, access-logged ``applications:registry_request`` view. No separate PDF extract is made:
+lists a case's lookups (``registry:history``) and shows each response through the
+permission-checked, access-logged ``registry:request`` view. No separate PDF extract is made:
 it would copy personal data into another file without adding evidence (the security server's signed message
 log, ``/asic?queryId=<message id>``, is the evidence, and the message ids are kept for it).
 
@@ -48,6 +48,7 @@ import re
 import uuid
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -57,11 +58,14 @@ from kombu.exceptions import OperationalError as BrokerError
 from stdnum.ua import edrpou as edrpou_check
 from stdnum.ua import rntrc as rntrc_check
 
-from applications.constants import REGISTRY_FINAL_STATES, RegistryName, RegistryRequestState
-from applications.models import Applicant, RegistryRequest
+from applications.models import Applicant
 from cnap.accounts.permissions import can
 from cnap.exchange import client
 from cnap.exchange.conf import get_config
+
+from .constants import REGISTRY_FINAL_STATES, RegistryName, RegistryRequestState
+from .models import RegistryRequest
+from .selectors import registry_fields
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +82,9 @@ REGISTRY_PARAMS: dict[str, tuple[str, ...]] = {
 
 UNZR_RE = re.compile(r"^(\d{8})-(\d{5})$")
 CADASTRAL_RE = re.compile(r"^\d{10}:\d{2}:\d{3}:\d{4}$")
+
+#: The task that runs one attempt (registry/tasks.py), sent by name: tasks import actions, never the reverse.
+RUN_REGISTRY_REQUEST_TASK = "registry.tasks.run_registry_request"
 
 #: A running request whose last change is older than the client's deadline plus this is treated as
 #: abandoned (its worker died): it may be claimed again.
@@ -155,10 +162,6 @@ def validate_query(registry: str, query: dict) -> dict[str, str]:
         raise ValidationError({name: exc.messages}) from None
 
 
-def _may_look_up(user) -> bool:
-    return can(user, "register_applications") or can(user, "work_provider_queue")
-
-
 # ---------------------------------------------------------------------------------------------- asking
 def request_lookup(
     *, registry: str, query: dict, office, acting_user, application=None, applicant=None
@@ -167,7 +170,7 @@ def request_lookup(
 
     Written in the caller's transaction; the task is sent when it commits (never waits for the registry).
     """
-    if not _may_look_up(acting_user):
+    if not can(acting_user, "look_up_registries"):
         raise PermissionDenied(_("You may not make registry lookups."))
     if office is None:
         raise PermissionDenied(_("Registry lookups are made on behalf of an office."))
@@ -197,12 +200,11 @@ def request_lookup(
 def send_registry_request(request_id: str, *, countdown: float | None = None) -> bool:
     """Send the task for a request; False (and a log line) when the broker cannot be reached: the row stays
     ``pending`` and the sweeper sends it later."""
-    from applications.tasks import run_registry_request
-
     config = get_config()
     deadline = float(config["timeouts"]["total_deadline"])
     try:
-        run_registry_request.apply_async(
+        current_app.send_task(
+            RUN_REGISTRY_REQUEST_TASK,
             (request_id,),
             countdown=countdown,
             soft_time_limit=deadline + 10,
@@ -362,9 +364,7 @@ def resend_stale_registry_requests(
 def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user) -> Applicant:
     """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record;
     the change is kept in the applicant's history with the operator and the request as the reason."""
-    from applications.selectors.registry import registry_fields
-
-    if not _may_look_up(acting_user):
+    if not can(acting_user, "look_up_registries"):
         raise PermissionDenied(_("You may not change applicants' records."))
     if not acting_user.is_superuser and acting_user.office_id and acting_user.office_id != registry_request.office_id:
         raise PermissionDenied(_("The registry request belongs to another office."))

@@ -5,16 +5,18 @@ import time
 
 import pytest
 
-from applications.actions.registry import (
+from cnap.exchange.client import MESSAGES
+from registry.actions import (
     request_lookup,
     resend_stale_registry_requests,
     run_registry_attempt,
 )
-from applications.constants import RegistryRequestState as S
-from applications.models import RegistryRequest
-from cnap.exchange.client import MESSAGES
+from registry.constants import RegistryRequestState as S
+from registry.models import RegistryRequest
 from tests.applications.factories import ApplicationFactory
-from tests.applications.test_registry_task import (
+from tests.conftest import WorkerProcess
+from tests.factories import UserFactory
+from tests.registry.test_registry_task import (
     DEADLINE,
     NUMBER,
     RNOKPP,
@@ -23,8 +25,6 @@ from tests.applications.test_registry_task import (
     wait_final,
     worker_env,
 )
-from tests.conftest import WorkerProcess
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -160,7 +160,7 @@ def test_redis_unreachable_at_request_time_the_sweeper_sends_it_later(
     use_broker(f"redis://127.0.0.1:{free_port}/0")
     try:
         response = client.post(
-            "/applications/registry/lookup/",
+            "/registry/lookup/",
             {
                 "registry_lookup": "eddr_person.rnokpp",
                 "registry_value": RNOKPP,
@@ -201,7 +201,7 @@ def unsent_request(operator, application=None, rnokpp=RNOKPP) -> RegistryRequest
 def test_same_task_delivered_twice_at_once_runs_one_lookup(fast_trembita, operator, application):
     """Two messages for the same request reach the thread-pool worker together: one claims it, the other does
     nothing (the emulator sees one request, the row one attempt)."""
-    from applications.tasks import run_registry_request
+    from registry.tasks import run_registry_request
 
     fast_trembita.fault(latency_ms=700)
     request = unsent_request(operator, application)
@@ -232,7 +232,7 @@ def test_same_task_run_twice_leaves_the_same_database_state(emulator, settings, 
 
 
 def test_a_running_request_is_not_claimed_twice(operator):
-    from applications.actions.registry import claim_registry_request
+    from registry.actions import claim_registry_request
 
     request = unsent_request(operator)
     assert claim_registry_request(request.id) is True

@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
 
-from .forms import AccessLogFilterForm
-from .selectors import access_log_scope, access_log_staff, filter_access_log
+from ..forms.access_log import AccessLogFilterForm
+from ..selectors.access_log import access_log_scope, access_log_staff, filter_access_log, with_subjects
 
 PAGE_SIZE = 50
 
@@ -23,7 +23,8 @@ def access_log(request):
     elif form.is_bound:
         rows = rows.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_subjects(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    return render(request, "security/access_log.html", context)
+    return render(request, "applications/access_log.html", context)

@@ -8,11 +8,11 @@ from urllib.parse import quote
 import pytest
 from stdnum.ua import rntrc
 
-from applications.actions.registry import request_lookup, resend_stale_registry_requests
-from applications.constants import RegistryRequestState as S
-from applications.models import RegistryRequest
 from cnap.exchange.client import MESSAGES, operator_pseudonym
 from cnap.exchange.conf import DEFAULTS
+from registry.actions import request_lookup, resend_stale_registry_requests
+from registry.constants import RegistryRequestState as S
+from registry.models import RegistryRequest
 from tests.applications.factories import ApplicationFactory, valid_rnokpp
 from tests.factories import UserFactory
 from tests.helpers import wait_for

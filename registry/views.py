@@ -14,10 +14,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.actions.registry import apply_registry_data, request_lookup
-from applications.constants import REGISTRY_FINAL_STATES, RegistryRequestState
-from applications.models import PersonalDataAccess, PersonalDataAccessAction
-from applications.selectors.registry import (
+from cnap.accounts.permissions import can
+from cnap.security.audit import Action, log_personal_data_access
+
+from .actions import apply_registry_data, request_lookup
+from .constants import REGISTRY_FINAL_STATES, RegistryRequestState
+from .selectors import (
     display_message,
     get_registry_request,
     lookup_options,
@@ -28,28 +30,19 @@ from applications.selectors.registry import (
     visible_applicant,
     visible_application,
 )
-from cnap.accounts.permissions import can
 
-RESULT_TEMPLATE = "applications/registry/_result.html"
+RESULT_TEMPLATE = "registry/_result.html"
 MODES = ("form", "case")
 
 
-def may_look_up(user) -> bool:
-    """Administrators, starostas and provider officers ask registries; others only see results."""
-    return can(user, "register_applications") or can(user, "work_provider_queue")
-
-
 def _check_may_look_up(user) -> None:
-    if not may_look_up(user):
+    """Administrators, starostas and provider officers ask registries; others only see results."""
+    if not can(user, "look_up_registries"):
         raise PermissionDenied
 
 
 def _mode(value) -> str:
     return value if value in MODES else "form"
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _render_result(request, *, registry_request=None, mode="form", errors=None, status=200, notice=""):
@@ -73,14 +66,8 @@ def _render_result(request, *, registry_request=None, mode="form", errors=None, 
             ),
         )
         if succeeded:
-            application = registry_request.application
-            PersonalDataAccess.objects.create(
-                user=request.user,
-                action=PersonalDataAccessAction.VIEW_REGISTRY_RESPONSE,
-                application=application,
-                applicant=registry_request.applicant or (application.applicant if application else None),
-                registry_request=registry_request,
-                ip=_client_ip(request),
+            log_personal_data_access(
+                request=request, action=Action.VIEW_REGISTRY_RESPONSE, registry_request=registry_request
             )
     return render(request, RESULT_TEMPLATE, context, status=status)
 
@@ -162,6 +149,6 @@ def registry_history(request, application_id):
     application = visible_application(user=request.user, application_id=application_id)
     return render(
         request,
-        "applications/registry/_history.html",
+        "registry/_history.html",
         {"requests": recent_requests_for(application=application, limit=10), "application": application},
     )

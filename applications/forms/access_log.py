@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import PersonalDataAccessAction
 from cnap.accounts.models import User
+from cnap.security.models import PersonalDataAccessAction
 
 
 class AccessLogFilterForm(forms.Form):

@@ -11,10 +11,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from applications.constants import RegistryName
-from applications.models import Applicant, Application, RegistryRequest
+from applications.models import Applicant, Application
+from applications.selectors.cases import visible_applications
 from cnap.accounts.constants import Role
 from cnap.exchange import client
+
+from .constants import RegistryName
+from .models import RegistryRequest
 
 #: Service categories that need a property or land lookup besides the applicant's own.
 PROPERTY_CATEGORIES = frozenset({"real_estate", "land"})
@@ -61,8 +64,6 @@ def _int_or_404(value) -> int:
 def visible_application(*, user, application_id) -> Application | None:
     """The application if the user may see it (the same scope as the case page: an office's staff
     their office's cases, provider officers the cases sent to their provider), else 404."""
-    from applications.selectors.cases import visible_applications
-
     if application_id in (None, ""):
         return None
     application_id = _int_or_404(application_id)

@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from applications.actions.registry import apply_registry_data, request_lookup, run_registry_attempt
-from applications.constants import RegistryRequestState as S
-from applications.models import PersonalDataAccess, RegistryRequest
 from cnap.accounts.constants import Role
 from cnap.exchange.client import MESSAGES
+from cnap.security.models import PersonalDataAccess
+from registry.actions import apply_registry_data, request_lookup, run_registry_attempt
+from registry.constants import RegistryRequestState as S
+from registry.models import RegistryRequest
 from tests.applications.factories import ApplicationFactory, valid_rnokpp
-from tests.applications.test_registry_task import trembita_env
 from tests.factories import UserFactory
+from tests.registry.test_registry_task import trembita_env
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def trembita(settings, emulator):
 
 
 def ask(client, **data):
-    return client.post(reverse("applications:registry_lookup"), data, HTTP_HX_REQUEST="true")
+    return client.post(reverse("registry:lookup"), data, HTTP_HX_REQUEST="true")
 
 
 def finished_request(operator, application, registry="eddr_person", query=None) -> RegistryRequest:
@@ -76,7 +77,7 @@ def test_asking_creates_a_pending_request_and_answers_the_polling_partial(client
     assert request.application == application and request.applicant == application.applicant
     assert request.requested_by == operator and request.office == operator.office
     html = response.content.decode()
-    poll_url = reverse("applications:registry_request", args=[request.id])
+    poll_url = reverse("registry:request", args=[request.id])
     assert f'hx-get="{poll_url}?mode=case"' in html
     assert 'hx-trigger="every 1s"' in html
     assert "******" + RNOKPP[-4:] in html and RNOKPP not in html  # the number is masked
@@ -134,9 +135,9 @@ def test_another_offices_request_answers_404_and_logs_nothing(client, operator, 
     stranger = UserFactory()  # an administrator of another office
     client.force_login(stranger)
 
-    response = client.get(reverse("applications:registry_request", args=[request.id]))
+    response = client.get(reverse("registry:request", args=[request.id]))
     assert response.status_code == 404
-    response = client.post(reverse("applications:registry_apply", args=[request.id]), {"registry_fields": "address"})
+    response = client.post(reverse("registry:apply", args=[request.id]), {"registry_fields": "address"})
     assert response.status_code == 404
     response = ask(
         client, registry_lookup="eddr_person.rnokpp", registry_value=RNOKPP, registry_application=application.pk
@@ -150,7 +151,7 @@ def test_viewing_a_response_is_logged_as_personal_data_access(client, operator, 
     assert request.state == S.SUCCEEDED
     client.force_login(operator)
 
-    response = client.get(reverse("applications:registry_request", args=[request.id]) + "?mode=case")
+    response = client.get(reverse("registry:request", args=[request.id]) + "?mode=case")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -159,8 +160,8 @@ def test_viewing_a_response_is_logged_as_personal_data_access(client, operator, 
     [access] = PersonalDataAccess.objects.all()
     assert access.user == operator
     assert access.action == "view_registry_response"
-    assert access.application == application and access.applicant == application.applicant
-    assert access.registry_request == request
+    assert access.application_id == application.pk and access.applicant_id == application.applicant.pk
+    assert access.registry_request_id == request.pk
     assert access.ip == "127.0.0.1"
     with pytest.raises(ValueError):
         access.save()  # append-only
@@ -171,7 +172,7 @@ def test_not_found_shows_the_message_and_a_retry_that_asks_again(client, operato
     assert request.state == S.NOT_FOUND
     client.force_login(operator)
 
-    html = client.get(reverse("applications:registry_request", args=[request.id])).content.decode()
+    html = client.get(reverse("registry:request", args=[request.id])).content.decode()
     assert "registry-retry" in html
     with translation.override("uk"):
         assert escape(str(MESSAGES["not_found"])) in html
@@ -184,7 +185,7 @@ def test_not_found_shows_the_message_and_a_retry_that_asks_again(client, operato
 
 
 def not_found_rnokpp() -> str:
-    from tests.applications.test_registry_task import rnokpp_ending
+    from tests.registry.test_registry_task import rnokpp_ending
 
     return rnokpp_ending("0000")
 
@@ -194,7 +195,7 @@ def test_apply_copies_the_ticked_fields_into_the_applicant_with_history(client, 
     client.force_login(operator)
 
     response = client.post(
-        reverse("applications:registry_apply", args=[request.id]),
+        reverse("registry:apply", args=[request.id]),
         {"registry_fields": ["last_name", "birth_date", "address"]},
     )
 
@@ -225,7 +226,7 @@ def test_entity_lookup_offers_name_head_and_address(client, operator, trembita):
     request = finished_request(operator, None, registry="edr_subject", query={"edrpou": "14360570"})
     client.force_login(operator)
 
-    html = client.get(reverse("applications:registry_request", args=[request.id]) + "?mode=form").content.decode()
+    html = client.get(reverse("registry:request", args=[request.id]) + "?mode=form").content.decode()
 
     for name in ("name", "head_name", "address"):
         assert f'data-registry-field="{name}"' in html
@@ -237,7 +238,7 @@ def test_community_head_sees_but_cannot_ask(client, operator, application, tremb
     head = UserFactory(role=Role.COMMUNITY_HEAD, office=None, hromada=operator.office.hromada)
     client.force_login(head)
 
-    assert client.get(reverse("applications:registry_request", args=[request.id])).status_code == 200
+    assert client.get(reverse("registry:request", args=[request.id])).status_code == 200
     assert ask(client, registry_lookup="eddr_person.rnokpp", registry_value=RNOKPP).status_code == 403
 
 
@@ -245,7 +246,7 @@ def test_history_lists_the_lookups_of_a_case(client, operator, application, trem
     finished_request(operator, application)
     client.force_login(operator)
 
-    response = client.get(reverse("applications:registry_history", args=[application.pk]))
+    response = client.get(reverse("registry:history", args=[application.pk]))
 
     assert response.status_code == 200
     assert "registry-history" in response.content.decode()
