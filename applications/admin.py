@@ -24,7 +24,6 @@ from .models import (
     Applicant,
     Application,
     Decision,
-    Notification,
     PrintedDocument,
     RegistrationJournal,
     Scan,
@@ -240,16 +239,3 @@ class DecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin, BigTableAdmin):
     sortable_by = []
     fields = ["application", "number", "kind", "decided_on", "decided_by", "grounds_text", "text", "created_at"]
     readonly_fields = fields
-
-
-# ------------------------------------------------------------------------------------ registry and notices
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, BigTableAdmin):
-    list_display = ["created_at", "application", "event", "channel", "recipient", "status", "attempts", "sent_at"]
-    list_filter = ["status", "event", "channel"]
-    list_select_related = ["application"]
-    search_fields = ["=application__number"]
-    ordering = ["-id"]
-    sortable_by = []

@@ -433,7 +433,7 @@ def progress_demo_applications(*, seed: int = 2026) -> int:
 
     Embedded (demo) mode only. Idempotent: does nothing (returns 0) when a demo case has already left
     ``registered``. Returns how many cases were moved."""
-    from applications.stats import rebuild_stats
+    from reporting.stats import rebuild_stats
     from cnap.core.demo import ensure_demo_allowed
 
     ensure_demo_allowed()

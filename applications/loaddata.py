@@ -536,7 +536,7 @@ def generate(
 
     if rebuild_stats:
         try:
-            from applications.stats import rebuild_stats as rebuild
+            from reporting.stats import rebuild_stats as rebuild
         except ImportError:  # the dashboards' summary tables are not there
             rebuild = None
         if rebuild is not None:

@@ -39,16 +39,6 @@ urlpatterns += [
     path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),
 ]
 
-# Dashboards, deadline control and reports (issue 7).
-from applications.views import dashboard as dashboard_views  # noqa: E402
-from applications.views import reports as report_views  # noqa: E402
-
-urlpatterns += [
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("dashboard/overdue/", dashboard_views.overdue, name="overdue"),
-    path("reports/", report_views.reports, name="reports"),
-]
-
 # Suspending and resuming all open cases of a service by a legal act (e.g. CMU Resolution No 165).
 from applications.views import service_suspension as service_suspension_views  # noqa: E402
 

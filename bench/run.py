@@ -596,7 +596,7 @@ def measure_dashboard(session, requests: int, threads: int) -> Timings:
     periods = [params, {"date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()}, {}]
 
     def dashboard(index, job, timings):
-        response, ms = session.request("GET", "/applications/dashboard/", params=job)
+        response, ms = session.request("GET", "/dashboard/", params=job)
         timings.add(ms, ok_status(response))
 
     timings = run_threads("dashboard, 5 years", [params] * requests, dashboard, threads)
@@ -687,7 +687,7 @@ def measure_mixed(sessions, mayor, sample, form, seconds: float, threads: int) -
             response, ms = session.request("GET", "/applications/", params={"q": query})
             timings.add(ms, ok_status(response))
         else:
-            response, ms = mayor.request("GET", "/applications/dashboard/", params=dashboard_params)
+            response, ms = mayor.request("GET", "/dashboard/", params=dashboard_params)
             timings.add(ms, ok_status(response))
 
     timings = run_for("mixed workload", seconds, worker, threads)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("services.urls")),
     path("applications/", include("applications.urls")),
     path("registry/", include("registry.urls")),
+    path("", include("reporting.urls")),
     path("status/", status_views.public_status, name="public_status"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

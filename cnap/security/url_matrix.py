@@ -109,13 +109,13 @@ MATRIX: dict[str, Rule] = {
     # The case page's lookup history has the case page's scope (provider officers: cases sent to them).
     "registry:history": Rule("get", answers(default=200, catalog_manager=404), other=404),
     # Dashboards and reports: heads of the CNAP and community heads
-    "applications:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
-    "applications:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # Suspending/resuming all open cases of a service by a legal act: heads of the CNAP, provider officers
     "applications:service_suspension": Rule(
         "get", answers(default=403, cnap_head=200, provider_officer=200, superuser=200)
     ),
-    "applications:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # The REST API: its own token authentication (401 without a token), the catalog public
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "services",
     "applications",
     "registry",
+    "notifications",
+    "reporting",
     "rest_framework",
     "drf_spectacular",
     "api",
@@ -210,8 +212,6 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Task modules besides the apps' tasks.py, which autodiscovery finds by itself.
-CELERY_IMPORTS = ["applications.notification_tasks", "applications.stats_tasks"]
 CELERY_TASK_ROUTES = {
     "cnap.exchange.*": {"queue": "registry"},
     "registry.tasks.run_registry_request": {"queue": "registry"},
@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "registry-sweeper": {"task": "registry.tasks.sweep_registry_requests", "schedule": 60.0},
     # Notifications whose task was lost (broker down at commit) are sent again.
     "notification-sweeper": {
-        "task": "applications.notification_tasks.resend_pending_notifications",
+        "task": "notifications.tasks.resend_pending_notifications",
         "schedule": 600.0,
     },
     # Retention of personal data (docs/security.md): monthly, 1st day 03:15 Kyiv time.
@@ -236,8 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Dashboards and deadline control (issue 7): mark overdue cases and notify at 06:00, rebuild the
     # summary tables at 02:30 (Kyiv time).
-    "mark-overdue": {"task": "applications.stats_tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
-    "rebuild-stats": {"task": "applications.stats_tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
+    "mark-overdue": {"task": "applications.tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
+    "rebuild-stats": {"task": "reporting.tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = 120

@@ -16,11 +16,7 @@ from applications.constants import ApplicationStatus
 from applications.models import (
     Applicant,
     Application,
-    DailyStats,
     Decision,
-    MonthlyStats,
-    Notification,
-    OpenStats,
     PrintedDocument,
     RegistrationJournal,
     Scan,
@@ -30,8 +26,10 @@ from applications.models import (
 )
 from cnap.core.admin_tools import COUNT_CAP
 from cnap.security.models import PersonalDataAccess
+from notifications.models import Notification
 from registry.constants import RegistryName
 from registry.models import RegistryRequest
+from reporting.models import DailyStats, MonthlyStats, OpenStats
 from tests.applications.factories import ApplicationFactory
 from tests.factories import UserFactory
 

@@ -12,7 +12,7 @@ from stdnum.ua import edrpou, rntrc
 from applications.constants import CLOSED_STATUSES, ApplicantKind, ApplicationStatus
 from applications.loaddata import generate, rnokpp_for
 from applications.models import Applicant, Application, JournalCounter, StatusChange, SubmittedDocument
-from applications.stats import compute_stats, normalized, stats_snapshot
+from reporting.stats import compute_stats, normalized, stats_snapshot
 
 pytestmark = pytest.mark.django_db
 
