@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "api",
 ]
+# The development-only app `demo` (demo data, load data for the bench, the embedded runner): the embedded
+# and test modes install it; elsewhere only when this is set (make bench does).
+CNAP_DEVELOPMENT_TOOLS = env.bool("CNAP_DEVELOPMENT_TOOLS", default=False)
+if CNAP_DEVELOPMENT_TOOLS:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

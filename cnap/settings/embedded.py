@@ -22,6 +22,9 @@ SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CNAP_DEMO_ALLOWED = True
+CNAP_DEVELOPMENT_TOOLS = True
+if "demo" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # The demo logins printed by `make run` work with a password only, unless CNAP_REQUIRE_2FA=1.
 CNAP_REQUIRE_2FA = env.bool("CNAP_REQUIRE_2FA", default=False)
 

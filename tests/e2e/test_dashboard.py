@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from applications.constants import ApplicationStatus
-from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
+from demo.staff import DEMO_PASSWORD, seed_demo_staff
 from tests.applications.factories import RegistrationJournalFactory
 from tests.reporting.stats_helpers import moved, registered
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.loaddata import generate
+from demo.loaddata import generate
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
-from cnap.core.demo import DEMO_PASSWORD, DEMO_USERS
+from demo.staff import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

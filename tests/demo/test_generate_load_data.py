@@ -1,4 +1,4 @@
-"""The bench's load data generator (applications/loaddata.py, `manage.py generate_load_data`)."""
+"""The bench's load data generator (demo/loaddata.py, `manage.py generate_load_data`)."""
 
 import datetime as dt
 import io
@@ -10,8 +10,8 @@ from django.core.management import call_command
 from stdnum.ua import edrpou, rntrc
 
 from applications.constants import CLOSED_STATUSES, ApplicantKind, ApplicationStatus
-from applications.loaddata import generate, rnokpp_for
 from applications.models import Applicant, Application, JournalCounter, StatusChange, SubmittedDocument
+from demo.loaddata import generate, rnokpp_for
 from reporting.stats import compute_stats, normalized, stats_snapshot
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from applications.demo import seed_demo_applications
 from applications.models import Applicant, Application, StatusChange
-from cnap.core.demo import seed_demo_staff
+from demo.cases import seed_demo_applications
+from demo.staff import seed_demo_staff
 from services.catalog_io import load_demo_catalog
 
 

@@ -9,11 +9,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from applications.constants import CLOSED_STATUSES, ApplicationStatus, DecisionKind
-from applications.demo import progress_demo_applications, seed_demo_applications
 from applications.models import Application, Decision, StatusChange, Suspension
 from cnap.accounts.constants import Role
 from cnap.accounts.models import User
-from cnap.core.demo import DEMO_PASSWORD, link_demo_provider_officer, seed_demo_staff
+from demo.cases import progress_demo_applications, seed_demo_applications
+from demo.staff import DEMO_PASSWORD, link_demo_provider_officer, seed_demo_staff
 from reporting import stats
 from services.catalog_io import load_demo_catalog
 

@@ -40,6 +40,11 @@ from applications.models import (
 from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
 from cnap.workdays import TermUnit, WorkCalendar, compute_due_date
+from reporting.stats import rebuild_stats as rebuild_summary_tables
+from services.actions import load_demo_catalog
+from services.constants import VersionStatus
+from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.models import Provider, Service
 
 __all__ = ["LOAD_HROMADA", "LoadReport", "OFFICE_SPECS", "generate", "rnokpp_for", "edrpou_for"]
 
@@ -270,9 +275,6 @@ def _reset_sequence(model) -> None:
 
 def ensure_reference_data(*, offices: int = 10) -> dict:
     """The hromada, its offices with their journals, staff (no usable passwords), and the catalog."""
-    from services.actions import load_demo_catalog
-    from services.models import Provider, Service
-
     hromada, _ = Hromada.objects.get_or_create(name=LOAD_HROMADA["name"], defaults=LOAD_HROMADA)
     specs = OFFICE_SPECS[:offices]
     office_rows = []
@@ -342,10 +344,6 @@ def _surname(rng, male: bool) -> str:
 def _services(hromada) -> list[dict]:
     """The services offered in the hromada, each with its newest published version, documents and
     a popularity weight (a few services take most of the cases, as at a real counter)."""
-    from services.constants import VersionStatus
-    from services.fees import MissingSubsistenceMinimum, compute_fee
-    from services.models import Service
-
     services = list(Service.objects.filter(offices__hromada=hromada).distinct().order_by("local_code"))
     result = []
     for rank, service in enumerate(services):
@@ -535,17 +533,12 @@ def generate(
     report.seconds["analyze"] = time.monotonic() - clock
 
     if rebuild_stats:
-        try:
-            from reporting.stats import rebuild_stats as rebuild
-        except ImportError:  # the dashboards' summary tables are not there
-            rebuild = None
-        if rebuild is not None:
-            clock = time.monotonic()
-            report.stats = rebuild()
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            report.seconds["summary tables"] = time.monotonic() - clock
-            log(f"summary tables: {report.stats} in {report.seconds['summary tables']:.1f} s")
+        clock = time.monotonic()
+        report.stats = rebuild_summary_tables()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        report.seconds["summary tables"] = time.monotonic() - clock
+        log(f"summary tables: {report.stats} in {report.seconds['summary tables']:.1f} s")
     return report
 
 

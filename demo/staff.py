@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Count
 
 from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
+from services.models import Provider
 
 DEMO_PASSWORD = "cnap-demo-2026"
 
@@ -108,10 +110,6 @@ def seed_demo_staff() -> dict[str, User]:
 def link_demo_provider_officer() -> str:
     """The demo provider officer works for the provider of most demo services (the council's
     executive committee, which decides on residence registration)."""
-    from django.db.models import Count
-
-    from services.models import Provider
-
     ensure_demo_allowed()
     provider = (
         Provider.objects.filter(short_name="Виконком Світанківської сільради").first()

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
-from cnap.core.demo import DEMO_PASSWORD
+from demo.staff import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

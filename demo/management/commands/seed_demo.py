@@ -1,14 +1,11 @@
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
-from applications.demo import progress_demo_applications, seed_demo_applications
-from cnap.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_staff
+from demo.cases import progress_demo_applications, seed_demo_applications
+from demo.staff import DEMO_PASSWORD, DEMO_USERS, link_demo_provider_officer, seed_demo_staff
+from services.actions import load_demo_catalog
 
-# Each part of the workstation contributes its demo data here, in dependency order.
-DEMO_STEPS: list[str] = [
-    "services.actions.load_demo_catalog",
-    "cnap.core.demo.link_demo_provider_officer",
-]
+# The demo data in dependency order: the catalog, then who works for which provider.
+DEMO_STEPS = [load_demo_catalog, link_demo_provider_officer]
 
 
 class Command(BaseCommand):
@@ -25,8 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, applications, **options):
         seed_demo_staff()
         for step in DEMO_STEPS:
-            result = import_string(step)()
-            self.stdout.write(f"{step}: {result if result is not None else 'ok'}")
+            result = step()
+            self.stdout.write(f"{step.__module__}.{step.__name__}: {result if result is not None else 'ok'}")
         registered = seed_demo_applications(count=applications)
         self.stdout.write(f"demo applications registered: {registered}")
         self.stdout.write(f"demo applications moved through their lifecycle: {progress_demo_applications()}")

@@ -19,10 +19,13 @@ from applications.constants import ApplicationStatus, DecisionKind
 from applications.models import Application, Decision, StatusChange, Suspension
 from cnap.accounts.constants import Role
 from cnap.accounts.models import Hromada, Office, User
-from cnap.core.demo import DEMO_HROMADA
 from cnap.workdays import office_calendar
+from reporting.stats import rebuild_stats
 from services.constants import DeliveryMethod
+from services.models import Provider, RefusalGround
 from services.selectors import services_offered_by, version_in_force
+
+from .staff import DEMO_HROMADA, DEMO_PASSWORD, ensure_demo_allowed
 
 __all__ = ["progress_demo_applications", "seed_demo_applications"]
 
@@ -223,9 +226,6 @@ class _Stop(Exception):
 def _demo_provider_officers(applications) -> dict[int, User]:
     """The officer of each provider with demo cases: the demo "provider" user for the provider it is linked
     to, else one demo officer per provider (username ``provider-<edrpou>``, the demo password)."""
-    from cnap.core.demo import DEMO_PASSWORD
-    from services.models import Provider
-
     officers: dict[int, User] = {}
     password = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is slow on purpose
     linked = User.objects.filter(username="provider", role=Role.PROVIDER_OFFICER, provider__isnull=False).first()
@@ -433,9 +433,6 @@ def progress_demo_applications(*, seed: int = 2026) -> int:
 
     Embedded (demo) mode only. Idempotent: does nothing (returns 0) when a demo case has already left
     ``registered``. Returns how many cases were moved."""
-    from reporting.stats import rebuild_stats
-    from cnap.core.demo import ensure_demo_allowed
-
     ensure_demo_allowed()
     hromada = Hromada.objects.filter(name=DEMO_HROMADA["name"]).first()
     if hromada is None:
@@ -472,8 +469,6 @@ def progress_demo_applications(*, seed: int = 2026) -> int:
 
 
 def _grounds_by_version(applications) -> dict[int, list]:
-    from services.models import RefusalGround
-
     grounds: dict[int, list] = {}
     version_ids = {app.service_version_id for app in applications}
     for ground in RefusalGround.objects.filter(version_id__in=version_ids).order_by("version_id", "order", "pk"):
