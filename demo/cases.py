@@ -21,9 +21,10 @@ from cnap.accounts.constants import Role
 from cnap.accounts.models import Hromada, Office, User
 from cnap.workdays import office_calendar
 from reporting.stats import rebuild_stats
+from services.actions import set_provider_officer
 from services.constants import DeliveryMethod
 from services.models import Provider, RefusalGround
-from services.selectors import services_offered_by, version_in_force
+from services.selectors import provider_id_of, services_offered_by, version_in_force
 
 from .staff import DEMO_HROMADA, DEMO_PASSWORD, ensure_demo_allowed
 
@@ -228,9 +229,9 @@ def _demo_provider_officers(applications) -> dict[int, User]:
     to, else one demo officer per provider (username ``provider-<edrpou>``, the demo password)."""
     officers: dict[int, User] = {}
     password = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is slow on purpose
-    linked = User.objects.filter(username="provider", role=Role.PROVIDER_OFFICER, provider__isnull=False).first()
-    if linked is not None:
-        officers[linked.provider_id] = linked
+    linked = User.objects.filter(username="provider", role=Role.PROVIDER_OFFICER).first()
+    if linked is not None and provider_id_of(linked):
+        officers[provider_id_of(linked)] = linked
     provider_ids = sorted({app.provider_id for app in applications} - set(officers))
     for index, provider in enumerate(Provider.objects.filter(pk__in=provider_ids).order_by("pk")):
         last, first, patronymic = OFFICERS[index % len(OFFICERS)]
@@ -239,7 +240,6 @@ def _demo_provider_officers(applications) -> dict[int, User]:
             username=f"provider-{provider.edrpou or provider.pk}",
             defaults={
                 "role": Role.PROVIDER_OFFICER,
-                "provider": provider,
                 "hromada": hromada,
                 "last_name": last,
                 "first_name": first,
@@ -249,6 +249,7 @@ def _demo_provider_officers(applications) -> dict[int, User]:
                 "password": password,
             },
         )
+        set_provider_officer(user=user, provider=provider)
         officers[provider.pk] = user
     return officers
 

@@ -41,7 +41,7 @@ from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
 from cnap.workdays import TermUnit, WorkCalendar, compute_due_date
 from reporting.stats import rebuild_stats as rebuild_summary_tables
-from services.actions import load_demo_catalog
+from services.actions import load_demo_catalog, set_provider_officer
 from services.constants import VersionStatus
 from services.fees import MissingSubsistenceMinimum, compute_fee
 from services.models import Provider, Service
@@ -299,9 +299,7 @@ def ensure_reference_data(*, offices: int = 10) -> dict:
     officers = {}
     for index, provider in enumerate(providers, start=1):
         user = _staff(f"load-provider-{index:02d}", Role.PROVIDER_OFFICER, None, hromada, rng)
-        if user.provider_id != provider.pk:
-            user.provider = provider
-            user.save(update_fields=["provider"])
+        set_provider_officer(user=user, provider=provider)
         officers[provider.pk] = user
     _staff("load-head", Role.CNAP_HEAD, office_rows[0][0], hromada, rng)
     _staff("load-mayor", Role.COMMUNITY_HEAD, None, hromada, rng)

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
+from services.actions import set_provider_officer
 from services.models import Provider
 
 DEMO_PASSWORD = "cnap-demo-2026"
@@ -117,5 +118,6 @@ def link_demo_provider_officer() -> str:
     )
     if provider is None:
         return "no provider in the catalog"
-    User.objects.filter(username="provider").update(provider=provider)
+    for user in User.objects.filter(username="provider"):
+        set_provider_officer(user=user, provider=provider)
     return f"provider officer works for {provider}"

@@ -15,6 +15,7 @@ from applications.models import Applicant, Application
 from applications.selectors.cases import visible_applications
 from cnap.accounts.constants import Role
 from cnap.exchange import client
+from services.selectors import provider_id_of
 
 from .constants import RegistryName
 from .models import RegistryRequest
@@ -32,9 +33,9 @@ def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
     if user.is_superuser:
         return queryset
     if user.role == Role.PROVIDER_OFFICER:
-        if not user.provider_id:
+        if not provider_id_of(user):
             return queryset.none()
-        return queryset.filter(application__provider_id=user.provider_id)
+        return queryset.filter(application__provider_id=provider_id_of(user))
     if user.role == Role.COMMUNITY_HEAD:
         return queryset.filter(office__hromada_id=user.hromada_id) if user.hromada_id else queryset.none()
     if user.office_id:

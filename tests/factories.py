@@ -58,3 +58,11 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def provider(obj, create, extracted, **kwargs):
+        """``UserFactory(provider=...)``: the provider officer works for that provider."""
+        if create and extracted is not None:
+            from services.actions import set_provider_officer
+
+            set_provider_officer(user=obj, provider=extracted)

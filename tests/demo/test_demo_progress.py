@@ -16,6 +16,7 @@ from demo.cases import progress_demo_applications, seed_demo_applications
 from demo.staff import DEMO_PASSWORD, link_demo_provider_officer, seed_demo_staff
 from reporting import stats
 from services.catalog_io import load_demo_catalog
+from services.selectors import provider_id_of, provider_of
 
 pytestmark = pytest.mark.django_db
 
@@ -118,14 +119,14 @@ def test_provider_officers_act_for_their_provider_only(progressed):
     officers = User.objects.filter(role=Role.PROVIDER_OFFICER)
     for officer in officers.filter(username__startswith="provider-"):
         assert officer.check_password(DEMO_PASSWORD)
-        assert officer.username == f"provider-{officer.provider.edrpou}"
+        assert officer.username == f"provider-{provider_of(officer).edrpou}"
     moves = StatusChange.objects.filter(to_status=ApplicationStatus.IN_PROGRESS).select_related(
         "changed_by", "application"
     )
     assert moves.exists()
     for change in moves:
         assert change.changed_by.role == Role.PROVIDER_OFFICER
-        assert change.changed_by.provider_id == change.application.provider_id
+        assert provider_id_of(change.changed_by) == change.application.provider_id
 
 
 def test_a_second_run_changes_nothing(progressed):
