@@ -20,12 +20,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from cnap.accounts.constants import Role
+from cnap.accounts.constants import OFFICE_ROLES, Role
 from services.selectors import provider_id_of
 
 from .constants import ApplicationStatus as S
 
-OFFICE_ROLES = frozenset({Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD})
 PROVIDER_ROLES = frozenset({Role.PROVIDER_OFFICER})
 
 # Statuses a case may be suspended from, and returned to on resumption.

@@ -895,7 +895,7 @@ def main(argv=None) -> int:
             env,
         )  # fmt: skip
         celery = [PY, "-m", "celery", "-A", "cnap"]
-        processes.start("worker-default", celery + ["worker", "-n", "bench-default@%h", "-Q", "default,pdf", "--pool",
+        processes.start("worker-default", celery + ["worker", "-n", "bench-default@%h", "-Q", "default", "--pool",
                         "prefork", "--concurrency", "2", "--loglevel", "WARNING"], env)  # fmt: skip
         registry_worker = processes.start(
             "worker-registry",

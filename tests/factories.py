@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from cnap.accounts.constants import OfficeKind, Role
+from cnap.accounts.constants import OFFICE_ROLES, OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, OfficeDayOff, User
 
 TEST_PASSWORD = "test-password-2026"
@@ -48,9 +48,7 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Коваленко{n}")
     patronymic = "Петрівна"
     role = Role.ADMINISTRATOR
-    office = factory.LazyAttribute(
-        lambda o: OfficeFactory() if o.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) else None
-    )
+    office = factory.LazyAttribute(lambda o: OfficeFactory() if o.role in OFFICE_ROLES else None)
     hromada = factory.LazyAttribute(lambda o: o.office.hromada if o.office else HromadaFactory())
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cnap.accounts.constants import Role
+from cnap.accounts.constants import OFFICE_ROLES, Role
 from cnap.accounts.models import User
 from cnap.workdays import office_calendar, working_days_left
 from services.selectors import provider_id_of
@@ -21,8 +21,6 @@ from ..models import Application, Decision, PrintedDocument, StatusChange, Submi
 from ..transitions import Move, allowed_moves
 
 __all__ = ["CasePage", "case_for", "case_page", "visible_applications"]
-
-OFFICE_ROLES = (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD)
 
 
 def visible_applications(user) -> QuerySet[Application]:

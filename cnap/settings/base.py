@@ -220,7 +220,6 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "cnap.exchange.*": {"queue": "registry"},
     "registry.tasks.run_registry_request": {"queue": "registry"},
-    "applications.tasks.render_*": {"queue": "pdf"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (time limit 180 s) plus retries' countdowns; see docs/deployment.md.
