@@ -45,7 +45,7 @@ class Command(BaseCommand):
             "cnap",
             "worker",
             "-Q",
-            "default,registry,pdf",
+            "default,registry",
             "--pool",
             "threads",
             "--concurrency",
