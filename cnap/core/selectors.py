@@ -72,3 +72,12 @@ def home_counters(user) -> list[HomeCounter]:
     for path in settings.CNAP_HOME_COUNTERS:
         counters.extend(import_string(path)(user))
     return counters
+
+
+def home_affiliations(user) -> list[str]:
+    """Whom the user works for besides their office (a provider officer: the provider), named under the
+    greeting of the home page (settings.CNAP_HOME_AFFILIATIONS: functions ``(user) -> object | None``)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    found = (import_string(path)(user) for path in settings.CNAP_HOME_AFFILIATIONS)
+    return [str(getattr(item, "name", item)) for item in found if item]

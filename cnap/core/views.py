@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .selectors import home_counters, system_health
+from .selectors import home_affiliations, home_counters, system_health
 
 
 @login_not_required
@@ -26,4 +26,5 @@ def favicon(request):
 
 
 def home(request):
-    return render(request, "core/home.html", {"counters": home_counters(request.user)})
+    context = {"counters": home_counters(request.user), "affiliations": home_affiliations(request.user)}
+    return render(request, "core/home.html", context)

@@ -109,7 +109,7 @@ def test_a_provider_officers_home_page_names_the_provider(client):
     officer = user_for(first, Role.PROVIDER_OFFICER)
     client.force_login(officer)
     html = client.get(reverse("home")).content.decode()
-    assert first.provider.name in html.split('data-testid="home-provider"')[1].split("</span>")[0]
+    assert first.provider.name in html.split('data-testid="home-affiliation"')[1].split("</span>")[0]
 
 
 def test_favicon(client):
@@ -123,15 +123,22 @@ def test_favicon(client):
 
 
 def test_access_log_details_in_words(client):
-    from applications.models import PersonalDataAccess
+    from cnap.security.models import PersonalDataAccess
 
     first = ApplicationFactory()
     head = UserFactory(role=Role.CNAP_HEAD, office=first.office)
     for detail in ("registered", "receipt", "3 found"):
-        PersonalDataAccess.objects.create(user=head, action="view_case", application=first, detail=detail)
+        PersonalDataAccess.objects.create(
+            user=head,
+            action="view_case",
+            application_id=first.pk,
+            application_number=first.number,
+            hromada=first.hromada,
+            detail=detail,
+        )
     client.force_login(head)
     with translation.override("uk"):
-        html = client.get(reverse("security:access_log"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+        html = client.get(reverse("applications:access_log"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     rows = html.split('data-testid="access-log"')[1]
     with translation.override("uk"):
         for code in ("registered", "receipt", "3 found"):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from applications.actions.registration import register_application
 from applications.models import Applicant, Application, CaseParty
 from cnap.accounts.models import User
-from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
+from demo.staff import DEMO_PASSWORD, seed_demo_staff
 from services.catalog_io import load_demo_catalog
 from services.models import Service
 from tests.applications.factories import valid_rnokpp
