@@ -158,7 +158,8 @@ class Row:
 
     @property
     def link_refused(self) -> str:
-        period = {"registered_from": self.date_from, "registered_to": self.date_to}
+        # Refusals count on the day the case was refused (closed), not the day it was registered.
+        period = {"closed_from": self.date_from, "closed_to": self.date_to}
         return list_url(
             status=ApplicationStatus.REFUSED, **self.filters, **{k: v.isoformat() for k, v in period.items() if v}
         )
@@ -238,21 +239,23 @@ class Dashboard:
     def link_overdue(self) -> str:
         return list_url("overdue", **self._scope())
 
-    def link_status(self, status: str) -> str:
+    def link_closed(self, status: str) -> str:
+        """The cases closed with ``status`` in the period: what the closings (issued, refused) count
+        (on the day of the move that closed the case, whenever the case was registered)."""
         return list_url(
             status=status,
-            registered_from=self.date_from.isoformat(),
-            registered_to=self.date_to.isoformat(),
+            closed_from=self.date_from.isoformat(),
+            closed_to=self.date_to.isoformat(),
             **self._scope(),
         )
 
     @property
     def link_refused(self) -> str:
-        return self.link_status(ApplicationStatus.REFUSED)
+        return self.link_closed(ApplicationStatus.REFUSED)
 
     @property
     def link_issued(self) -> str:
-        return self.link_status(ApplicationStatus.ISSUED)
+        return self.link_closed(ApplicationStatus.ISSUED)
 
     def chart_data(self) -> dict:
         """What static/js/dashboard.js draws (embedded with json_script)."""

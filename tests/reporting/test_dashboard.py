@@ -110,6 +110,28 @@ def test_a_figure_links_to_the_list_behind_it(town):
     )
 
 
+def test_issued_and_refused_open_the_lists_they_count(client, town):
+    """«Видано результатів» and «Відмови» count the cases closed in the period, whenever registered:
+    their lists are the same cases (a case registered in February and refused in March is in both)."""
+    head = UserFactory(role=Role.CNAP_HEAD, office=town["office"])
+    late = registered(
+        on=D(2026, 2, 3), due=D(2026, 2, 20), service_version=town["apps"][1].service_version,
+        journal=town["apps"][1].journal, registered_by=town["admin"],
+    )  # fmt: skip
+    for status, day in [(S.SENT_TO_PROVIDER, 4), (S.IN_PROGRESS, 5), (S.RESULT_READY, 20)]:
+        moved(late, status, on=D(2026, 2, day))
+    moved(late, S.ISSUED, on=D(2026, 3, 10))
+    board = dashboard_data(offices=[town["office"]], date_from=D(2026, 3, 1), date_to=TODAY, today=TODAY)
+    assert (board.total.issued, board.total.refused) == (2, 1)
+    _client_for(client, head)
+    for link, count in ((board.link_issued, 2), (board.link_refused, 1)):
+        page = client.get(link).content.decode()
+        assert page.count('data-testid="application-row"') == count, link
+    refused_row = next(row for row in board.by_service if row.figures.refused)
+    page = client.get(refused_row.link_refused).content.decode()
+    assert page.count('data-testid="application-row"') == refused_row.figures.refused
+
+
 def _client_for(client, user):
     """Logged in with both factors (a verified django-otp device in the session)."""
     from django_otp import DEVICE_ID_SESSION_KEY
