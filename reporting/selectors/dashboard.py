@@ -263,6 +263,9 @@ class Dashboard:
         def top(rows, limit=10):
             return {
                 "labels": [row.name for row in rows[:limit]],
+                # The axis shows each name from its start, on up to three short lines (a long name was
+                # cut at its start by the chart); the tooltip shows it whole.
+                "label_lines": [chart_label_lines(row.name) for row in rows[:limit]],
                 "registered": [row.figures.registered for row in rows[:limit]],
                 "completed": [row.figures.completed for row in rows[:limit]],
                 "overdue": [row.figures.overdue for row in rows[:limit]],
@@ -278,6 +281,23 @@ class Dashboard:
             "by_service": top(self.by_service),
             "by_office": top(self.by_office),
         }
+
+
+#: A chart axis label's line length (characters) and lines.
+CHART_LABEL_WIDTH = 32
+CHART_LABEL_LINES = 3
+
+
+def chart_label_lines(name: str) -> list[str]:
+    """`name` wrapped for a chart axis: words on lines of at most CHART_LABEL_WIDTH characters, at most
+    CHART_LABEL_LINES lines, the last ending with "…" when the name is longer."""
+    import textwrap
+
+    lines = textwrap.wrap(name or "", width=CHART_LABEL_WIDTH, break_long_words=True) or [""]
+    if len(lines) > CHART_LABEL_LINES:
+        lines = lines[:CHART_LABEL_LINES]
+        lines[-1] = lines[-1][: CHART_LABEL_WIDTH - 1].rstrip() + "…"
+    return lines
 
 
 _SUMS = {name: Sum(name) for name in MEASURES}

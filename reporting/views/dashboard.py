@@ -45,8 +45,8 @@ class DateInput(forms.DateInput):
 
 
 class DashboardFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("On or after"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("On or before"), required=False, widget=DateInput())
     # An office outside the user's scope is ignored (the whole scope is shown), never an error that
     # would tell the office exists.
     office = forms.IntegerField(label=_("Office"), required=False, widget=forms.Select)

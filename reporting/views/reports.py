@@ -18,6 +18,9 @@ from cnap.accounts.permissions import can
 from ..selectors.dashboard import dashboard_offices
 from ..selectors.reports import monthly_report, monthly_report_pdf, monthly_report_xlsx, open_data_rows, write_open_data
 
+OPEN_DATA_IDS = "open_data_%s"
+MONTHLY_IDS = "monthly_%s"
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -27,8 +30,8 @@ class DateInput(forms.DateInput):
 
 
 class OpenDataForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
+    date_from = forms.DateField(label=gettext_lazy("On or after"), widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("On or before"), widget=DateInput())
     format = forms.ChoiceField(
         label=gettext_lazy("Format"),
         choices=[("csv", "CSV"), ("json", "JSON")],
@@ -73,8 +76,9 @@ def reports(request):
     offices = dashboard_offices(request.user)
     office_ids = [office.pk for office in offices]
     today = timezone.localdate()
-    open_form = OpenDataForm(request.GET if request.GET.get("download") == "open_data" else None)
-    month_form = MonthForm(request.GET if request.GET.get("download") == "monthly" else None)
+    # Two forms on one page: their own id prefixes (both have a "format" select).
+    open_form = OpenDataForm(request.GET if request.GET.get("download") == "open_data" else None, auto_id=OPEN_DATA_IDS)
+    month_form = MonthForm(request.GET if request.GET.get("download") == "monthly" else None, auto_id=MONTHLY_IDS)
 
     if open_form.is_bound and open_form.is_valid():
         data = open_form.cleaned_data
@@ -105,10 +109,12 @@ def reports(request):
         return response
 
     if not open_form.is_bound:
-        open_form = OpenDataForm(initial={"date_from": today.replace(day=1), "date_to": today, "format": "csv"})
+        open_form = OpenDataForm(
+            initial={"date_from": today.replace(day=1), "date_to": today, "format": "csv"}, auto_id=OPEN_DATA_IDS
+        )
     if not month_form.is_bound:
         previous = today.replace(day=1) - dt.timedelta(days=1)
-        month_form = MonthForm(initial={"month": previous.strftime("%Y-%m"), "format": "xlsx"})
+        month_form = MonthForm(initial={"month": previous.strftime("%Y-%m"), "format": "xlsx"}, auto_id=MONTHLY_IDS)
     return render(
         request,
         "reporting/reports/reports.html",

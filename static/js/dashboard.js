@@ -28,13 +28,20 @@
   }
   var services = document.getElementById("chart-services");
   if (services) {
+    // Service names on the axis from their start, wrapped on short lines (the server wraps them); the
+    // tooltip gives the whole name.
+    var names = data.by_service.labels;
     new window.Chart(services, {
       type: "bar",
       data: {
-        labels: data.by_service.labels,
+        labels: data.by_service.label_lines || names,
         datasets: [dataset("registered", data.by_service.registered), dataset("overdue", data.by_service.overdue)]
       },
-      options: { animation: false, indexAxis: "y", responsive: true, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
+      options: {
+        animation: false, indexAxis: "y", responsive: true,
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
+        plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? names[items[0].dataIndex] : ""; } } } }
+      }
     });
   }
 })();

@@ -263,3 +263,17 @@ def test_query_count_does_not_grow_with_data(client, db):
     assert small == large, "\n".join(q["sql"][:150] for q in LAST)
     # session, user, OTP device, session save (3), footer hromada + the dashboard's own 11
     assert large <= 20, "\n".join(q["sql"][:150] for q in LAST)
+
+
+def test_chart_labels_keep_the_start_of_long_service_names(town):
+    from reporting.selectors.dashboard import CHART_LABEL_WIDTH, chart_label_lines
+
+    name = "Державна реєстрація речового права на нерухоме майно (у тому числі іпотеки) та його обтяження, витяг"
+    lines = chart_label_lines(name)
+    assert lines[0].startswith("Державна реєстрація")
+    assert all(len(line) <= CHART_LABEL_WIDTH for line in lines) and len(lines) == 3
+    assert lines[-1].endswith("…")
+    assert chart_label_lines("Видача довідки") == ["Видача довідки"]
+    board = dashboard_data(offices=[town["office"]], date_from=D(2026, 3, 1), date_to=TODAY, today=TODAY)
+    data = board.chart_data()["by_service"]
+    assert data["label_lines"] == [chart_label_lines(label) for label in data["labels"]]

@@ -97,3 +97,41 @@ def test_reports_page_renders_forms(client, month_data):
     response = verified(client, month_data["mayor"]).get(reverse("reporting:reports"))
     assert response.status_code == 200
     assert 'data-testid="open-data-form"' in response.content.decode()
+
+
+def ids_and_labels(html: str) -> tuple[list[str], list[str]]:
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids, self.labels, self._in_label = [], [], False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if "id" in attrs:
+                self.ids.append(attrs["id"])
+            self._in_label = tag == "label"
+
+        def handle_data(self, data):
+            if self._in_label and data.strip():
+                self.labels.append(data.strip())
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self._in_label = False
+
+    parser = Collect()
+    parser.feed(html)
+    return parser.ids, parser.labels
+
+
+@pytest.mark.parametrize("url_name", ["reporting:reports", "reporting:dashboard"])
+def test_report_pages_have_unique_ids_and_date_labels_in_words(client, month_data, url_name):
+    from django.utils import translation
+
+    with translation.override("uk"):
+        html = verified(client, month_data["mayor"]).get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    ids, labels = ids_and_labels(html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert "Кому" not in labels and "---------" not in html
