@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from applications.constants import ApplicantKind, ApplicationStatus
+from applications.constants import ApplicantKind, ApplicationStatus, PartyRole
 from applications.models import Application
 from cnap.security.spreadsheet import spreadsheet_safe
 from services.models import Service, ServiceVersion
@@ -87,12 +87,19 @@ def _local_day(moment: dt.datetime | None) -> str:
 
 
 def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable[int] | None = None) -> Iterator[dict]:
-    """One dict per case registered in [date_from, date_to] (local days), in OPEN_DATA_FIELDS order."""
+    """One dict per case registered in [date_from, date_to] (local days), in OPEN_DATA_FIELDS order. The
+    applicant is the case's as submitted (a later change of the register's record changes no export)."""
     start, end = _day_bounds(date_from, date_to)
     cases = (
         Application.objects.filter(registered_at__gte=start, registered_at__lt=end)
         .exclude(status=ApplicationStatus.DRAFT)
-        .select_related("service", "service_version", "provider", "applicant")
+        .select_related("service", "service_version", "provider")
+        .annotate(submitted=FilteredRelation("parties", condition=Q(parties__role=PartyRole.APPLICANT)))
+        .annotate(
+            applicant_kind=F("submitted__kind"),
+            applicant_name=F("submitted__name"),
+            applicant_edrpou=F("submitted__edrpou"),
+        )
         .only(
             "number",
             "registered_at",
@@ -106,16 +113,13 @@ def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable
             "service_version__title",
             "provider__edrpou",
             "provider__name",
-            "applicant__kind",
-            "applicant__name",
-            "applicant__edrpou",
         )
         .order_by("registered_at", "id")
     )
     if office_ids is not None:
         cases = cases.filter(office_id__in=list(office_ids))
     for app in cases.iterator(chunk_size=2000):
-        legal = app.applicant.kind == ApplicantKind.LEGAL_ENTITY
+        legal = app.applicant_kind == ApplicantKind.LEGAL_ENTITY
         provided = app.result_ready_at or (app.closed_at if app.status in PROVIDED_BY_CLOSING else None)
         yield {
             "uid": app.number,
@@ -124,9 +128,9 @@ def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable
             "title": app.service_version.title,
             "authorityId": app.provider.edrpou,
             "authorityName": app.provider.name,
-            "applicantType": APPLICANT_TYPES.get(app.applicant.kind, ""),
-            "applicantName": app.applicant.name if legal else "",
-            "applicantId": app.applicant.edrpou if legal else "",
+            "applicantType": APPLICANT_TYPES.get(app.applicant_kind, ""),
+            "applicantName": app.applicant_name if legal else "",
+            "applicantId": app.applicant_edrpou if legal else "",
             "status": STATUS_WORDS.get(app.status, app.status),
             "providDate": _local_day(provided),
             "amount": f"{app.fee_amount:.2f}",

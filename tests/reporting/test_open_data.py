@@ -80,3 +80,18 @@ def test_json_holds_the_same_records(cases, tmp_path):
 def test_empty_period_gives_a_valid_file(db):
     assert json.loads(export("json")) == []
     assert export("csv").strip() == ",".join(OPEN_DATA_FIELDS)
+
+
+def test_the_export_names_the_entity_as_submitted_with_the_case(cases):
+    """A legal entity renamed in the register afterwards keeps its name as submitted in the data set."""
+    from applications.actions.applicants import update_applicant
+
+    _person_case, company_case, _open_case = cases
+    update_applicant(
+        applicant=company_case.applicant,
+        changes={"name": "ТОВ «Волошка»"},
+        reason="перейменування",
+        acting_user=company_case.registered_by,
+    )
+    company = list(csv.DictReader(io.StringIO(export("csv"))))[1]
+    assert company["applicantName"] == "ТОВ «Ромашка»"
