@@ -55,6 +55,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from applications.actions.applicants import update_applicant
 from applications.models import Applicant
 from cnap import identifiers
 from cnap.accounts.permissions import can
@@ -327,8 +328,9 @@ def resend_stale_registry_requests(
 
 # ---------------------------------------------------------------------------------------------- applying
 def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user) -> Applicant:
-    """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record;
-    the change is kept in the applicant's history with the operator and the request as the reason."""
+    """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record
+    (the page showed them beside the record; only ticked ones are copied); the change is in the applicant's
+    history with the operator, the case and the request as the reason."""
     if not can(acting_user, "look_up_registries"):
         raise PermissionDenied(_("You may not change applicants' records."))
     if not acting_user.is_superuser and acting_user.office_id and acting_user.office_id != registry_request.office_id:
@@ -347,13 +349,18 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
     unknown = [name for name in chosen if name not in available]
     if unknown:
         raise ValidationError(_("These fields cannot be copied: %(fields)s."), params={"fields": ", ".join(unknown)})
-    with transaction.atomic():
-        applicant = Applicant.objects.select_for_update().get(pk=applicant_id)
-        for name in chosen:
-            setattr(applicant, name, available[name].value)
-        applicant._history_user = acting_user
-        applicant._change_reason = f"registry:{registry_request.registry}:{registry_request.id}"
-        applicant.save()
+    applicant = Applicant.objects.get(pk=applicant_id)
+    reason = _("copied from the registry's answer (%(registry)s, request %(request)s)") % {
+        "registry": registry_request.get_registry_display(),
+        "request": registry_request.id,
+    }
+    update_applicant(
+        applicant=applicant,
+        changes={name: available[name].value for name in chosen},
+        reason=reason,
+        acting_user=acting_user,
+        application=registry_request.application,
+    )
     return applicant
 
 

@@ -226,6 +226,56 @@ def registry_fields(registry_request: RegistryRequest) -> list[RegistryField]:
     return fields
 
 
+@dataclasses.dataclass(frozen=True)
+class ComparedField:
+    """A field of the registry's answer beside what is there now (typed in the form, or the record):
+    ``fills`` an empty value, is the ``same``, or ``differs`` (then copied only if ticked on purpose)."""
+
+    field: RegistryField
+    current: str
+    state: str
+
+    @property
+    def ticked(self) -> bool:
+        return self.state == "fills"
+
+
+def _comparable(value: str) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def compare_fields(fields: list[RegistryField], current: dict[str, str]) -> list[ComparedField]:
+    """Each field of the answer against ``current`` (form values by field name: text, ISO dates)."""
+    compared = []
+    for field in fields:
+        now = " ".join(str(current.get(field.name) or "").split())
+        if not now:
+            state = "fills"
+        elif _comparable(now) == _comparable(field.form_value):
+            state = "same"
+        else:
+            state = "differs"
+        shown = now
+        if field.name == "birth_date" and now:
+            try:
+                shown = dt.date.fromisoformat(now).strftime("%d.%m.%Y")
+            except ValueError:
+                pass
+        compared.append(ComparedField(field=field, current=shown, state=state))
+    return compared
+
+
+def record_values(applicant) -> dict[str, str]:
+    """An applicant's record as form values (to compare an answer with)."""
+    if applicant is None:
+        return {}
+    values = {}
+    for name in ("last_name", "first_name", "patronymic", "birth_date", "unzr", "address", "name", "head_name"):
+        value = getattr(applicant, name, "")
+        values[name] = value.isoformat() if isinstance(value, dt.date) else str(value or "")
+    return values
+
+
 def registry_summary(registry_request: RegistryRequest) -> list[tuple[Any, str]]:
     """Read-only lines for responses that fill no applicant field (property rights, land parcels)."""
     data = registry_request.response if isinstance(registry_request.response, dict) else {}

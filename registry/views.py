@@ -20,11 +20,13 @@ from cnap.security.audit import Action, log_personal_data_access
 from .actions import apply_registry_data, request_lookup
 from .constants import REGISTRY_FINAL_STATES, RegistryRequestState
 from .selectors import (
+    compare_fields,
     display_message,
     get_registry_request,
     lookup_options,
     masked_query,
     recent_requests_for,
+    record_values,
     registry_fields,
     registry_summary,
     visible_applicant,
@@ -45,6 +47,18 @@ def _mode(value) -> str:
     return value if value in MODES else "form"
 
 
+def _current_values(request, registry_request, mode: str) -> dict[str, str]:
+    """What the answer is compared with: the applicant's record on the case page, the applicant's fields
+    typed so far on the registration form (the result polls with them)."""
+    if mode == "case":
+        applicant = registry_request.applicant or (
+            registry_request.application.applicant if registry_request.application_id else None
+        )
+        return record_values(applicant)
+    data = request.GET if request.method == "GET" else request.POST
+    return {key.removeprefix("applicant-"): value for key, value in data.items() if key.startswith("applicant-")}
+
+
 def _render_result(request, *, registry_request=None, mode="form", errors=None, status=200, notice=""):
     context = {"mode": mode, "errors": errors or [], "notice": notice, "registry_request": registry_request}
     if registry_request is not None:
@@ -56,7 +70,9 @@ def _render_result(request, *, registry_request=None, mode="form", errors=None, 
             succeeded=succeeded,
             message=display_message(registry_request),
             query_text=masked_query(registry_request),
-            fields=registry_fields(registry_request) if succeeded else [],
+            fields=compare_fields(registry_fields(registry_request), _current_values(request, registry_request, mode))
+            if succeeded
+            else [],
             summary=registry_summary(registry_request) if succeeded else [],
             can_apply=bool(
                 succeeded

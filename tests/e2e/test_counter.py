@@ -213,3 +213,35 @@ def test_alt_a_jumps_to_the_applicant_and_the_sections_tab_in_order(counter):
     headings = page.locator("#registration-form h2").all_inner_texts()
     numbers = [int(text.split(".")[0]) for text in headings if text[:1].isdigit()]
     assert numbers == sorted(numbers) == [1, 2, 3, 4]
+
+
+def test_a_registry_answer_is_compared_with_the_typed_data_before_copying(
+    browser_page, login_as, emulator, start_worker, settings
+):
+    """The emulator answers with another person's name for the typed РНОКПП: the form shows it beside
+    what is typed and copies only the empty fields unless a difference is ticked on purpose."""
+    import json
+
+    from tests.factories import TEST_PASSWORD, UserFactory
+    from tests.registry.test_registry_task import trembita_env
+
+    config = trembita_env(emulator.url)
+    settings.TREMBITA = config
+    start_worker(queues="registry", pool="threads", concurrency=2, CNAP_TREMBITA=json.dumps(config))
+    administrator = UserFactory(username="counter2")
+    page = browser_page
+    login_as(page, administrator.username, TEST_PASSWORD)
+    page.goto("/applications/register/")
+    page.fill("#id_applicant-last_name", "Коваленко")
+    page.fill("#id_applicant-rnokpp", valid_rnokpp(23))
+    page.get_by_test_id("registry-ask").click()
+    result = page.locator("[data-testid=registry-result][data-state=succeeded]")
+    result.wait_for(timeout=20_000)
+    surname = page.get_by_test_id("registry-row-last_name")
+    expect(surname).to_have_attribute("data-state", "differs")
+    expect(surname).to_contain_text("Коваленко")
+    expect(surname.locator("input")).not_to_be_checked()
+    expect(page.get_by_test_id("registry-row-first_name").locator("input")).to_be_checked()
+    page.get_by_test_id("registry-copy").click()
+    assert page.input_value("#id_applicant-last_name") == "Коваленко"  # a difference is not copied unticked
+    assert page.input_value("#id_applicant-first_name") != ""  # an empty field is filled

@@ -209,7 +209,44 @@ def test_apply_copies_the_ticked_fields_into_the_applicant_with_history(client, 
     assert applicant.first_name == "Тарас"  # not ticked: unchanged
     latest = applicant.history.latest()
     assert latest.history_user == operator
-    assert latest.history_change_reason == f"registry:eddr_person:{request.id}"
+    assert str(request.id) in latest.history_change_reason
+    assert latest.source_application_id == application.pk
+
+
+def test_the_answer_is_shown_beside_the_typed_data_and_differences_are_not_ticked(
+    client, operator, application, trembita
+):
+    """The emulator's person for the typed РНОКПП (another name): nothing that differs is copied unless
+    ticked on purpose; empty fields are filled; equal ones need nothing."""
+    request = finished_request(operator, application)
+    person = request.response
+    client.force_login(operator)
+    typed = {
+        "applicant-last_name": "Коваленко",  # differs from the registry
+        "applicant-first_name": person["name"],  # the same
+        "applicant-patronymic": "",  # empty: filled
+    }
+    html = client.get(reverse("registry:request", args=[request.id]) + "?mode=form", typed).content.decode()
+
+    def row(name):
+        return html.split(f'data-testid="registry-row-{name}"')[1].split("</tr>")[0]
+
+    def box(name):
+        return row(name).split("<input")[1].split(">")[0]
+
+    assert 'data-state="differs"' in row("last_name") and " checked" not in box("last_name")
+    assert "Коваленко" in row("last_name") and person["surname"] in row("last_name")
+    assert 'data-state="same"' in row("first_name") and " disabled" in box("first_name")
+    assert 'data-state="fills"' in row("patronymic") and " checked" in box("patronymic")
+
+
+def test_on_the_case_page_the_answer_is_compared_with_the_record(client, operator, application, trembita):
+    request = finished_request(operator, application)
+    client.force_login(operator)
+    html = client.get(reverse("registry:request", args=[request.id]) + "?mode=case").content.decode()
+    last_name = html.split('data-testid="registry-row-last_name"')[1].split("</tr>")[0]
+    assert application.applicant.last_name in last_name and 'data-state="differs"' in last_name
+    assert 'name="registry_fields" value="last_name" checked' not in html
 
 
 def test_apply_refuses_fields_the_response_does_not_fill(operator, application, trembita):
