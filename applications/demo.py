@@ -21,7 +21,8 @@ from cnap.accounts.constants import Role
 from cnap.accounts.models import Hromada, Office, User
 from cnap.core.demo import DEMO_HROMADA
 from cnap.workdays import office_calendar
-from services.constants import DeliveryMethod
+from services.constants import DeliveryMethod, FeeOption
+from services.fees import has_option
 from services.selectors import services_offered_by, version_in_force
 
 __all__ = ["progress_demo_applications", "seed_demo_applications"]
@@ -176,7 +177,7 @@ def _register_all(rng, offices, per_office, registrars, people, start, end) -> i
                 documents=documents,
                 channel=channel,
                 result_delivery="in_person" if "in_person" in delivery else delivery[0],
-                late_filing=version.fee_fraction_late is not None and rng.random() < 0.1,
+                late_filing=has_option(version, FeeOption.LATE) and rng.random() < 0.1,
                 acting_user=registrars[office.pk],
                 registered_at=moment,
             )

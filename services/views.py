@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from cnap.accounts.permissions import can
 
 from . import actions, selectors
-from .constants import FeeKind, VersionStatus
-from .fees import MissingSubsistenceMinimum, compute_fee
+from .constants import VersionStatus
+from .fees import MissingSubsistenceMinimum, fee_table
 from .forms import (
     CatalogFilter,
     CopyServiceForm,
@@ -101,14 +101,12 @@ def _without_page(request) -> str:
 
 
 def _fee_context(version: ServiceVersion | None, today) -> dict:
-    if version is None or version.fee_kind == FeeKind.FREE:
+    if version is None:
         return {}
     try:
-        fee = compute_fee(version, on_date=today)
-        fee_late = compute_fee(version, on_date=today, late=True) if version.fee_fraction_late is not None else None
+        return {"fee_rows": fee_table(version, on_date=today)}
     except MissingSubsistenceMinimum as exc:
         return {"fee_error": str(exc)}
-    return {"fee_today": fee, "fee_late_today": fee_late}
 
 
 def _card(request, service: Service):
