@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cnap.workdays import TermUnit
 
@@ -63,6 +64,18 @@ CHOICES = {
     "charge_kind": ChargeKind.choices,
     "base": FeeBase.choices,
     "rounding": FeeRounding.choices,
+}
+#: How an unknown choice is reported, by field (others: "unknown value").
+CHOICE_MESSAGES = {
+    "term_unit": _lazy("unknown unit '%(value)s'"),
+    "min_wait_unit": _lazy("unknown unit '%(value)s'"),
+    "duration_unit": _lazy("unknown unit '%(value)s'"),
+    "channels": _lazy("unknown channel '%(value)s'"),
+    "result_delivery": _lazy("unknown way to receive the result '%(value)s'"),
+    "kind": _lazy("unknown kind '%(value)s'"),
+    "action": _lazy("unknown action '%(value)s'"),
+    "option": _lazy("unknown fee option '%(value)s'"),
+    "base": _lazy("unknown fee base '%(value)s'"),
 }
 #: Defaults of row fields a file may leave out.
 ROW_DEFAULTS = {
@@ -465,6 +478,8 @@ class _Checker:
 
     def value(self, path: str, kind: str, raw, choices=None):
         """(ok, value) of one field as its kind reads it; a problem is reported at ``path``."""
+        name = path.rsplit(".", 1)[-1]
+        unknown = str(CHOICE_MESSAGES.get(name, _lazy("unknown value '%(value)s'")))
         if kind == "int":
             return self.integer(path, raw)
         if kind == "decimal":
@@ -485,8 +500,7 @@ class _Checker:
                 self.error(path, _("not a date (YYYY-MM-DD): '%(value)s'") % {"value": raw})
                 return False, None
         if kind == "list":
-            message = _("unknown value '%(value)s'")
-            result = self.string_list(path, raw, choices, message)
+            result = self.string_list(path, raw, choices, unknown)
             return result is not None, result
         if kind == "ints":
             if raw in (None, ""):
@@ -509,7 +523,7 @@ class _Checker:
             return False, None
         text = str(raw).strip()
         if choices is not None and text and text not in {v for v, _label in choices}:
-            self.error(path, _("unknown value '%(value)s'") % {"value": text})
+            self.error(path, unknown % {"value": text})
             return False, None
         return True, text
 

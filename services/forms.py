@@ -106,7 +106,14 @@ class VersionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sources"].required = False
         self.helper = _NoFormTag()
+
+    def clean_sources(self):
+        value = self.cleaned_data.get("sources") or {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise forms.ValidationError(_('Write the sources as an object: {"fees": "Law ..., art. ..."}.'))
+        return value
 
 
 class _RowForm(forms.Form):

@@ -25,6 +25,8 @@ def term_text(value: int | None, unit: str) -> str:
         return str(TermUnit(unit).label) if unit in TermUnit.values else ""
     if unit == TermUnit.HOURS:
         return ngettext("%(n)d hour", "%(n)d hours", value) % {"n": value}
+    if unit == TermUnit.MONTHS:
+        return ngettext("%(n)d month", "%(n)d months", value) % {"n": value}
     if unit == TermUnit.WORKING_DAYS:
         return ngettext("%(n)d working day", "%(n)d working days", value) % {"n": value}
     return ngettext("%(n)d calendar day", "%(n)d calendar days", value) % {"n": value}
@@ -33,6 +35,11 @@ def term_text(value: int | None, unit: str) -> str:
 @register.filter
 def term(version) -> str:
     return term_text(version.term_value, version.term_unit)
+
+
+@register.filter
+def min_wait(version) -> str:
+    return term_text(version.min_wait_value, version.min_wait_unit) if version.min_wait_unit else ""
 
 
 @register.filter
