@@ -85,8 +85,10 @@ def _previous_status(app: Application) -> str | None:
     return change.from_status if change else None
 
 
-def _check_move(app: Application, to_status: str, user) -> Move:
-    if not may_act_on(user, app):
+def _check_move(app: Application, to_status: str, user, *, by_act: bool = False) -> Move:
+    """``by_act``: the move is made by a legal act (it holds for every office of its territory, whoever
+    enters it or registers a case while it holds); the callers check who may enter the act."""
+    if not by_act and not may_act_on(user, app):
         raise PermissionDenied(_("This case belongs to another office or provider: you cannot act on it."))
     move = get_move(app.status, to_status)
     if move is None:
@@ -95,7 +97,7 @@ def _check_move(app: Application, to_status: str, user) -> Move:
             % {"from": _status_label(app.status), "to": _status_label(to_status)},
             code="forbidden_move",
         )
-    if not role_allows(user, move):
+    if not by_act and not role_allows(user, move):
         raise PermissionDenied(
             _("Your role (%(role)s) may not move a case from «%(from)s» to «%(to)s».")
             % {
@@ -142,7 +144,8 @@ def _apply(app: Application, move: Move, user, comment: str, now: dt.datetime) -
 
 def _transition_locked(app: Application, *, to_status: str, acting_user, comment: str, details: dict) -> Application:
     """Check and make one move on a locked case; ``details`` carry what special moves need."""
-    move = _check_move(app, to_status, acting_user)
+    by_act = details.get("by_act")
+    move = _check_move(app, to_status, acting_user, by_act=by_act is not None)
     comment = (comment or "").strip()
     now = timezone.now()
 
@@ -195,7 +198,12 @@ def _transition_locked(app: Application, *, to_status: str, acting_user, comment
                 _("The suspension cannot start before the case was registered."), code="before_registration"
             )
         Suspension(
-            application=app, started_on=started_on, reason=reason, legal_act=legal_act, created_by=acting_user
+            application=app,
+            started_on=started_on,
+            reason=reason,
+            legal_act=legal_act,
+            by_act=by_act,
+            created_by=acting_user,
         ).save()
         comment = f"{reason} ({legal_act})" if legal_act else reason
 
@@ -354,62 +362,52 @@ def resume(
         )
 
 
-def _service_cases(service, acting_user, statuses):
-    cases = Application.objects.filter(service=service, status__in=[str(s) for s in statuses])
-    if not acting_user.is_superuser:
-        if acting_user.provider_id and acting_user.role == "provider_officer":
-            cases = cases.filter(provider_id=acting_user.provider_id)
-        elif acting_user.office_id:
-            cases = cases.filter(office_id=acting_user.office_id)
-        else:
-            cases = cases.none()
-    return cases
+def _user_hromada(user):
+    if getattr(user, "office_id", None):
+        return user.office.hromada
+    if getattr(user, "hromada_id", None):
+        return user.hromada
+    if getattr(user, "provider_id", None) and user.provider.hromada_id:
+        return user.provider.hromada
+    raise PermissionDenied(_("Your account belongs to no hromada: a suspension by a legal act needs its territory."))
 
 
 def suspend_service(
     *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
 ) -> list[Application]:
-    """Suspend every open case of ``service`` the user may act on (e.g. by CMU No 165), in one go."""
+    """Enter a suspension of ``service`` by a legal act for the user's hromada (every office in it): the open
+    cases are suspended now, and cases registered while it holds start suspended (legal_suspensions.py)."""
+    from .legal_suspensions import suspend_by_act
+
     if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
         raise PermissionDenied(_("Your role may not suspend cases."))
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the suspension."), code="reason_required")
-    done = []
-    with transaction.atomic():
-        cases = _service_cases(service, acting_user, SUSPENDABLE).select_for_update(of=("self",))
-        for app in cases.select_related("service_version", "office").order_by("id"):
-            done.append(
-                _transition_locked(
-                    app,
-                    to_status=ApplicationStatus.SUSPENDED,
-                    acting_user=acting_user,
-                    comment="",
-                    details={"reason": reason, "legal_act": legal_act, "started_on": started_on},
-                )
-            )
-    return done
+    record = suspend_by_act(
+        act=legal_act,
+        reason=reason,
+        services=[service],
+        hromada=_user_hromada(acting_user),
+        starts_on=started_on or timezone.localdate(),
+        acting_user=acting_user,
+    )
+    return list(Application.objects.filter(suspensions__by_act=record).distinct().order_by("id"))
 
 
 def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
-    """Resume every case of ``service`` suspended by ``legal_act`` (that the user may act on)."""
+    """The act that suspended ``service`` no longer holds from ``resumed_on``: every case it suspended resumes."""
+    from ..models import LegalActSuspension
+    from .legal_suspensions import end_act
+
     if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
         raise PermissionDenied(_("Your role may not resume cases."))
+    resumed_on = resumed_on or timezone.localdate()
     done = []
-    with transaction.atomic():
-        cases = (
-            _service_cases(service, acting_user, [ApplicationStatus.SUSPENDED])
-            .filter(suspensions__resumed_on__isnull=True, suspensions__legal_act=legal_act)
-            .distinct()
-        )
-        ids = list(cases.values_list("id", flat=True))
-        locked = Application.objects.select_for_update(of=("self",)).select_related("service_version", "office")
-        for app in locked.filter(id__in=ids).order_by("id"):
-            previous = _previous_status(app) or ApplicationStatus.REGISTERED
-            done.append(
-                _transition_locked(
-                    app, to_status=previous, acting_user=acting_user, comment="", details={"resumed_on": resumed_on}
-                )
-            )
+    acts = LegalActSuspension.objects.filter(
+        act=legal_act.strip(), services=service, hromada=_user_hromada(acting_user), ends_on__isnull=True
+    )
+    for record in acts:
+        done += end_act(suspension=record, ends_on=resumed_on - dt.timedelta(days=1), acting_user=acting_user)
     return done
 
 
