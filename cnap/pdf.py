@@ -203,6 +203,19 @@ def typographic_apostrophes(text: str) -> str:
     return _APOSTROPHE.sub("’", text)
 
 
+def layout_pdf(template_name: str, context: dict | None = None):
+    """The laid-out WeasyPrint document (pages of boxes) of a template, as ``render_pdf`` would print it:
+    for checks of the layout itself (page count, boxes inside their cells)."""
+    from weasyprint import HTML
+
+    context = dict(context or {})
+    context.setdefault("pdf_created", w3c_date(context.get("created")))
+    html = typographic_apostrophes(render_to_string(template_name, context))
+    res = _resources()
+    document = HTML(string=html, base_url=res.base_url, url_fetcher=res.url_fetcher)
+    return document.render(stylesheets=[res.stylesheet], font_config=res.font_config)
+
+
 def render_pdf(template_name: str, context: dict | None = None, *, request=None) -> bytes:
     """Render a Django template (normally extending ``pdf/base.html``) to PDF bytes.
 
