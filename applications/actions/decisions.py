@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from cnap.names import CASES, decline_name
 
 from ..constants import ApplicantKind, ApplicationStatus, DecisionKind
 from ..models import Applicant, Application, Decision, DecisionCounter
@@ -20,8 +21,6 @@ from .workflow import _check_revision, _lock, _transition_locked
 
 __all__ = ["applicant_name_in", "decision_context", "next_decision_number", "record_decision"]
 
-# Grammatical cases by their Ukrainian names, as template authors write them.
-CASES = ("nominative", "genitive", "dative", "accusative", "ablative", "locative", "vocative")
 
 # A sandboxed engine for the catalog manager's templates: no loaders, no app template tags.
 _ENGINE = Engine(builtins=["django.template.defaultfilters", "django.template.defaulttags"], autoescape=False)
@@ -29,26 +28,10 @@ _ENGINE = Engine(builtins=["django.template.defaultfilters", "django.template.de
 
 def applicant_name_in(applicant: Applicant, case: str = "nominative") -> str:
     """The applicant's full name in a grammatical case («Шевченку Тарасу Григоровичу» in the dative);
-    a legal entity's name is not declined. Falls back to the nominative if the name cannot be declined."""
+    a legal entity's name is not declined (cnap/names.py: the package and its corrections)."""
     if applicant.kind == ApplicantKind.LEGAL_ENTITY:
         return applicant.name
-    parts = {"familyName": applicant.last_name, "givenName": applicant.first_name}
-    if applicant.patronymic:
-        parts["patronymicName"] = applicant.patronymic
-    nominative = applicant.display_name
-    if case == "nominative":
-        return nominative
-    try:
-        import shevchenko
-
-        gender = shevchenko.detect_gender(parts)["gender"]
-        if gender is None:
-            return nominative
-        declined = shevchenko.inflect({"gender": gender, **parts}, shevchenko.GrammaticalCase(case))
-    except (TypeError, ValueError, KeyError, IndexError):  # an unusual name must never block a decision
-        return nominative
-    order = ("familyName", "givenName", "patronymicName")
-    return " ".join(declined.get(key) or parts[key] for key in order if parts.get(key))
+    return decline_name(applicant.last_name, applicant.first_name, applicant.patronymic, case)
 
 
 def decision_context(application: Application, *, kind: str, number: str, decided_on: dt.date, grounds=()) -> dict:

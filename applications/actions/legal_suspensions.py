@@ -33,7 +33,10 @@ def _may_suspend(user) -> None:
 
 
 def _reason(record: LegalActSuspension) -> str:
-    return _("Terms suspended by %(act)s from %(day)s") % {"act": record.act, "day": date_format(record.starts_on, "d.m.Y")}
+    return _("Terms suspended by %(act)s from %(day)s") % {
+        "act": record.act,
+        "day": date_format(record.starts_on, "d.m.Y"),
+    }
 
 
 def _suspend(app: Application, record: LegalActSuspension, acting_user, started_on: dt.date) -> Application:
@@ -62,7 +65,12 @@ def suspend_by_act(
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError(_("The act cannot end before it starts."))
     record = LegalActSuspension(
-        act=act.strip(), reason=reason.strip(), hromada=hromada, starts_on=starts_on, ends_on=ends_on, created_by=acting_user
+        act=act.strip(),
+        reason=reason.strip(),
+        hromada=hromada,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=acting_user,
     )
     record._history_user = acting_user
     record.save()

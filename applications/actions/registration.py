@@ -44,9 +44,8 @@ from applications.models import (
     scan_path,
 )
 from cnap.workdays import compute_due_date, office_calendar
-from services.constants import Channel, DeliveryMethod, DocumentKind
 from services.checks import earliest_start
-from services.constants import FeeOption
+from services.constants import Channel, DeliveryMethod, DocumentKind, FeeOption
 from services.fees import MissingSubsistenceMinimum, charges
 from services.models import Service, ServiceVersion
 from services.selectors import services_offered_by, version_in_force

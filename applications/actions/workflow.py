@@ -22,7 +22,7 @@ from cnap.workdays import office_calendar, shift_due_date
 from .. import events
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, StatusChange, Suspension
-from ..transitions import SUSPENDABLE, Move, Needs, get_move, may_act_on, role_allows
+from ..transitions import Move, Needs, get_move, may_act_on, role_allows
 
 __all__ = [
     "ConcurrentChangeError",

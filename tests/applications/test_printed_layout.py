@@ -99,15 +99,22 @@ def test_a_paid_payment_has_no_payment_qr(case_with_two_payments):
     application = case_with_two_payments
     first = application.payments.get(slot=1)
     record_payment(
-        payment=first, amount="279.00", paid_on=kyiv(2026, 11, 26).date(), reference="ПН-1", acting_user=application.registered_by
+        payment=first,
+        amount="279.00",
+        paid_on=kyiv(2026, 11, 26).date(),
+        reference="ПН-1",
+        acting_user=application.registered_by,
     )
     decoded = _decoded_qr_texts(render_receipt(application))
     assert len([t for t in decoded if t.startswith(nbu_qr.APP_START)]) == 1
 
 
-def test_routing_slip_decision_and_cards_keep_text_in_cells_and_headings_with_what_follows(case_with_two_payments, client):
-    from applications.documents import planned_stages
+def test_routing_slip_decision_and_cards_keep_text_in_cells_and_headings_with_what_follows(
+    case_with_two_payments, client
+):
     from django.utils import timezone
+
+    from applications.documents import planned_stages
 
     application = case_with_two_payments
     version = application.service_version
