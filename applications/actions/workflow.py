@@ -153,7 +153,7 @@ def _transition_locked(app: Application, *, to_status: str, acting_user, comment
         raise ValidationError(_("Give the reason in the comment."), code="comment_required")
 
     if move.needs_(Needs.REFUSAL_DECISION):
-        decision = details.get("decision")
+        decision = details.get("decision") or details.get("registry_action")
         if decision is None or decision.kind != "refusal" or decision.application_id != app.pk:
             raise ValidationError(
                 _("A refusal is made by recording a refusal decision that cites at least one ground."),
