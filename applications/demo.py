@@ -299,7 +299,7 @@ class _Case:
             raise _Stop
         started = timezone.now()
         result = action(application=self.app, **kwargs)
-        app = result.application if isinstance(result, Decision) else result
+        app = result if isinstance(result, Application) else Application.objects.get(pk=result.application_id)
         self._stamp(app, started, moment, decided=isinstance(result, Decision))
         self.moment = moment
         self.moves += 1
@@ -360,13 +360,23 @@ class _Case:
 
     def decide(self, *, kind: str, late: bool, grounds=()):
         moment = self.decision_moment(late=late)
+        day = timezone.localdate(moment, self.tz)
+        if self.app.service_version.result_kind == "registrar_action":
+            # A state registrar acts in the national register; the officer records that action.
+            self.step(
+                moment,
+                decisions.record_registry_action,
+                kind="refusal" if kind == DecisionKind.REFUSAL else "record",
+                register_name=self.app.service_version.title[:300],
+                record_number=f"{self.app.pk:06d}{day:%Y%m%d}",
+                recorded_on=day,
+                registrar=self.officer.full_name or self.officer.username,
+                grounds=grounds,
+                acting_user=self.officer,
+            )
+            return
         self.step(
-            moment,
-            decisions.record_decision,
-            kind=kind,
-            grounds=grounds,
-            decided_on=timezone.localdate(moment, self.tz),
-            acting_user=self.officer,
+            moment, decisions.record_decision, kind=kind, grounds=grounds, decided_on=day, acting_user=self.officer
         )
 
     def revision_detour(self):

@@ -406,6 +406,11 @@ def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None
     acts = LegalActSuspension.objects.filter(
         act=legal_act.strip(), services=service, hromada=_user_hromada(acting_user), ends_on__isnull=True
     )
+    if not acts.exists():
+        raise ValidationError(
+            _("No suspension of this service by «%(act)s» is in force in your hromada.") % {"act": legal_act},
+            code="no_such_act",
+        )
     for record in acts:
         done += end_act(suspension=record, ends_on=resumed_on - dt.timedelta(days=1), acting_user=acting_user)
     return done
