@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -63,6 +63,25 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _apply_publication_errors(form, exc: ValidationError) -> None:
+    """What stops publishing, each message with the card field it is about."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+            continue
+        try:
+            model = Service if field == "national_id" else ServiceVersion
+            label = str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:  # a list of rows (stages, fees...)
+            label = field
+        for error in errors:
+            for message in error.messages:
+                form.add_error(None, f"{label[:1].upper()}{label[1:]}: {message}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,7 +302,7 @@ def publish(request, pk: int):
                 version=draft, valid_from=form.cleaned_data["valid_from"], acting_user=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _apply_publication_errors(form, exc)
         else:
             messages.success(
                 request,

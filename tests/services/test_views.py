@@ -318,3 +318,19 @@ def test_an_older_version_can_be_printed_by_its_id(client, manager, published):
     old = _pdf_text(client.get(url, {"version": published.pk}))
     assert "Декларування місця проживання" in " ".join(old.split())
     assert client.get(url, {"version": 999999}).status_code == 404
+
+
+def test_publishing_is_refused_with_what_is_missing(client, manager, published):
+    """The checks before publishing: the register identifier, the approving act, stages within the term."""
+    client.force_login(manager)
+    service = published.service
+    actions.update_service(service=service, national_id="", acting_user=manager)
+    draft = actions.copy_version_to_draft(service=service, acting_user=manager)
+    actions.update_draft(version=draft, approval_act="", acting_user=manager)
+    response = client.post(reverse("services:publish", args=[service.pk]), {"valid_from": "2030-01-01"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Для публікації потрібен ідентифікатор послуги в Реєстрі адміністративних послуг." in body
+    assert body.count("Обов&#x27;язково для публікації.") + body.count("Обов’язково для публікації.") >= 1
+    draft.refresh_from_db()
+    assert draft.is_draft
