@@ -147,6 +147,7 @@ def refund_payment(*, payment, refunded_on: dt.date, note: str, acting_user) -> 
         return payment
 
 
-def prepaid_missing(application: Application) -> list[Payment]:
+def prepaid_missing(application: Application, payments=None) -> list[Payment]:
     """Payments the law wants paid before filing that have no payment recorded: the counter warns."""
-    return [p for p in application.payments.all() if p.prepaid and p.state == PaymentState.AWAITING]
+    payments = application.payments.all() if payments is None else payments
+    return [p for p in payments if p.prepaid and p.state == PaymentState.AWAITING]

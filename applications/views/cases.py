@@ -89,6 +89,7 @@ def detail(request, pk: int):
     ):
         forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
     log_personal_data_access(request=request, action=Action.VIEW_CASE, application=app)
+    payments = list(app.payments.all())
     simple_moves = [
         move
         for move in page.moves
@@ -108,12 +109,14 @@ def detail(request, pk: int):
             "simple_moves": simple_moves,
             "forms": forms,
             "may_look_up": may_look_up(request.user),
-            "payments": list(app.payments.all()),
-            "unpaid_prepaid": prepaid_missing(app),
+            "payments": payments,
+            "unpaid_prepaid": prepaid_missing(app, payments),
             "payment_form": PaymentForm(initial={"paid_on": timezone.localdate(), "method": "bank"})
             if may_act_on(request.user, app)
             else None,
-            "registry_action": RegistryAction.objects.filter(application=app).first(),
+            "registry_action": RegistryAction.objects.filter(application=app).first()
+            if app.service_version.result_kind == ResultKind.REGISTRAR_ACTION
+            else None,
             "today": timezone.localdate(),
             "statuses": ApplicationStatus,
         },
