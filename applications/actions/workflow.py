@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.workdays import office_calendar, shift_due_date
+from services.selectors import provider_of
 
 from .. import events
 from ..constants import CLOSED_STATUSES, ApplicationStatus
@@ -367,8 +368,9 @@ def _user_hromada(user):
         return user.office.hromada
     if getattr(user, "hromada_id", None):
         return user.hromada
-    if getattr(user, "provider_id", None) and user.provider.hromada_id:
-        return user.provider.hromada
+    provider = provider_of(user)
+    if provider is not None and provider.hromada_id:
+        return provider.hromada
     raise PermissionDenied(_("Your account belongs to no hromada: a suspension by a legal act needs its territory."))
 
 

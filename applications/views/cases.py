@@ -30,7 +30,6 @@ from ..forms.workflow import (
 from ..models import Decision, PrintedDocument, RegistryAction
 from ..selectors.cases import case_for, case_page
 from ..transitions import Needs, get_move, may_act_on, role_allows
-from .registry import may_look_up
 
 
 def case_viewer(view):
@@ -108,7 +107,7 @@ def detail(request, pk: int):
             "application": app,
             "simple_moves": simple_moves,
             "forms": forms,
-            "may_look_up": may_look_up(request.user),
+            "may_look_up": can(request.user, "look_up_registries"),
             "payments": payments,
             "unpaid_prepaid": prepaid_missing(app, payments),
             "payment_form": PaymentForm(initial={"paid_on": timezone.localdate(), "method": "bank"})
