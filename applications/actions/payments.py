@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from services.fees import Charge
 
+from .. import events
 from ..constants import PaymentMethod, PaymentState
 from ..models import Application, Payment
 from ..transitions import may_act_on
@@ -126,6 +127,7 @@ def record_payment(
         payment._history_user = acting_user
         payment.save()
         _refresh_paid(app, acting_user)
+        events.application_paid(app, amount=payment.paid_amount, day=payment.paid_on)
         return payment
 
 
@@ -144,6 +146,7 @@ def refund_payment(*, payment, refunded_on: dt.date, note: str, acting_user) -> 
         payment._history_user = acting_user
         payment.save()
         _refresh_paid(app, acting_user)
+        events.application_paid(app, amount=-payment.paid_amount, day=refunded_on)
         return payment
 
 
