@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from services.selectors import provider_of
+
 from ..constants import ApplicationStatus
 from ..models import Application, LegalActSuspension, Suspension
 from ..transitions import SUSPENDABLE, get_move, role_allows
 from .workflow import _previous_status, _transition_locked
 
-__all__ = ["active_act", "apply_to_new_case", "end_act", "suspend_by_act"]
+__all__ = ["active_act", "apply_to_new_case", "end_act", "resume_service", "suspend_by_act", "suspend_service"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -142,3 +144,53 @@ def apply_to_new_case(application: Application, acting_user) -> Application:
     application.legal_suspension = record
     application.save(update_fields=["legal_suspension"])
     return _suspend(application, record, acting_user, day)
+
+
+def _user_hromada(user):
+    if getattr(user, "office_id", None):
+        return user.office.hromada
+    if getattr(user, "hromada_id", None):
+        return user.hromada
+    provider = provider_of(user)
+    if provider is not None and provider.hromada_id:
+        return provider.hromada
+    raise PermissionDenied(_("Your account belongs to no hromada: a suspension by a legal act needs its territory."))
+
+
+def suspend_service(
+    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
+) -> list[Application]:
+    """Enter a suspension of ``service`` by a legal act for the user's hromada (every office in it): the open
+    cases are suspended now, and cases registered while it holds start suspended (legal_suspensions.py)."""
+    if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
+        raise PermissionDenied(_("Your role may not suspend cases."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the suspension."), code="reason_required")
+    record = suspend_by_act(
+        act=legal_act,
+        reason=reason,
+        services=[service],
+        hromada=_user_hromada(acting_user),
+        starts_on=started_on or timezone.localdate(),
+        acting_user=acting_user,
+    )
+    return list(Application.objects.filter(suspensions__by_act=record).distinct().order_by("id"))
+
+
+def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
+    """The act that suspended ``service`` no longer holds from ``resumed_on``: every case it suspended resumes."""
+    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
+        raise PermissionDenied(_("Your role may not resume cases."))
+    resumed_on = resumed_on or timezone.localdate()
+    done = []
+    acts = LegalActSuspension.objects.filter(
+        act=legal_act.strip(), services=service, hromada=_user_hromada(acting_user), ends_on__isnull=True
+    )
+    if not acts.exists():
+        raise ValidationError(
+            _("No suspension of this service by «%(act)s» is in force in your hromada.") % {"act": legal_act},
+            code="no_such_act",
+        )
+    for record in acts:
+        done += end_act(suspension=record, ends_on=resumed_on - dt.timedelta(days=1), acting_user=acting_user)
+    return done

@@ -18,7 +18,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.workdays import office_calendar, shift_due_date
-from services.selectors import provider_of
 
 from .. import events
 from ..constants import CLOSED_STATUSES, ApplicationStatus
@@ -30,11 +29,9 @@ __all__ = [
     "issue_result",
     "mark_unclaimed",
     "resume",
-    "resume_service",
     "return_for_revision",
     "send_to_provider",
     "suspend",
-    "suspend_service",
     "take_into_work",
     "transition",
 ]
@@ -361,61 +358,6 @@ def resume(
         return _transition_locked(
             app, to_status=previous, acting_user=acting_user, comment=comment, details={"resumed_on": resumed_on}
         )
-
-
-def _user_hromada(user):
-    if getattr(user, "office_id", None):
-        return user.office.hromada
-    if getattr(user, "hromada_id", None):
-        return user.hromada
-    provider = provider_of(user)
-    if provider is not None and provider.hromada_id:
-        return provider.hromada
-    raise PermissionDenied(_("Your account belongs to no hromada: a suspension by a legal act needs its territory."))
-
-
-def suspend_service(
-    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
-) -> list[Application]:
-    """Enter a suspension of ``service`` by a legal act for the user's hromada (every office in it): the open
-    cases are suspended now, and cases registered while it holds start suspended (legal_suspensions.py)."""
-    from .legal_suspensions import suspend_by_act
-
-    if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
-        raise PermissionDenied(_("Your role may not suspend cases."))
-    if not (reason or "").strip():
-        raise ValidationError(_("Give the reason for the suspension."), code="reason_required")
-    record = suspend_by_act(
-        act=legal_act,
-        reason=reason,
-        services=[service],
-        hromada=_user_hromada(acting_user),
-        starts_on=started_on or timezone.localdate(),
-        acting_user=acting_user,
-    )
-    return list(Application.objects.filter(suspensions__by_act=record).distinct().order_by("id"))
-
-
-def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
-    """The act that suspended ``service`` no longer holds from ``resumed_on``: every case it suspended resumes."""
-    from ..models import LegalActSuspension
-    from .legal_suspensions import end_act
-
-    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
-        raise PermissionDenied(_("Your role may not resume cases."))
-    resumed_on = resumed_on or timezone.localdate()
-    done = []
-    acts = LegalActSuspension.objects.filter(
-        act=legal_act.strip(), services=service, hromada=_user_hromada(acting_user), ends_on__isnull=True
-    )
-    if not acts.exists():
-        raise ValidationError(
-            _("No suspension of this service by «%(act)s» is in force in your hromada.") % {"act": legal_act},
-            code="no_such_act",
-        )
-    for record in acts:
-        done += end_act(suspension=record, ends_on=resumed_on - dt.timedelta(days=1), acting_user=acting_user)
-    return done
 
 
 def issue_result(
