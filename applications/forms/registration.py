@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.actions.applicants import COMPARED_FIELDS, RegisterChoice
 from applications.constants import ApplicantKind, IdentityDocumentType, Sex
-from services.constants import Channel, DeliveryMethod, DocumentKind
+from services.constants import Channel, DeliveryMethod, DocumentKind, FeeOption
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -28,6 +28,13 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class _OptionsField(forms.MultipleChoiceField):
+    """The chosen fee options; the «ordinary processing» radio posts an empty value, which is no option."""
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item]
+
+
 class RegistrationForm(forms.Form):
     """The case itself: service (chosen by the type-ahead), channel, result, fee, scans, comment."""
 
@@ -37,6 +44,11 @@ class RegistrationForm(forms.Form):
         label=_("Way to receive the result"), choices=DeliveryMethod.choices, initial=DeliveryMethod.IN_PERSON
     )
     late_filing = forms.BooleanField(label=_("Late filing (the higher fee applies)"), required=False)
+    # The fee engine's options (urgency tiers, add-ons) and an exemption with its proving document; the
+    # checklist offers those of the service's version, the action checks them against it.
+    fee_option = _OptionsField(label=_("Fee options"), choices=FeeOption.choices, required=False)
+    exemption = forms.IntegerField(label=_("Exemption"), required=False, min_value=1)
+    exemption_document = forms.CharField(label=_("Document that proves the exemption"), required=False, max_length=500)
     scans = MultipleFileField(
         label=_("Scans (PDF, JPEG, PNG)"),
         required=False,

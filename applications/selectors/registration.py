@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from applications.models import Application, Scan
 from cnap.accounts.constants import Role
-from services.constants import Channel, DeliveryMethod
-from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.constants import Channel, DeliveryMethod, FeeOption
+from services.fees import MissingSubsistenceMinimum, compute_fee, fee_options, fee_table, has_option
 from services.models import RequiredDocument, Service, ServiceVersion
 from services.selectors import provider_id_of, services_offered_by, version_in_force
 
@@ -25,6 +25,12 @@ __all__ = [
     "service_checklist",
     "visible_applications",
 ]
+
+
+#: The urgency tiers of a charge: the counter offers them as one choice.
+URGENCY_OPTIONS = frozenset(
+    {FeeOption.URGENT, FeeOption.URGENT_2_WORKING_DAYS, FeeOption.URGENT_1_WORKING_DAY, FeeOption.URGENT_2_HOURS}
+)
 
 
 def office_services(office, *, search: str = "", limit: int = 15) -> list[Service]:
@@ -50,6 +56,9 @@ class ServiceChecklist:
     late_fee: Decimal | None
     fee_error: str
     has_late_fee: bool
+    urgency_options: list[tuple[str, str, Decimal | None]]  # (option, label, amount): one of them at most
+    extra_options: list[tuple[str, str, Decimal | None]]  # add-ons, any of them
+    exemptions: list
     channel_choices: list[tuple[str, str]]
     delivery_choices: list[tuple[str, str]]
 
@@ -84,10 +93,21 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
     fee_error = ""
     try:
         fee = compute_fee(version, on_date=today)
-        if version.fee_fraction_late is not None:
+        if has_option(version, FeeOption.LATE):
             late_fee = compute_fee(version, on_date=today, late=True)
     except MissingSubsistenceMinimum as exc:
         fee_error = str(exc)
+    urgency, extra = [], []
+    amounts: dict[str, Decimal] = {}
+    if not fee_error:
+        for component, amount in fee_table(version, on_date=today):
+            if component.option:
+                amounts[component.option] = amounts.get(component.option, Decimal(0)) + amount
+    for option in fee_options(version):
+        if option == FeeOption.LATE:
+            continue
+        row = (option, str(FeeOption(option).label), amounts.get(option))
+        (urgency if option in URGENCY_OPTIONS else extra).append(row)
     return ServiceChecklist(
         service=service,
         version=version,
@@ -95,7 +115,10 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
         fee=fee,
         late_fee=late_fee,
         fee_error=fee_error,
-        has_late_fee=version.fee_fraction_late is not None,
+        has_late_fee=has_option(version, FeeOption.LATE),
+        urgency_options=urgency,
+        extra_options=extra,
+        exemptions=list(version.fee_exemptions.all()),
         channel_choices=[
             (value, label) for value, label in Channel.choices if value in (version.channels or Channel.values)
         ],

@@ -147,6 +147,9 @@ def register(request):
                     channel=form.cleaned_data["channel"],
                     result_delivery=form.cleaned_data["result_delivery"],
                     late_filing=form.cleaned_data["late_filing"],
+                    fee_options=form.cleaned_data["fee_option"],
+                    exemption=form.cleaned_data["exemption"],
+                    exemption_document=form.cleaned_data["exemption_document"],
                     representative=representative,
                     comment=form.cleaned_data["comment"],
                     acting_user=request.user,
@@ -210,7 +213,10 @@ def staged_upload_remove(request, upload_id):
 def registered(request, pk):
     application = application_for_user(request.user, pk)
     log_personal_data_access(request=request, action=Action.VIEW_CASE, application=application, detail="registered")
-    return render(request, "applications/registration/registered.html", {"application": application})
+    from ..actions.payments import prepaid_missing
+
+    context = {"application": application, "unpaid_prepaid": prepaid_missing(application)}
+    return render(request, "applications/registration/registered.html", context)
 
 
 @xframe_options_sameorigin

@@ -103,6 +103,8 @@ MATRIX: dict[str, Rule] = {
     "applications:resume": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:decide": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:issue": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:payment": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:registry_action": Rule("post", answers(default=302, **CASE_READERS), other=404),
     # Completing and correcting a case: any case reader gets its page back (302), refused with a message
     # unless an administrator or starosta of its office
     "applications:add_scans": Rule("post", answers(default=302, **CASE_READERS), other=404),

@@ -25,7 +25,7 @@ SNAPSHOT_SQL = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0011_notification_and_summary_tables_leave"),
+        ("applications", "0012_payments_registrar_actions_legal_suspensions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
