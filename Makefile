@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The registry emulator's port for `make run` (empty: PORT + 90, or a free port when that one is taken).
+EMULATOR_PORT ?=
 
 .PHONY: run test check lint format bench bench-quick services test-deps messages clean
 
@@ -21,7 +23,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py run_embedded --host $(HOST) --port $(PORT)
+	$(PY) manage.py run_embedded --host $(HOST) --port $(PORT) $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT),)
 
 ## make test: installs what the tests need (Chromium, PostgreSQL, Redis), starts them, runs the whole suite.
 test: $(VENV)/.dev test-deps services

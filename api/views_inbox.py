@@ -48,7 +48,7 @@ def inbox_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if getattr(settings, "CNAP_REQUIRE_2FA", True) and not user.is_verified():
+        if settings.CNAP_REQUIRE_2FA and not user.is_verified():
             url_name = "two_factor_verify" if has_confirmed_device(user) else "two_factor_setup"
             return redirect_to_login(request.get_full_path(), resolve_url(url_name), "next")
         if not may_view_inbox(user):

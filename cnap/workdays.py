@@ -69,7 +69,7 @@ def _django_settings():
 def default_martial_law() -> bool:
     settings = _django_settings()
     if settings is not None:
-        return bool(getattr(settings, "CNAP_MARTIAL_LAW", True))
+        return bool(getattr(settings, "CNAP_MARTIAL_LAW", True))  # also usable without the project settings
     return True
 
 

@@ -54,8 +54,6 @@ __all__ = [
 SEND_NOTIFICATION_TASK = "notifications.tasks.send_notification"
 MAX_SMS_PARTS = 2
 TEMPLATE_DIR = "notifications"
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_RETRY_DELAY = 60  # seconds; doubled on each retry
 DEFAULT_EMAIL_TIMEOUT = 20  # seconds, when settings.EMAIL_TIMEOUT is not set
 
 
@@ -75,12 +73,12 @@ class PermanentDeliveryError(Exception):
 
 
 def max_retries() -> int:
-    return int(getattr(settings, "CNAP_NOTIFICATION_MAX_RETRIES", DEFAULT_MAX_RETRIES))
+    return settings.CNAP_NOTIFICATION_MAX_RETRIES
 
 
 def retry_delay(retries: int) -> int:
     """Seconds before retry number `retries + 1`: 60, 120, 240, ... capped at 30 minutes."""
-    base = int(getattr(settings, "CNAP_NOTIFICATION_RETRY_DELAY", DEFAULT_RETRY_DELAY))
+    base = settings.CNAP_NOTIFICATION_RETRY_DELAY
     return min(base * 2**retries, 1800)
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import socket
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +19,7 @@ from applications.models import Applicant, Application
 from applications.selectors.cases import visible_applications
 from cnap.accounts.constants import Role
 from cnap.exchange import client
+from cnap.exchange.conf import get_config
 from services.selectors import provider_id_of
 
 from .constants import RegistryName
@@ -273,3 +278,32 @@ def masked_query(registry_request: RegistryRequest) -> str:
             value = "*" * (len(value) - 4) + value[-4:]
         parts.append(f"{PARAM_LABELS.get(name, name)} {value}")
     return ", ".join(parts)
+
+
+#: How long the answer of :func:`exchange_status` is kept (seconds): the panel asks on every render.
+EXCHANGE_STATUS_SECONDS = 15
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclasses.dataclass(frozen=True)
+class ExchangeStatus:
+    reachable: bool
+    emulator: bool  # the configured security server is the local emulator (the embedded mode)
+
+
+def exchange_status() -> ExchangeStatus:
+    """Whether the configured security server (or, in the embedded mode, the registry emulator) accepts a
+    connection now: a TCP connect of at most half a second, remembered for a few seconds in the cache."""
+    url = urlsplit(get_config()["ss_base_url"])
+    host, port = url.hostname or "127.0.0.1", url.port or (443 if url.scheme == "https" else 80)
+    emulator = host in LOOPBACK_HOSTS and settings.CNAP_DEVELOPMENT_TOOLS
+    key = f"registry:exchange-reachable:{host}:{port}"
+    reachable = cache.get(key)
+    if reachable is None:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                reachable = True
+        except OSError:
+            reachable = False
+        cache.set(key, reachable, EXCHANGE_STATUS_SECONDS)
+    return ExchangeStatus(reachable=bool(reachable), emulator=emulator)

@@ -62,5 +62,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# The embedded mode talks to the emulator that `make run` starts.
-TREMBITA = env.json("CNAP_TREMBITA", default={"ss_base_url": "http://127.0.0.1:8090"})
+# The embedded mode talks to the emulator that `make run` starts (on EMULATOR_PORT, which run_embedded sets
+# for the processes it starts).
+CNAP_TREMBITA = env.json(
+    "CNAP_TREMBITA", default={"ss_base_url": f"http://127.0.0.1:{env.int('EMULATOR_PORT', default=8090)}"}
+)
+TREMBITA = CNAP_TREMBITA
