@@ -149,12 +149,6 @@ def _resources() -> _Resources:
     return _cache.resources
 
 
-def warm_up() -> None:
-    """Pay the one-off costs (imports, fontconfig, stylesheet, font loading) now, not on the first
-    document: call it where a process starts serving (e.g. Celery's ``worker_process_init``)."""
-    render_html_to_pdf('<html lang="uk"><body><p>Ґ <b>Ї</b> <i>№</i></p></body></html>')
-
-
 def reset_cache() -> None:
     """Forget this thread's parsed stylesheet (e.g. after print.css changed in development)."""
     _cache.resources = None

@@ -232,11 +232,6 @@ def _now_iso() -> str:
     return timezone.now().isoformat(timespec="milliseconds")
 
 
-def _backoff(config: dict, attempt_number: int) -> float:
-    backoff = list(config["retry"].get("backoff") or [1.0])
-    return float(backoff[min(attempt_number - 1, len(backoff) - 1)])
-
-
 def claim_registry_request(request_id, *, config: dict | None = None) -> bool:
     """The conditional UPDATE that makes one worker the owner of a request (see the module docstring)."""
     now = timezone.now()
@@ -314,7 +309,7 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
             request.state = State.PENDING
             request.message = result.message
             request.save(update_fields=["state", "message", "attempts", "updated_at"])
-            return _backoff(config, len(attempts))
+            return client.backoff_delay(config, len(attempts))
         state = client.outcome(result)
         if state == State.SUCCEEDED:
             request.response = result.data

@@ -179,10 +179,3 @@ def provider_id_of(user) -> int | None:
         return user.provider_officer.provider_id
     except ProviderOfficer.DoesNotExist:
         return None
-
-
-def provider_of(user):
-    """The :class:`Provider` a provider officer works for, or None."""
-    if provider_id_of(user) is None:
-        return None
-    return user.provider_officer.provider

@@ -30,7 +30,3 @@ def can(user, capability: str) -> bool:
     if user.is_superuser:
         return True
     return user.role in CAPABILITIES[capability]
-
-
-def capabilities_of(user) -> frozenset[str]:
-    return frozenset(name for name in CAPABILITIES if can(user, name))

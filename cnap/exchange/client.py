@@ -1,8 +1,8 @@
 """Trembita / X-Road REST client (xroad.md §7.2 request, §7.3 classification, §5.1 retry rules).
 
 :func:`lookup` makes exactly one HTTP attempt and never raises for network or registry problems: it returns a
-:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the Celery task,
-with a new message id per attempt); :func:`lookup_with_retries` does it for code outside Celery.
+:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the registry task,
+with a new message id per attempt, waiting :func:`backoff_delay` between attempts).
 
 Deadline: every attempt has a budget (``timeouts.total_deadline`` or ``timeout_override``, whichever is
 smaller). Besides the httpx timeouts (connect/read/write/pool clamped to the budget) the client's network
@@ -139,7 +139,6 @@ class LookupResult:
     dialect: str = ""
     url: str = ""
     request_fingerprint: str = ""  # sha256 of registry + parameters (for idempotency keys)
-    attempts: tuple[LookupResult, ...] = ()  # lookup_with_retries: the earlier failed attempts
 
     @property
     def is_ok(self) -> bool:
@@ -149,7 +148,6 @@ class LookupResult:
         """A JSON-serialisable dict (for storing with the request)."""
         result = dataclasses.asdict(self)
         result["message"] = str(self.message)
-        result["attempts"] = [attempt.to_dict() for attempt in self.attempts]
         return result
 
 
@@ -540,47 +538,6 @@ def backoff_delay(config: dict[str, Any], attempt: int, rng: random.Random | Non
     return base * (1 + (rng or random).random() * jitter)
 
 
-def lookup_with_retries(
-    registry: str,
-    params: dict[str, str],
-    *,
-    issue: str,
-    user_id: str | int,
-    attempts: int | None = None,
-    deadline: float | None = None,
-    config: dict[str, Any] | None = None,
-    sleep=time.sleep,
-) -> LookupResult:
-    """:func:`lookup` repeated for retryable results (a new message id each time), within ``attempts``
-    (default ``retry.attempts``) and the overall ``deadline`` in seconds (default
-    ``timeouts.total_deadline``).
-
-    Returns the last result; its ``attempts`` holds the earlier ones. For code outside Celery.
-    """
-    config = config or get_config()
-    attempts = int(attempts or config["retry"]["attempts"])
-    total = float(deadline if deadline is not None else config["timeouts"]["total_deadline"])
-    ends = time.monotonic() + total
-    history: list[LookupResult] = []
-    result = None
-    for number in range(1, attempts + 1):
-        left = ends - time.monotonic()
-        if left <= 0:
-            break
-        result = lookup(registry, params, issue=issue, user_id=user_id, timeout_override=left, config=config)
-        if not result.retryable or number == attempts:
-            break
-        pause = backoff_delay(config, number)
-        if time.monotonic() + pause >= ends:
-            break
-        history.append(result)
-        sleep(pause)
-    if result is None:  # pragma: no cover - only with a non-positive deadline
-        common = {"registry": registry, "dialect": config["dialect"]}
-        return _result(TIMEOUT, time.monotonic(), common, error_type="DeadlineExceeded", retryable=True)
-    return dataclasses.replace(result, attempts=tuple(history))
-
-
 __all__ = [
     "KINDS",
     "LookupResult",
@@ -590,7 +547,6 @@ __all__ = [
     "describe",
     "get_http_client",
     "lookup",
-    "lookup_with_retries",
     "message_key",
     "operator_pseudonym",
     "outcome",

@@ -25,8 +25,8 @@ Keys
     ``connect``, ``read`` (per network operation) and ``total_deadline`` (seconds; no call takes longer).
 ``retry``
     ``attempts`` (total, including the first), ``backoff`` (seconds before attempt 2, 3, ...; the last value
-    repeats) and ``jitter`` (a fraction of the backoff added at random). Used by
-    :func:`cnap.exchange.client.lookup_with_retries` and by the Celery task.
+    repeats) and ``jitter`` (a fraction of the backoff added at random, so retries of many lookups do not
+    arrive together). Applied by the registry task (:func:`cnap.exchange.client.backoff_delay`).
 ``pool``
     httpx connection-pool limits (``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``).
 ``max_response_bytes``
