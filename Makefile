@@ -44,7 +44,7 @@ check: $(VENV)/.dev
 	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=cnap.settings.production
 
-## make bench: DESIGN §11 measured over HTTP at 1 M applications (bench/run.py, writes docs/benchmarks.md).
+## make bench: the speed targets (docs/benchmarks.md) measured over HTTP at 1 M applications (bench/run.py, writes docs/benchmarks.md).
 ## make bench-quick (or make bench QUICK=1): the same at 50 k applications, under 10 minutes.
 bench: $(VENV)/.dev services
 	$(PY) bench/run.py $(if $(QUICK),--quick,)

@@ -1,4 +1,4 @@
-"""Printed documents of a case's workflow (DESIGN §7): the routing slip (листок проходження справи)
+"""Printed documents of a case's workflow: the routing slip (листок проходження справи)
 and the decision. The first print is stored as a PrintedDocument with its SHA-256; every reprint
 gives the stored bytes, so the same document is always the same."""
 

@@ -1,4 +1,4 @@
-"""The receipt (опис вхідного пакета документів, DESIGN §7): the paper the applicant takes home.
+"""The receipt (опис вхідного пакета документів): the paper the applicant takes home.
 
 `receipt_pdf(application, acting_user=...)` renders it on the first print, stores that copy as a
 `PrintedDocument` with its SHA-256, and returns the stored bytes on every reprint (the same document).

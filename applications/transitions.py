@@ -1,4 +1,4 @@
-"""The one table of allowed status moves of a case (DESIGN §5) and the roles that may make each.
+"""The one table of allowed status moves of a case and the roles that may make each.
 
 The actions (applications/actions/workflow.py, decisions.py) enforce it; the case page offers the
 moves it allows; the tests are generated from it (every status × every status × every role), so a

@@ -14,7 +14,7 @@ Usage::
 Templates extend ``pdf/base.html`` (A4, blocks ``title``, ``header``, ``content``, ``footer``) and are
 styled by ``static/pdf/print.css``. Autoescaping stays on: data never becomes markup.
 
-Speed (DESIGN §7): the font is the small CnapSans shipped in ``static/fonts/`` (already a subset); the
+Speed: the font is the small CnapSans shipped in ``static/fonts/`` (already a subset); the
 print stylesheet and its ``@font-face`` rules are parsed once and reused with one ``FontConfiguration``;
 resources are read from local files only. ``bench/pdf_bench.py`` measures it against plain WeasyPrint.
 

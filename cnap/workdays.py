@@ -3,7 +3,7 @@
 Everything here is pure (no database) except :func:`office_calendar`, and works without Django settings
 configured: the settings are consulted only when they are (for ``CNAP_MARTIAL_LAW`` and the local time zone).
 
-Rules (DESIGN.md §5, reference/domain.md §2.4):
+Rules:
 
 * Saturdays and Sundays are days off; so are an office's own days off.
 * Public holidays of Ukraine come from the ``holidays`` package. Under martial law (since 24.02.2022, Law

@@ -1,4 +1,4 @@
-"""Synthetic load data for the bench (DESIGN §11): a hromada with offices, staff, the catalog, and
+"""Synthetic load data for the bench (make bench): a hromada with offices, staff, the catalog, and
 N applications with their applicants, status history and documents over several years.
 
 Written with PostgreSQL ``COPY ... FROM STDIN`` in chunks from an in-memory buffer (psycopg2

@@ -1,4 +1,4 @@
-"""Notifications to applicants (DESIGN §1, issue 8): e-mail and SMS on registration, result ready,
+"""Notifications to applicants: e-mail and SMS on registration, result ready,
 refusal and an overdue term (an apology with the new expected date).
 
 - `queue_notifications(*, application, event, expected_date=None)` writes one `Notification` row per

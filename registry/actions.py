@@ -1,4 +1,4 @@
-"""Registry lookups through Trembita (DESIGN §6): ask, run one attempt, re-send stuck ones, copy confirmed data.
+"""Registry lookups through Trembita (docs/exchange.md): ask, run one attempt, re-send stuck ones, copy confirmed data.
 
 Life of a request
 -----------------

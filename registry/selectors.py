@@ -49,7 +49,8 @@ def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
 
 
 def get_registry_request(*, user, request_id) -> RegistryRequest:
-    """The request by its UUID if the user may see it, else :class:`Http404` (never a 403: DESIGN §10)."""
+    """The request by its UUID if the user may see it, else :class:`Http404` (never a 403, which would tell
+    that it exists)."""
     try:
         request_id = uuid.UUID(str(request_id))
     except ValueError:

@@ -1,4 +1,4 @@
-"""Deadline control (DESIGN §8): the daily job that marks overdue cases, finds those due within 3
+"""Deadline control: the daily job that marks overdue cases, finds those due within 3
 working days and tells the responsible staff and the head of the office.
 
 "Overdue" is the rule of the list's overdue preset and of the dashboard: an open case (no closed_at)

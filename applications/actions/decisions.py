@@ -1,4 +1,4 @@
-"""The provider's decision on a case (DESIGN §5): numbered, written from the service's template,
+"""The provider's decision on a case: numbered, written from the service's template,
 approve (→ result ready) or refuse citing grounds from the service's list (→ refused)."""
 
 from __future__ import annotations

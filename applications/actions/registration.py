@@ -1,6 +1,6 @@
 """Registering an application at the counter: journals, gap-free numbers, due dates, documents, scans.
 
-Numbering (DESIGN §5): a `JournalCounter` row per journal and year is locked with
+Numbering: a `JournalCounter` row per journal and year is locked with
 ``SELECT ... FOR UPDATE`` inside the transaction that registers, so concurrent registrations queue
 on that row, each takes ``last_number + 1`` and a rolled-back registration gives its number back:
 the numbers of committed applications are 1..N without gaps or duplicates. On SQLite the

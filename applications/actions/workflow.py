@@ -1,4 +1,4 @@
-"""Moving cases through their statuses (DESIGN §5): every move goes through :func:`transition`.
+"""Moving cases through their statuses: every move goes through :func:`transition`.
 
 Each call is one transaction holding a row lock (``SELECT ... FOR UPDATE``) on the case; it checks the
 move against the table in applications/transitions.py (status, role, the user's office or provider,

@@ -1,4 +1,4 @@
-"""Lists of cases for each role (DESIGN §5, §11): presets, any combination of filters, search by number,
+"""Lists of cases for each role: presets, any combination of filters, search by number,
 tax number or name, keyset pagination (no OFFSET, no COUNT over the table) and a CSV export.
 
 Order: newest registration first, ``(-registered_at, -id)``, which the indexes in Application.Meta

@@ -1,4 +1,5 @@
-"""Trembita / X-Road REST client (xroad.md §7.2 request, §7.3 classification, §5.1 retry rules).
+"""Trembita / X-Road REST client: the request, the classification of answers and the retry rules of
+docs/exchange.md.
 
 :func:`lookup` makes exactly one HTTP attempt and never raises for network or registry problems: it returns a
 :class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the registry task,
@@ -41,7 +42,7 @@ TIMEOUT = "timeout"
 GARBAGE = "garbage"
 KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE)
 
-#: X-Road error types (substrings) worth another attempt (xroad.md §5.1).
+#: X-Road error types (substrings) worth another attempt (docs/exchange.md §3).
 RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
 #: Provider HTTP statuses worth another attempt.
 RETRYABLE_PROVIDER_STATUSES = (502, 503, 504)
@@ -189,7 +190,7 @@ def build_request(
     user_id: str | int,
     message_id: str,
 ) -> tuple[str, str, dict[str, str], bytes | None]:
-    """``(method, url, headers, body)`` of one attempt, exactly as in xroad.md §7.2."""
+    """``(method, url, headers, body)`` of one attempt, exactly as in docs/exchange.md §2."""
     try:
         service = config["services"][registry]
     except KeyError:
@@ -248,7 +249,7 @@ def build_request(
 # ---------------------------------------------------------------------------------------------- logging
 class _RedactQueryFilter(logging.Filter):
     """httpx logs every request URL at INFO; our query strings carry РНОКПП and other personal data, which
-    must never reach the logs (DESIGN §10). Keep the method, the path and the status, drop the query."""
+    must never reach the logs. Keep the method, the path and the status, drop the query."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.startswith("HTTP Request:") and record.args:
@@ -487,7 +488,7 @@ def _classify(
         "request_hash": headers.get("X-Road-Request-Hash") or "",
     }
     error_type = headers.get("X-Road-Error") or headers.get("uxp-faultcode") or ""
-    if error_type:  # the security server failed, not the registry (xroad.md §1.4)
+    if error_type:  # the security server failed, not the registry (docs/exchange.md §3)
         data = _json_or_none(content)
         detail = headers.get("uxp-faultstring") or ""
         if isinstance(data, dict):

@@ -1,4 +1,4 @@
-"""Configuration of the Trembita / X-Road exchange client (xroad.md §7.1).
+"""Configuration of the Trembita / X-Road exchange client (docs/exchange.md §1).
 
 Everything registry-specific lives here as *defaults*; a deployment overrides any part of it with the
 ``TREMBITA`` setting (a dict), which :func:`get_config` deep-merges over :data:`DEFAULTS`:
@@ -41,7 +41,7 @@ Keys
     ``Uxp-Purpose-Ids`` when set), ``subject_id_params`` (the first of these present in a lookup is sent as
     ``Uxp-Subject-Id``), ``title`` (for people, Ukrainian).
 
-The service codes below are placeholders (xroad.md §4: no public catalogue); the member codes are the
+The service codes below are placeholders (there is no public catalogue); the member codes are the
 providers' ЄДРПОУ codes where known.
 """
 

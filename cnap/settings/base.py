@@ -228,7 +228,7 @@ CNAP_NOTIFICATION_MAX_RETRIES = env.int("CNAP_NOTIFICATION_MAX_RETRIES", default
 # The first retry's delay in seconds, doubled on each retry.
 CNAP_NOTIFICATION_RETRY_DELAY = env.int("CNAP_NOTIFICATION_RETRY_DELAY", default=60)
 
-# Celery (DESIGN §12). The broker URL is set by each run mode.
+# Celery (docs/deployment.md). The broker URL is set by each run mode.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -265,7 +265,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cnap.security.tasks.apply_retention",
         "schedule": crontab(day_of_month=1, hour=3, minute=15),
     },
-    # Dashboards and deadline control (issue 7): mark overdue cases and notify at 06:00, rebuild the
+    # Dashboards and deadline control: mark overdue cases and notify at 06:00, rebuild the
     # summary tables at 02:30 (Kyiv time).
     "mark-overdue": {"task": "applications.tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
     "rebuild-stats": {"task": "reporting.tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},

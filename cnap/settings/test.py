@@ -1,4 +1,4 @@
-"""The test suite: real PostgreSQL and Redis (DESIGN §3.1), fast password hashing.
+"""The test suite: real PostgreSQL and Redis, fast password hashing.
 
 Several test runs may share one machine's PostgreSQL and Redis (developers side by side, CI):
 each run gets its own test database and its own Redis key prefix from CNAP_TEST_RUN_ID, which

@@ -1,4 +1,4 @@
-"""The dashboards of the community head and the head of the CNAP (DESIGN §8), read from the summary
+"""The dashboards of the community head and the head of the CNAP, read from the summary
 tables only (reporting/stats.py): never from the applications table.
 
 Queries per dashboard, whatever the data size or the period (the view adds the session and the user):

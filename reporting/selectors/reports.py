@@ -1,8 +1,8 @@
-"""Reports (DESIGN §9): the national open-data set of provided services and the monthly report.
+"""Reports: the national open-data set of provided services and the monthly report.
 
-Open data follows the CMU 835 annex "Дані про надані адміністративні послуги" (reference/domain.md
-§2.3). Natural persons are never named or identified: ``applicantName`` and ``applicantId`` are filled
-for legal entities only. The monthly report is read from the summary table MonthlyStats."""
+Open data follows the annex "Дані про надані адміністративні послуги" of the Resolution of the Cabinet
+of Ministers No 835 of 21.10.2015. Natural persons are never named or identified: ``applicantName`` and
+``applicantId`` are filled for legal entities only. The monthly report is read from the summary table MonthlyStats."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Fault classes, retries, Redis down and duplicate deliveries: `request_lookup` → Redis → one real Celery worker
-(thread pool, shared by the module) → the emulator over HTTP → the RegistryRequest row (DESIGN §6, §12)."""
+(thread pool, shared by the module) → the emulator over HTTP → the RegistryRequest row."""
 
 import time
 

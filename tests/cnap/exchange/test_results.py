@@ -1,4 +1,4 @@
-"""Classification of every kind of answer (xroad.md §7.3), over HTTP against the emulator, both dialects."""
+"""Classification of every kind of answer (docs/exchange.md §3), over HTTP against the emulator, both dialects."""
 
 import json
 import time

@@ -1,4 +1,4 @@
-"""The exact request of both dialects (xroad.md §7.2), as recorded in the emulator's message log."""
+"""The exact request of both dialects (docs/exchange.md §2), as recorded in the emulator's message log."""
 
 import copy
 import logging
