@@ -35,10 +35,11 @@ test-deps:
 services:
 	bash scripts/ensure-services.sh
 
-## make check: what CI runs besides the tests.
+## make check: what CI runs besides the tests (lint, format, types of the typed layers, migrations, deploy check).
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnap \
 	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua \

@@ -19,6 +19,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -102,7 +103,7 @@ def _holiday_calendar(year: int, martial_law: bool) -> tuple[frozenset[dt.date],
     working_weekend_days = set()
     from holidays.countries.ukraine import UkraineStaticHolidays
 
-    entries = UkraineStaticHolidays.special_public_holidays.get(year, ())
+    entries: Any = UkraineStaticHolidays.special_public_holidays.get(year, ())
     if entries and not isinstance(entries[0], tuple):
         entries = (entries,)
     for entry in entries:
@@ -317,6 +318,8 @@ def compute_due_date(
         return calendar.working_day_on_or_after(filed_on)
     if term_unit == TermUnit.NEXT_WORKING_DAY:
         return calendar.next_working_day(filed_on)
+    if term_value is None:  # refused by _term_problem already; the units below all need a value
+        raise ValueError(f"Invalid term ({term_value!r}, {term_unit!r}): no value")
     if term_unit == TermUnit.WORKING_DAYS:
         return calendar.add_working_days(filed_on, term_value)
     if term_unit == TermUnit.CALENDAR_DAYS:

@@ -19,6 +19,7 @@ import datetime as dt
 import enum
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 from urllib.parse import quote, urlencode, urlsplit
@@ -96,7 +97,7 @@ def notification_channels(applicant) -> list[tuple[str, str]]:
     consent to personal-data processing, a contact, and the channel's opt-in."""
     if applicant is None or not applicant.consent_given_at:
         return []
-    channels = []
+    channels: list[tuple[str, str]] = []
     if applicant.notify_by_email and applicant.email.strip():
         channels.append((NotificationChannel.EMAIL, mask_email(applicant.email.strip())))
     if applicant.notify_by_sms and applicant.phone.strip():
@@ -277,7 +278,10 @@ def _send_sms(application: Application, notification: Notification, phone: str) 
         raise PermanentDeliveryError(f"SMS: {exc}") from exc
 
 
-SENDERS = {NotificationChannel.EMAIL: _send_email, NotificationChannel.SMS: _send_sms}
+SENDERS: dict[str, Callable[[Application, Notification, str], str]] = {
+    NotificationChannel.EMAIL: _send_email,
+    NotificationChannel.SMS: _send_sms,
+}
 
 
 def deliver_notification(notification_id: int, *, final_attempt: bool) -> DeliveryOutcome:

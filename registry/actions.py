@@ -60,6 +60,7 @@ from stdnum.ua import rntrc as rntrc_check
 
 from applications.models import Applicant
 from cnap.accounts.permissions import can
+from cnap.core.history import record_author
 from cnap.exchange import client
 from cnap.exchange.conf import get_config
 
@@ -223,7 +224,7 @@ def running_stale_seconds(config: dict | None = None) -> float:
 
 
 def issue_for(request: RegistryRequest) -> str:
-    if request.application_id:
+    if request.application is not None:
         return request.application.number
     return f"CNAP-REQUEST-{request.id}"
 
@@ -283,8 +284,11 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
     result = client.lookup(registry, query, issue=issue, user_id=user_id, message_id=message_id, config=config)
 
     with transaction.atomic():
-        request = RegistryRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or request.state != State.RUNNING:
+        try:
+            request = RegistryRequest.objects.select_for_update().get(pk=request_id)
+        except RegistryRequest.DoesNotExist:
+            return None
+        if request.state != State.RUNNING:
             return None
         attempts = list(request.attempts or [])
         if not attempts or attempts[-1].get("message_id") != message_id:
@@ -365,9 +369,8 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
         raise PermissionDenied(_("The registry request belongs to another office."))
     if registry_request.state != State.SUCCEEDED:
         raise ValidationError(_("Only data the registry returned can be copied."), code="not_succeeded")
-    applicant_id = registry_request.applicant_id or (
-        registry_request.application.applicant_id if registry_request.application_id else None
-    )
+    application = registry_request.application
+    applicant_id = registry_request.applicant_id or (application.applicant_id if application is not None else None)
     if applicant_id is None:
         raise ValidationError(_("This lookup is not linked to an applicant."), code="no_applicant")
     available = {field.name: field for field in registry_fields(registry_request)}
@@ -381,8 +384,7 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
         applicant = Applicant.objects.select_for_update().get(pk=applicant_id)
         for name in chosen:
             setattr(applicant, name, available[name].value)
-        applicant._history_user = acting_user
-        applicant._change_reason = f"registry:{registry_request.registry}:{registry_request.id}"
+        record_author(applicant, acting_user, reason=f"registry:{registry_request.registry}:{registry_request.id}")
         applicant.save()
     return applicant
 

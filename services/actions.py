@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cnap.core.history import record_author
 
 from .constants import VersionStatus
 from .models import (
@@ -49,7 +52,7 @@ VERSION_FIELDS = [
 SERVICE_FIELDS = ["local_code", "national_id", "category", "provider", "is_active"]
 
 # The rows of a version: related name -> (model, fields copied with the row).
-VERSION_PARTS = {
+VERSION_PARTS: dict[str, tuple[Any, list[str]]] = {
     "documents": (RequiredDocument, ["name", "kind", "copies", "mandatory", "note"]),
     "stages": (
         TechCardStage,
@@ -61,7 +64,7 @@ VERSION_PARTS = {
 
 def _save(instance, acting_user, *, exclude=None):
     """Validate and save, attributing the history record to `acting_user`."""
-    instance._history_user = acting_user
+    record_author(instance, acting_user)
     instance.full_clean(exclude=exclude)
     instance.save()
     return instance
@@ -96,7 +99,7 @@ def _copy_parts(source: ServiceVersion, target: ServiceVersion, acting_user) -> 
     for related_name, (model, fields) in VERSION_PARTS.items():
         for row in getattr(source, related_name).all():
             part = model(version=target, order=row.order, **{f: getattr(row, f) for f in fields})
-            part._history_user = acting_user
+            record_author(part, acting_user)
             part.save()
 
 
@@ -258,7 +261,7 @@ def discard_draft(*, version: ServiceVersion, acting_user) -> None:
         raise PublishedVersionError(_("A published version cannot be deleted."))
     if not version.service.versions.exclude(pk=version.pk).exists():
         raise ValidationError(_("This is the only version of the service: it cannot be deleted."))
-    version._history_user = acting_user
+    record_author(version, acting_user)
     version.delete()
 
 
@@ -299,7 +302,7 @@ def set_provider_officer(*, user, provider: Provider | None, acting_user=None) -
     current = ProviderOfficer.objects.select_for_update().filter(user=user).first()
     if provider is None:
         if current is not None:
-            current._history_user = acting_user
+            record_author(current, acting_user)
             current.delete()
             user._state.fields_cache.pop("provider_officer", None)
         return None
@@ -308,7 +311,7 @@ def set_provider_officer(*, user, provider: Provider | None, acting_user=None) -
     elif current.provider_id == provider.pk:
         return current
     current.provider = provider
-    current._history_user = acting_user
+    record_author(current, acting_user)
     current.save()
     return current
 

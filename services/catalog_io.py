@@ -20,6 +20,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cnap.core.history import record_author
 from cnap.workdays import TermUnit
 
 from .constants import (
@@ -688,12 +689,12 @@ def _write_version(plan: _ServicePlan, service: Service, acting_user, *, number:
     if version.is_published:
         version.published_at = timezone.now()
         version.published_by = acting_user if getattr(acting_user, "pk", None) else None
-    version._history_user = acting_user
+    record_author(version, acting_user)
     version.save()
     for rows in (plan.documents, plan.stages, plan.grounds):
         for row in rows:
             row.version = version
-            row._history_user = acting_user
+            record_author(row, acting_user)
             row.save(allow_published=True)
     return version
 
@@ -702,7 +703,7 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
     for minimum, changed in checker.minimums:
         if changed:
             created = minimum.pk is None
-            minimum._history_user = acting_user
+            record_author(minimum, acting_user)
             minimum.save()
             if created:
                 report.minimums_created += 1
@@ -711,7 +712,7 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
     for provider, changed in checker.providers.values():
         if changed:
             created = provider.pk is None
-            provider._history_user = acting_user
+            record_author(provider, acting_user)
             provider.save()
             if created:
                 report.providers_created += 1
@@ -723,7 +724,7 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
         report.service_codes.append(service.local_code)
         service_changed = plan.service_changed
         if service_changed:
-            service._history_user = acting_user
+            record_author(service, acting_user)
             service.save()
         if plan.is_new:
             _write_version(plan, service, acting_user, number=1)

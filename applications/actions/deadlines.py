@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
 from cnap.accounts.models import OfficeDayOff, User
+from cnap.core.history import record_author
 from cnap.workdays import WorkCalendar, working_days_left
 
 from ..constants import ApplicationStatus
@@ -75,7 +76,7 @@ def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineR
         for app in late:
             app.is_overdue = True
             app.revision += 1
-            app._history_user = acting_user
+            record_author(app, acting_user)
             app.save(update_fields=["is_overdue", "revision"])
             newly.append(app)
             report.newly_overdue.append(app.pk)
@@ -88,7 +89,7 @@ def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineR
         for app in cleared:
             app.is_overdue = False
             app.revision += 1
-            app._history_user = acting_user
+            record_author(app, acting_user)
             app.save(update_fields=["is_overdue", "revision"])
             report.cleared.append(app.pk)
         if newly:

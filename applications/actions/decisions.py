@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from cnap.core.history import record_author
 from services.selectors import provider_id_of
 
 from ..constants import ApplicantKind, ApplicationStatus, DecisionKind
@@ -199,7 +200,7 @@ def record_decision(
             grounds_text="\n".join(g.text for g in grounds),
             decided_by=acting_user,
         )
-        decision._history_user = acting_user
+        record_author(decision, acting_user)
         decision.save()
         if grounds:
             decision.grounds.set(grounds)

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +44,7 @@ from applications.models import (
     SubmittedDocument,
     scan_path,
 )
+from cnap.core.history import record_author
 from cnap.workdays import compute_due_date, office_calendar
 from services.constants import Channel, DeliveryMethod, DocumentKind
 from services.fees import MissingSubsistenceMinimum, compute_fee
@@ -117,7 +119,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 @dataclass
 class _CheckedScan:
-    upload: object
+    upload: Any
     name: str
     content_type: str
     size: int
@@ -204,14 +206,14 @@ def _positive(value, default=1) -> int | None:
 
 
 def _check_documents(version: ServiceVersion, documents: list[dict], errors: dict) -> list[dict]:
-    required = {doc.pk: doc for doc in version.documents.all()}
+    required: dict[Any, Any] = {doc.pk: doc for doc in version.documents.all()}
     lines = []
     seen = set()
     problems = []
     for index, line in enumerate(documents or []):
         required_document = line.get("required_document")
         required_id = getattr(required_document, "pk", required_document)
-        if required_id not in (None, ""):
+        if required_id is not None and required_id != "":
             try:
                 required_id = int(required_id)
             except (TypeError, ValueError):
@@ -399,7 +401,7 @@ def register_application(
             checked_scans.append(checked)
     if scan_errors:
         errors["scans"] = scan_errors
-    if errors:
+    if errors or version is None:  # no version in force is one of the errors
         raise ValidationError(errors)
 
     # 4. Write the scan files, then everything else in one transaction; on failure remove the files.
@@ -498,12 +500,12 @@ def _create(
         fee_late=late_filing,
         **fields,
     )
-    application._history_user = acting_user
+    record_author(application, acting_user)
     application.save()
     saved_documents = []
     for order, line in enumerate(document_lines, start=1):
         document = SubmittedDocument(application=application, order=order, **line)
-        document._history_user = acting_user
+        record_author(document, acting_user)
         document.save()
         saved_documents.append(document)
     for checked in checked_scans:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cnap.core.history import record_author
 from cnap.workdays import office_calendar, shift_due_date
 from services.selectors import provider_id_of
 
@@ -127,7 +128,7 @@ def _apply(app: Application, move: Move, user, comment: str, now: dt.datetime) -
     if move.to_status in CLOSED_STATUSES:
         app.closed_at = now
         app.is_overdue = False
-    app._history_user = user
+    record_author(app, user)
     app.save()
     StatusChange.objects.create(
         application=app,
@@ -229,7 +230,7 @@ def _transition_locked(app: Application, *, to_status: str, acting_user, comment
             app.is_overdue = app.due_date < timezone.localdate(now)
             suspension.resumed_on = resumed_on
             suspension.resumed_by = acting_user
-            suspension._history_user = acting_user
+            record_author(suspension, acting_user)
             suspension.save()
             if not comment:
                 comment = _("Resumed on %(day)s; the due date moved by %(days)s working days to %(due)s.") % {
@@ -443,7 +444,7 @@ def issue_result(
                 )
             _fill_issue(app, acting_user, details, timezone.now())
             app.revision += 1
-            app._history_user = acting_user
+            record_author(app, acting_user)
             app.save()
             return app
         if app.status != ApplicationStatus.RESULT_READY:

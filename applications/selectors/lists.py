@@ -265,8 +265,8 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        moment = dt.datetime.fromisoformat(moment)
+        text, pk = raw.split("|")
+        moment = dt.datetime.fromisoformat(text)
         if timezone.is_naive(moment):
             return None
         return moment, int(pk)

@@ -53,8 +53,9 @@ INSTALLED_APPS = [
 ]
 # Install the development-only app `demo` (demo data, load data, the embedded runner); embedded/test: always.
 CNAP_DEVELOPMENT_TOOLS = env.bool("CNAP_DEVELOPMENT_TOOLS", default=False)
+DEVELOPMENT_APPS = ["demo"]
 if CNAP_DEVELOPMENT_TOOLS:
-    INSTALLED_APPS.append("demo")
+    INSTALLED_APPS += DEVELOPMENT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -251,7 +252,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (time limit 180 s) plus retries' countdowns; see docs/deployment.md.
 CELERY_VISIBILITY_TIMEOUT = 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
     "registry-sweeper": {"task": "registry.tasks.sweep_registry_requests", "schedule": 60.0},

@@ -4,7 +4,7 @@ a file cache and the registry emulator, all under var/."""
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import DEVELOPMENT_APPS, INSTALLED_APPS, VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -23,8 +23,7 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CNAP_DEMO_ALLOWED = True
 CNAP_DEVELOPMENT_TOOLS = True
-if "demo" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not in INSTALLED_APPS)]
 # The demo logins printed by `make run` work with a password only, unless CNAP_REQUIRE_2FA=1.
 CNAP_REQUIRE_2FA = env.bool("CNAP_REQUIRE_2FA", default=False)
 
