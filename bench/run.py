@@ -568,7 +568,7 @@ def check_numbers(office) -> dict:
 
     from applications.actions.registration import default_journal
 
-    journal = default_journal(office)
+    journal = default_journal(office=office)
     year = dt.datetime.now(KYIV).year
     with connection.cursor() as cursor:
         cursor.execute(

@@ -303,7 +303,7 @@ def ensure_reference_data(*, offices: int = 10) -> dict:
         officers[provider.pk] = user
     _staff("load-head", Role.CNAP_HEAD, office_rows[0][0], hromada, rng)
     _staff("load-mayor", Role.COMMUNITY_HEAD, None, hromada, rng)
-    journals = {office.pk: default_journal(office) for office, _weight in office_rows}
+    journals = {office.pk: default_journal(office=office) for office, _weight in office_rows}
     return {
         "hromada": hromada,
         "offices": office_rows,

@@ -5,7 +5,7 @@ refusal and an overdue term (an apology with the new expected date).
   channel the applicant agreed to (consent to personal-data processing, a contact, the channel's
   opt-in) and sends `send_notification` for each once the transaction commits. The unique
   constraint (application, event, channel) makes a second call a no-op.
-- `deliver_notification(notification_id, *, final_attempt)` is the task's body: it locks the row, leaves
+- `deliver_notification(*, notification_id, final_attempt)` is the task's body: it locks the row, leaves
   a sent (or failed) one alone, renders the Ukrainian text and sends it; a transient failure is
   recorded and reported as RETRY, the last one (or a permanent one) marks the row failed.
 
@@ -284,11 +284,11 @@ SENDERS: dict[str, Callable[[Application, Notification, str], str]] = {
 }
 
 
-def deliver_notification(notification_id: int, *, final_attempt: bool) -> DeliveryOutcome:
+def deliver_notification(*, notification_id: int, final_attempt: bool) -> DeliveryOutcome:
     """Send one notification unless it has been sent (or given up on) already. The row stays locked
     while sending, so the same task delivered twice at once sends once. Never raises."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):  # outermost: the row is locked while sending, then committed
             notification = (
                 Notification.objects.select_for_update()
                 .select_related("application__applicant", "application__office", "application__service_version")

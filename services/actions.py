@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cnap.accounts.models import User
 from cnap.core.history import record_author
 
 from .constants import VersionStatus
@@ -118,7 +119,7 @@ def create_service(
     category: str,
     provider,
     title: str,
-    acting_user,
+    acting_user: User,
     national_id: str = "",
     offices=(),
     is_active: bool = True,
@@ -151,7 +152,7 @@ def create_service(
 
 
 @transaction.atomic
-def update_service(*, service: Service, acting_user, offices=None, **fields) -> Service:
+def update_service(*, service: Service, acting_user: User, offices=None, **fields) -> Service:
     """Change what identifies a service (codes, category, provider, active) and where it is offered."""
     _check_fields(fields, SERVICE_FIELDS)
     service = _lock_service(service)
@@ -167,7 +168,7 @@ def update_service(*, service: Service, acting_user, offices=None, **fields) -> 
 def update_draft(
     *,
     version: ServiceVersion,
-    acting_user,
+    acting_user: User,
     documents: list[dict] | None = None,
     stages: list[dict] | None = None,
     refusal_grounds: list[dict] | None = None,
@@ -190,7 +191,7 @@ def update_draft(
 
 
 @transaction.atomic
-def publish_version(*, version: ServiceVersion, valid_from: date, acting_user) -> ServiceVersion:
+def publish_version(*, version: ServiceVersion, valid_from: date, acting_user: User) -> ServiceVersion:
     """Publish a draft, in force from `valid_from`.
 
     `valid_from` may not precede the latest published version of the service (on the same date the
@@ -225,7 +226,9 @@ def publish_version(*, version: ServiceVersion, valid_from: date, acting_user) -
 
 
 @transaction.atomic
-def copy_version_to_draft(*, service: Service, acting_user, source: ServiceVersion | None = None) -> ServiceVersion:
+def copy_version_to_draft(
+    *, service: Service, acting_user: User, source: ServiceVersion | None = None
+) -> ServiceVersion:
     """The service's draft, made as a copy of `source` (default: the version in force, else the latest).
 
     A service has at most one draft: if it already has one, that draft is returned unchanged.
@@ -254,7 +257,7 @@ def copy_version_to_draft(*, service: Service, acting_user, source: ServiceVersi
 
 
 @transaction.atomic
-def discard_draft(*, version: ServiceVersion, acting_user) -> None:
+def discard_draft(*, version: ServiceVersion, acting_user: User) -> None:
     """Delete a draft that will not be published (a service's only version stays)."""
     version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
@@ -266,7 +269,7 @@ def discard_draft(*, version: ServiceVersion, acting_user) -> None:
 
 
 @transaction.atomic
-def copy_service(*, service: Service, new_local_code: str, acting_user) -> Service:
+def copy_service(*, service: Service, new_local_code: str, acting_user: User) -> Service:
     """A new service (same provider, category, offices) whose first draft copies this one's card."""
     from .selectors import version_in_force
 
@@ -297,7 +300,7 @@ def copy_service(*, service: Service, new_local_code: str, acting_user) -> Servi
 
 
 @transaction.atomic
-def set_provider_officer(*, user, provider: Provider | None, acting_user=None) -> ProviderOfficer | None:
+def set_provider_officer(*, user, provider: Provider | None, acting_user: User | None = None) -> ProviderOfficer | None:
     """Make ``user`` work for ``provider`` (None: for no provider any more); recorded in the history."""
     current = ProviderOfficer.objects.select_for_update().filter(user=user).first()
     if provider is None:

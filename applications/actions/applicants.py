@@ -24,6 +24,7 @@ from stdnum.ua import rntrc as rntrc_check
 
 from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant, normalize_for_search
+from cnap.accounts.models import User
 from cnap.core.history import record_author
 
 __all__ = [
@@ -345,7 +346,7 @@ def _existing(hromada, clean: dict) -> Applicant | None:
     return applicants.filter(**lookup).order_by("pk").first()
 
 
-def get_or_create_applicant(*, hromada, data: dict, acting_user) -> tuple[Applicant, bool]:
+def get_or_create_applicant(*, hromada, data: dict, acting_user: User) -> tuple[Applicant, bool]:
     """The known applicant with this РНОКПП/ЄДРПОУ (or document number, without a РНОКПП), with its
     contact details updated, or a new one. Consent is recorded only when `data["consent"]` is true."""
     clean = validate_applicant_data(data)

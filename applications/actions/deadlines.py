@@ -59,7 +59,7 @@ def _calendars(office_ids) -> dict[int, WorkCalendar]:
     return defaultdict(WorkCalendar, {pk: WorkCalendar(days_off=days_off[pk]) for pk in office_ids})
 
 
-def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineReport:
+def mark_overdue(*, today: dt.date | None = None, acting_user: User | None = None) -> DeadlineReport:
     """Flag the open cases past their due date (``is_overdue``), clear those no longer past it, and list
     the overdue ones and those due within DUE_SOON_WORKING_DAYS working days. Idempotent."""
     from .. import events
@@ -131,7 +131,7 @@ def _line(app: Application, today: dt.date, calendar: WorkCalendar) -> str:
     return f"{app.number} · {app.service.local_code} {title} · {_('due')} {app.due_date:%d.%m.%Y} · {when}"
 
 
-def send_deadline_notices(report: DeadlineReport, *, once_a_day: bool = True) -> int:
+def send_deadline_notices(*, report: DeadlineReport, once_a_day: bool = True) -> int:
     """E-mail each responsible person (the administrator who registered the case and the provider officer
     working it) and the head of each office their overdue and soon-due cases. No personal data of the
     applicants: numbers, services, dates. With ``once_a_day`` a repeated run on the same day sends nothing.

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from cnap.accounts.models import User
 from cnap.core.history import record_author
 from services.selectors import provider_id_of
 
@@ -118,7 +119,7 @@ def render_decision_text(template_text: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False)).strip()
 
 
-def next_decision_number(provider, year: int) -> str:
+def next_decision_number(*, provider, year: int) -> str:
     """The next number in the provider's yearly series; call inside the transaction that saves it."""
     DecisionCounter.objects.bulk_create(
         [DecisionCounter(provider=provider, year=year, last_number=0)], ignore_conflicts=True
@@ -135,7 +136,7 @@ def record_decision(
     kind: str,
     text: str | None = None,
     grounds=(),
-    acting_user,
+    acting_user: User,
     decided_on: dt.date | None = None,
     expected_revision: int | None = None,
 ) -> Decision:
@@ -185,7 +186,7 @@ def record_decision(
         elif grounds:
             raise ValidationError(_("An approval cites no grounds for refusal."), code="grounds_on_approval")
 
-        number = next_decision_number(app.provider, decided_on.year)
+        number = next_decision_number(provider=app.provider, year=decided_on.year)
         context = decision_context(app, kind=kind, number=number, decided_on=decided_on, grounds=grounds)
         text = (text or "").strip()
         if not text:

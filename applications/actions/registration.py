@@ -44,6 +44,7 @@ from applications.models import (
     SubmittedDocument,
     scan_path,
 )
+from cnap.accounts.models import User
 from cnap.core.history import record_author
 from cnap.workdays import compute_due_date, office_calendar
 from services.constants import Channel, DeliveryMethod, DocumentKind
@@ -76,7 +77,7 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:06d}"
 
 
-def default_journal(office) -> RegistrationJournal:
+def default_journal(*, office) -> RegistrationJournal:
     """The office's default journal (else its first active one). An office without any journal gets
     one on its first registration: named "Journal of registration of applications", prefix = the
     office's code, marked default (an integrator may add more journals later in the admin)."""
@@ -305,7 +306,7 @@ def register_application(
     power_of_attorney_date: dt.date | None = None,
     power_of_attorney_issued_by: str = "",
     comment: str = "",
-    acting_user,
+    acting_user: User,
     registered_at: dt.datetime | None = None,
     journal: RegistrationJournal | None = None,
 ) -> Application:
@@ -473,7 +474,7 @@ def _create(
 ) -> Application:
     applicant = _party(applicant, hromada, acting_user, "applicant")
     representative = _party(representative, hromada, acting_user, "representative")
-    journal = journal or default_journal(office)
+    journal = journal or default_journal(office=office)
     if journal.office_id != office.pk:
         raise ValidationError({"journal": _("This journal belongs to another office.")})
     year = timezone.localtime(registered_at).year

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cnap.accounts.models import User
 from cnap.core.history import record_author
 from cnap.workdays import office_calendar, shift_due_date
 from services.selectors import provider_id_of
@@ -271,7 +272,7 @@ def transition(
     *,
     application,
     to_status: str,
-    acting_user,
+    acting_user: User,
     comment: str = "",
     expected_revision: int | None = None,
     **details,
@@ -290,7 +291,7 @@ def transition(
         )
 
 
-def send_to_provider(*, application, acting_user, comment: str = "", expected_revision=None) -> Application:
+def send_to_provider(*, application, acting_user: User, comment: str = "", expected_revision=None) -> Application:
     return transition(
         application=application,
         to_status=ApplicationStatus.SENT_TO_PROVIDER,
@@ -300,7 +301,7 @@ def send_to_provider(*, application, acting_user, comment: str = "", expected_re
     )
 
 
-def take_into_work(*, application, acting_user, comment: str = "", expected_revision=None) -> Application:
+def take_into_work(*, application, acting_user: User, comment: str = "", expected_revision=None) -> Application:
     return transition(
         application=application,
         to_status=ApplicationStatus.IN_PROGRESS,
@@ -310,7 +311,7 @@ def take_into_work(*, application, acting_user, comment: str = "", expected_revi
     )
 
 
-def return_for_revision(*, application, acting_user, comment: str, expected_revision=None) -> Application:
+def return_for_revision(*, application, acting_user: User, comment: str, expected_revision=None) -> Application:
     return transition(
         application=application,
         to_status=ApplicationStatus.RETURNED_FOR_REVISION,
@@ -326,7 +327,7 @@ def suspend(
     reason: str,
     legal_act: str = "",
     started_on: dt.date | None = None,
-    acting_user,
+    acting_user: User,
     expected_revision=None,
 ) -> Application:
     """Stop the clock of a case; :func:`resume` moves its due date by the working days lost."""
@@ -342,7 +343,7 @@ def suspend(
 
 
 def resume(
-    *, application, resumed_on: dt.date | None = None, acting_user, comment: str = "", expected_revision=None
+    *, application, resumed_on: dt.date | None = None, acting_user: User, comment: str = "", expected_revision=None
 ) -> Application:
     """Back to the status before the suspension; the due date moves by the suspended working days."""
     with transaction.atomic():
@@ -369,7 +370,7 @@ def _service_cases(service, acting_user, statuses):
 
 
 def suspend_service(
-    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
+    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user: User
 ) -> list[Application]:
     """Suspend every open case of ``service`` the user may act on (e.g. by CMU No 165), in one go."""
     if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
@@ -392,7 +393,9 @@ def suspend_service(
     return done
 
 
-def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
+def resume_service(
+    *, service, legal_act: str, resumed_on: dt.date | None = None, acting_user: User
+) -> list[Application]:
     """Resume every case of ``service`` suspended by ``legal_act`` (that the user may act on)."""
     if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
         raise PermissionDenied(_("Your role may not resume cases."))
@@ -421,7 +424,7 @@ def issue_result(
     issued_to: str,
     identity_document: str,
     issued_at: dt.datetime | None = None,
-    acting_user,
+    acting_user: User,
     expected_revision=None,
 ) -> Application:
     """Hand the result to the applicant (or their representative): when, to whom, by which identity
@@ -457,7 +460,7 @@ def issue_result(
         )
 
 
-def mark_unclaimed(*, application, acting_user, comment: str = "", expected_revision=None) -> Application:
+def mark_unclaimed(*, application, acting_user: User, comment: str = "", expected_revision=None) -> Application:
     """The result was not collected within the version's storage period."""
     return transition(
         application=application,

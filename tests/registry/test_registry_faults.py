@@ -235,12 +235,12 @@ def test_a_running_request_is_not_claimed_twice(operator):
     from registry.actions import claim_registry_request
 
     request = unsent_request(operator)
-    assert claim_registry_request(request.id) is True
-    assert claim_registry_request(request.id) is False  # running and fresh: another worker has it
+    assert claim_registry_request(request_id=request.id) is True
+    assert claim_registry_request(request_id=request.id) is False  # running and fresh: another worker has it
     RegistryRequest.objects.filter(pk=request.pk).update(updated_at=request.created_at.replace(year=2020))
-    assert claim_registry_request(request.id) is True  # running but stale: its worker died
+    assert claim_registry_request(request_id=request.id) is True  # running but stale: its worker died
     RegistryRequest.objects.filter(pk=request.pk).update(state=S.SUCCEEDED)
-    assert claim_registry_request(request.id) is False  # finished: left alone
+    assert claim_registry_request(request_id=request.id) is False  # finished: left alone
 
 
 def test_a_retry_countdown_is_returned_while_attempts_are_left(emulator, settings, operator):
