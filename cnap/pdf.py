@@ -5,7 +5,7 @@ Usage::
     from cnap.pdf import qr_png_data_uri, render_pdf
 
     pdf_bytes = render_pdf(
-        "applications/pdf/receipt.html",
+        "pdf/receipt.html",
         {"created": application.registered_at, "qr": qr_png_data_uri(status_url), ...},
     )
 
