@@ -3,7 +3,7 @@ working days and tells the responsible staff and the head of the office.
 
 "Overdue" is the rule of the list's overdue preset and of the dashboard: an open case (no closed_at)
 whose clock runs (not suspended, not a draft) with ``due_date`` before today. A case whose due date moved
-later on resumption is cleared again. The summary tables do not depend on the flag (see stats.py).
+later on resumption is cleared again. The summary tables do not depend on the flag (see reporting/stats.py).
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def describe(kind: str, error_type: str = "", http_status: int | None = None):
 
 def outcome(result: LookupResult) -> str:
     """The final state of a request whose last attempt gave ``result`` (the values of
-    ``applications.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
+    ``registry.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
     passing fault: try again later) or ``failed`` (needs a person: bad input, configuration, garbage)."""
     if result.kind == OK:
         return "succeeded"
