@@ -12,3 +12,9 @@ class ApplicationsConfig(AppConfig):
         from .retention import remove_expired_scans
 
         register_retention_step("scans", remove_expired_scans)
+
+        from cnap.core.selectors import register_home_counters
+
+        from .selectors.home import counters
+
+        register_home_counters("applications", counters)

@@ -1,6 +1,7 @@
-"""Cases of the workstation: applicants, journals, applications and everything attached to them.
+"""Cases of the workstation: applicants, journals, applications and what is attached to them (documents and
+scans, status changes, suspensions, decisions, printed documents).
 
-Writes go through applications/actions.py; these models hold data and invariants only."""
+Writes go through the modules of applications/actions/; these models hold data and invariants only."""
 
 import re
 import secrets
@@ -365,9 +366,12 @@ class Application(models.Model):
         return next((party for party in self.parties.all() if party.role == role), None)
 
     @property
-    def applicant_as_submitted(self) -> "CaseParty | None":
-        """The applicant as at registration (see `CaseParty`)."""
-        return self._party(PartyRole.APPLICANT)
+    def applicant_as_submitted(self) -> "CaseParty":
+        """The applicant as at registration (see `CaseParty`): every case has one."""
+        party = self._party(PartyRole.APPLICANT)
+        if party is None:
+            raise CaseParty.DoesNotExist(f"case {self.pk} has no applicant as submitted")
+        return party
 
     @property
     def representative_as_submitted(self) -> "CaseParty | None":

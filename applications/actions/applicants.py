@@ -19,10 +19,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,8 @@ from django.utils.translation import gettext_lazy
 from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant, name_search_condition, normalize_for_search
 from cnap import identifiers
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -145,7 +148,7 @@ def validate_applicant_data(data: dict) -> dict:
     if kind not in ApplicantKind.values:
         error("kind", _("Choose a natural person or a legal entity."))
         kind = ApplicantKind.PERSON
-    clean = {name: "" for name in APPLICANT_FIELDS}
+    clean: dict[str, Any] = {name: "" for name in APPLICANT_FIELDS}
     clean.update(
         kind=kind,
         birth_date=None,
@@ -267,7 +270,7 @@ def validate_applicant_data(data: dict) -> dict:
 def applicant_warnings(clean: dict) -> list[str]:
     """What the administrator should look at again, without refusing: a typed date of birth or sex that
     is not what the РНОКПП encodes (it happens: the registry, not the person, may be wrong)."""
-    warnings = []
+    warnings: list[str] = []
     rnokpp = clean.get("rnokpp")
     if not rnokpp or clean.get("kind") == ApplicantKind.LEGAL_ENTITY:
         return warnings
@@ -333,7 +336,7 @@ def differences(applicant: Applicant, clean: dict) -> list[Difference]:
         typed, stored = clean.get(name), getattr(applicant, name)
         if typed in (None, "") or stored in (None, "") or typed == stored:
             continue
-        model_field = Applicant._meta.get_field(name)
+        model_field = cast(models.Field, Applicant._meta.get_field(name))
         found.append(
             Difference(
                 field=name,
@@ -379,10 +382,9 @@ def unresolved_differences(*, hromada, clean: dict, choice: RegisterChoice) -> l
     return choice.unresolved(differences(known, clean)) if known else []
 
 
-def _save(applicant: Applicant, *, acting_user, reason: str, application_id: int | None) -> None:
-    applicant._history_user = acting_user
-    applicant._change_reason = reason
-    applicant._history_application_id = application_id
+def _save(applicant: Applicant, *, acting_user: User, reason: str, application_id: int | None) -> None:
+    record_author(applicant, acting_user, reason=reason)
+    applicant._history_application_id = application_id  # type: ignore[attr-defined]  # read by a history signal
     applicant.save()
 
 
@@ -403,7 +405,7 @@ def _apply(applicant: Applicant, changes: dict) -> list[str]:
 
 
 def record_party(
-    *, hromada, clean: dict, choice: RegisterChoice, acting_user, application_id: int | None = None
+    *, hromada, clean: dict, choice: RegisterChoice, acting_user: User, application_id: int | None = None
 ) -> tuple[Applicant, bool]:
     """The register side of a registration (call inside the registering transaction, with validated
     data): a new applicant, or the known one completed where it is blank and updated in the fields the
@@ -450,7 +452,7 @@ def record_party(
 
 
 def get_or_create_applicant(
-    *, hromada, data: dict, acting_user, choice: RegisterChoice | None = None
+    *, hromada, data: dict, acting_user: User, choice: RegisterChoice | None = None
 ) -> tuple[Applicant, bool]:
     """Validate `data` and record it in the register (see `record_party`), in one transaction."""
     clean = validate_applicant_data(data)
@@ -462,7 +464,9 @@ def get_or_create_applicant(
 CORRECTABLE_FIELDS = (*COMPARED_FIELDS, "no_rnokpp")
 
 
-def update_applicant(*, applicant: Applicant, changes: dict, reason: str, acting_user, application=None) -> list[str]:
+def update_applicant(
+    *, applicant: Applicant, changes: dict, reason: str, acting_user: User, application=None
+) -> list[str]:
     """Correct an applicant's record (`changes`: validated values of `CORRECTABLE_FIELDS`), with a
     reason and the case it comes from in its history. Returns the changed fields."""
     reason = (reason or "").strip()

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from applications.constants import PartyRole
 from applications.models import Application, CaseParty, Scan, SubmittedDocument
 from applications.scans import check_upload, store_upload
+from cnap.accounts.models import User
 from cnap.accounts.permissions import can
+from cnap.core.history import record_author
 from services.constants import DocumentKind
 
 from .applicants import CORRECTABLE_FIELDS, update_applicant, validate_applicant_data
@@ -26,19 +28,19 @@ from .applicants import CORRECTABLE_FIELDS, update_applicant, validate_applicant
 __all__ = ["add_document", "add_scans", "correct_applicant", "may_complete"]
 
 
-def may_complete(user, application: Application) -> bool:
+def may_complete(user: User, application: Application) -> bool:
     """Whether `user` may add to and correct `application` (a case they can see)."""
     if not can(user, "register_applications"):
         return False
     return user.is_superuser or user.office_id == application.office_id
 
 
-def _check(user, application) -> None:
+def _check(user: User, application: Application) -> None:
     if not may_complete(user, application):
         raise PermissionDenied(_("Only the administrators of the case's office complete and correct it."))
 
 
-def add_scans(*, application: Application, document: SubmittedDocument | None, files, acting_user) -> list[Scan]:
+def add_scans(*, application: Application, document: SubmittedDocument | None, files, acting_user: User) -> list[Scan]:
     """Attach scans to the case, tied to one of its documents (or to none). All or nothing: a file that
     is not a PDF, JPEG or PNG (by its content) refuses the lot."""
     _check(acting_user, application)
@@ -90,7 +92,7 @@ def add_document(
     kind: str = DocumentKind.ORIGINAL,
     copies: int = 1,
     sheets: int = 1,
-    acting_user,
+    acting_user: User,
 ) -> SubmittedDocument:
     """A document the applicant handed in after the registration: one the service lists (not on the case
     yet) or an extra one by name. The receipt printed at registration stays as it was."""
@@ -125,8 +127,7 @@ def add_document(
             sheets=sheets,
             handed_in_at=timezone.now(),
         )
-        document._history_user = acting_user
-        document.save()
+        record_author(document, acting_user).save()
     return document
 
 
@@ -136,7 +137,7 @@ CORRECTED_FIELDS = tuple(name for name in CORRECTABLE_FIELDS if name != "no_rnok
 
 
 def correct_applicant(
-    *, application: Application, data: dict, reason: str, update_register: bool, acting_user
+    *, application: Application, data: dict, reason: str, update_register: bool, acting_user: User
 ) -> CaseParty:
     """Correct the applicant's data of the case (its copy as submitted) and, if `update_register`, the
     register's record the same way. `data`: the applicant's fields as a form gives them; they are checked
@@ -156,9 +157,7 @@ def correct_applicant(
         locked = CaseParty.objects.select_for_update().get(pk=party.pk)
         for name, value in changes.items():
             setattr(locked, name, value)
-        locked._history_user = acting_user
-        locked._change_reason = reason
-        locked.save()
+        record_author(locked, acting_user, reason=reason).save()
         if update_register:
             update_applicant(
                 applicant=party.applicant,

@@ -1,7 +1,7 @@
 """Registering an application at the counter: journals, gap-free numbers, due dates, documents, scans,
 the applicant as submitted.
 
-Numbering (DESIGN §5): a `JournalCounter` row per journal and year is locked with
+Numbering: a `JournalCounter` row per journal and year is locked with
 ``SELECT ... FOR UPDATE`` inside the transaction that registers, so concurrent registrations queue
 on that row, each takes ``last_number + 1`` and a rolled-back registration gives its number back:
 the numbers of committed applications are 1..N without gaps or duplicates. On SQLite the
@@ -29,6 +29,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -51,7 +52,9 @@ from applications.models import (
     SubmittedDocument,
 )
 from applications.scans import ALLOWED_SCAN_TYPES, CheckedUpload, check_upload, sniff_content_type, store_upload
+from cnap.accounts.models import User
 from cnap.core import submissions
+from cnap.core.history import record_author
 from cnap.workdays import compute_due_date, office_calendar
 from services.checks import earliest_start
 from services.constants import Channel, DeliveryMethod, DocumentKind, FeeOption
@@ -81,7 +84,7 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:06d}"
 
 
-def default_journal(office) -> RegistrationJournal:
+def default_journal(*, office) -> RegistrationJournal:
     """The office's default journal (else its first active one). An office without any journal gets
     one on its first registration: named "Journal of registration of applications", prefix = the
     office's code, marked default (an integrator may add more journals later in the admin)."""
@@ -136,14 +139,14 @@ def _positive(value, default=1) -> int | None:
 
 
 def _check_documents(version: ServiceVersion, documents: list[dict], errors: dict) -> list[dict]:
-    required = {doc.pk: doc for doc in version.documents.all()}
+    required: dict[Any, Any] = {doc.pk: doc for doc in version.documents.all()}
     lines = []
     seen = set()
     problems = []
     for index, line in enumerate(documents or []):
         required_document = line.get("required_document")
         required_id = getattr(required_document, "pk", required_document)
-        if required_id not in (None, ""):
+        if required_id is not None and required_id != "":
             try:
                 required_id = int(required_id)
             except (TypeError, ValueError):
@@ -240,7 +243,7 @@ def register_application(
     power_of_attorney_date: dt.date | None = None,
     power_of_attorney_issued_by: str = "",
     comment: str = "",
-    acting_user,
+    acting_user: User,
     registered_at: dt.datetime | None = None,
     journal: RegistrationJournal | None = None,
     applicant_choice: RegisterChoice | None = None,
@@ -379,7 +382,7 @@ def register_application(
             scan_errors.append(exc)
     if scan_errors:
         errors["scans"] = scan_errors
-    if errors:
+    if errors or version is None:  # no version in force is one of the errors
         raise ValidationError(errors)
 
     # 4. Write the scan files, then everything else in one transaction; on failure remove the files.
@@ -487,7 +490,7 @@ def _create(
         party = parties.get(role)
         return records[role][0] if role in records else party
 
-    journal = journal or default_journal(office)
+    journal = journal or default_journal(office=office)
     if journal.office_id != office.pk:
         raise ValidationError({"journal": _("This journal belongs to another office.")})
     year = timezone.localtime(registered_at).year
@@ -516,7 +519,7 @@ def _create(
         earliest_result_on=earliest_on,
         **fields,
     )
-    application._history_user = acting_user
+    record_author(application, acting_user)
     application.save()
 
     # The register's changes, in the applicant's history with this case; then the case's own copy.
@@ -543,12 +546,12 @@ def _create(
             except ValidationError as exc:
                 raise ValidationError({f"{role}-differences": exc.error_list}) from exc
         party_copy = _snapshot(application, role, record, party)
-        party_copy._history_user = acting_user
+        record_author(party_copy, acting_user)
         party_copy.save()
 
     rows = payments_for(application, fee_charges, exemption_document=exemption_document, paid=paid)
     for payment in rows:
-        payment._history_user = acting_user
+        record_author(payment, acting_user)
         payment.recorded_by = acting_user if payment.state == "paid" else None
         payment.recorded_at = registered_at if payment.state == "paid" else None
         payment.save()
@@ -559,7 +562,7 @@ def _create(
     saved_documents = []
     for order, line in enumerate(document_lines, start=1):
         document = SubmittedDocument(application=application, order=order, **line)
-        document._history_user = acting_user
+        record_author(document, acting_user)
         document.save()
         saved_documents.append(document)
     for checked, document_index, name in stored_scans:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -43,8 +44,8 @@ def visible_applications(user) -> QuerySet[Application]:
         return cases
     if user.role in OFFICE_ROLES and user.office_id:
         return cases.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and provider_id_of(user):
-        return cases.filter(provider_id=provider_id_of(user), sent_to_provider_at__isnull=False)
+    if user.role == Role.PROVIDER_OFFICER and (provider_id := provider_id_of(user)):
+        return cases.filter(provider_id=provider_id, sent_to_provider_at__isnull=False)
     if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
         return cases.filter(hromada_id=user.hromada_id)
     return cases.none()
@@ -108,14 +109,14 @@ def _display(model_field, value, users: dict) -> str:
     return str(value)
 
 
-def _edits(records_by_label: list[tuple[str, list]], extra: list[Edit] = ()) -> list[Edit]:
+def _edits(records_by_label: list[tuple], extra: list[Edit] | None = None) -> list[Edit]:
     """Edits of several records, each diffed against its previous version, newest first. A list whose
     records are not all the versions of their record (the register's record: only the changes that came
     from this case) comes whole, with a predicate `shown` for the versions to list."""
     raw = []
-    user_ids = set()
+    user_ids: set[int] = set()
     for label_of, records, *shown in records_by_label:
-        previous_by_id = {}
+        previous_by_id: dict[Any, Any] = {}
         for record in records:  # oldest first
             model = record.instance_type
             fields = [
@@ -152,7 +153,7 @@ def _edits(records_by_label: list[tuple[str, list]], extra: list[Edit] = ()) -> 
         )
         for record, what, changed in raw
     ]
-    edits.extend(extra)
+    edits.extend(extra or [])
     edits.sort(key=lambda edit: edit.when, reverse=True)
     return edits
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from applications.models import Application, Scan
 from cnap.accounts.constants import Role
@@ -59,8 +60,8 @@ class ServiceChecklist:
     urgency_options: list[tuple[str, str, Decimal | None]]  # (option, label, amount): one of them at most
     extra_options: list[tuple[str, str, Decimal | None]]  # add-ons, any of them
     exemptions: list
-    channel_choices: list[tuple[str, str]]
-    delivery_choices: list[tuple[str, str]]
+    channel_choices: list[tuple[str, str | Promise]]
+    delivery_choices: list[tuple[str, str | Promise]]
 
 
 def service_checklist(office, service_pk, *, posted: dict | None = None) -> ServiceChecklist | None:
@@ -97,7 +98,8 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
             late_fee = compute_fee(version, on_date=today, late=True)
     except MissingSubsistenceMinimum as exc:
         fee_error = str(exc)
-    urgency, extra = [], []
+    urgency: list[tuple[str, str, Decimal | None]] = []
+    extra: list[tuple[str, str, Decimal | None]] = []
     amounts: dict[str, Decimal] = {}
     if not fee_error:
         for component, amount in fee_table(version, on_date=today):
@@ -140,8 +142,8 @@ def visible_applications(user) -> QuerySet:
         return applications
     if user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) and user.office_id:
         return applications.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and provider_id_of(user):
-        return applications.filter(provider_id=provider_id_of(user))
+    if user.role == Role.PROVIDER_OFFICER and (provider_id := provider_id_of(user)):
+        return applications.filter(provider_id=provider_id)
     if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
         return applications.filter(hromada_id=user.hromada_id)
     return applications.none()

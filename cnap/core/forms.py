@@ -1,5 +1,8 @@
 """Small form helpers shared by the apps."""
 
+from collections.abc import Iterable
+from typing import cast
+
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,6 @@ def empty_choices_in_words(form: forms.BaseForm, label=NOT_CHOSEN) -> None:
             if field.empty_label == dash:
                 field.empty_label = label
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-            choices = list(field.choices)
+            choices = list(cast(Iterable, field.choices))
             if choices and choices[0] == ("", dash):
                 field.choices = [("", label), *choices[1:]]

@@ -1,12 +1,13 @@
 """Health of the parts the workstation runs on (/healthz), and the counters of the home page."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from .models import WorkerHeartbeat
 
@@ -63,21 +64,34 @@ class HomeCounter:
     more: bool = False  # the count stopped at a limit: «more than count»
 
 
+# What the apps put on the home page, registered in their AppConfig.ready() (cnap imports no app):
+# counters, functions ``(user) -> list[HomeCounter]``, and affiliations, functions ``(user) -> object | None``
+# naming whom the user works for besides their office (a provider officer: the provider).
+_counters: dict[str, Callable[[Any], list[HomeCounter]]] = {}
+_affiliations: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_home_counters(name: str, counters: Callable[[Any], list[HomeCounter]]) -> None:
+    _counters[name] = counters
+
+
+def register_home_affiliation(name: str, affiliation: Callable[[Any], Any]) -> None:
+    _affiliations[name] = affiliation
+
+
 def home_counters(user) -> list[HomeCounter]:
-    """The counters each app offers for the user's home page (settings.CNAP_HOME_COUNTERS: functions
-    ``(user) -> list[HomeCounter]``, so this module needs no app)."""
+    """The counters of the user's own work, from every app that registered some (in name order)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    counters = []
-    for path in settings.CNAP_HOME_COUNTERS:
-        counters.extend(import_string(path)(user))
-    return counters
+    found: list[HomeCounter] = []
+    for _name, counters in sorted(_counters.items()):
+        found.extend(counters(user))
+    return found
 
 
 def home_affiliations(user) -> list[str]:
-    """Whom the user works for besides their office (a provider officer: the provider), named under the
-    greeting of the home page (settings.CNAP_HOME_AFFILIATIONS: functions ``(user) -> object | None``)."""
+    """Whom the user works for besides their office, named under the greeting of the home page."""
     if not getattr(user, "is_authenticated", False):
         return []
-    found = (import_string(path)(user) for path in settings.CNAP_HOME_AFFILIATIONS)
+    found = (affiliation(user) for _name, affiliation in sorted(_affiliations.items()))
     return [str(getattr(item, "name", item)) for item in found if item]
