@@ -5,8 +5,9 @@ moves it allows; the tests are generated from it (every status × every status �
 new status or role cannot go untested.
 
 A move not in the table is forbidden. Superusers may make any move in the table. Ownership is
-checked separately (:func:`may_act_on`): provider officers act only on cases of their own provider,
-office roles only in their own office.
+checked separately (:func:`may_act_on`, the access scope of applications/access.py): provider
+officers act only on cases sent to their own provider in their hromada, office roles only in their own
+office, community heads never.
 
 Decided here (the lead asked to document it): a refusal is a final outcome, so there is no move
 ``refused → issued``. Handing the refusal letter to the applicant is recorded on the refused case
@@ -120,17 +121,11 @@ def role_allows(user, move: Move) -> bool:
 
 
 def may_act_on(user, application) -> bool:
-    """The case belongs to the user's workplace: their provider (provider officers) or their office
-    (administrators, starostas, heads of the CNAP). Superusers act everywhere; others nowhere."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role in PROVIDER_ROLES:
-        return bool(user.provider_id) and application.provider_id == user.provider_id
-    if user.role in OFFICE_ROLES:
-        return bool(user.office_id) and application.office_id == user.office_id
-    return False
+    """The case is one the user may act on: the access scope's rule (applications/access.py), e.g.
+    provider officers the cases sent to their provider in their hromada, office roles their office's."""
+    from .access import may_act_on as scope_allows
+
+    return scope_allows(user, application)
 
 
 def allowed_moves(user, application, *, previous_status: str | None = None) -> list[Move]:

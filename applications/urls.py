@@ -44,6 +44,7 @@ urlpatterns += [
     path("<int:pk>/resume/", case_views.resume, name="resume"),
     path("<int:pk>/decision/", case_views.decide, name="decide"),
     path("<int:pk>/issue/", case_views.issue, name="issue"),
+    path("<int:pk>/reveal/", case_views.reveal, name="reveal"),
     path("<int:pk>/routing-slip.pdf", case_views.routing_slip_pdf, name="routing_slip_pdf"),
     path("<int:pk>/decisions/<int:decision_pk>.pdf", case_views.decision_pdf, name="decision_pdf"),
     path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),

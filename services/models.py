@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cnap.sandbox import validate_template
 from cnap.workdays import TermUnit, validate_term
 
 from .constants import (
@@ -275,6 +276,11 @@ class ServiceVersion(models.Model):
         except ValidationError as exc:
             errors.update(exc.message_dict)
         errors.update(self._fee_errors())
+        if self.decision_template:
+            try:
+                validate_template(self.decision_template)
+            except ValidationError as exc:
+                errors["decision_template"] = exc.messages
         if self.status == VersionStatus.PUBLISHED:
             for field in ("legal_basis", "result"):
                 if not getattr(self, field).strip():

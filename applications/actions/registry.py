@@ -362,12 +362,11 @@ def resend_stale_registry_requests(
 def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user) -> Applicant:
     """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record;
     the change is kept in the applicant's history with the operator and the request as the reason."""
+    from applications.access import may_apply_registry_data
     from applications.selectors.registry import registry_fields
 
-    if not _may_look_up(acting_user):
-        raise PermissionDenied(_("You may not change applicants' records."))
-    if not acting_user.is_superuser and acting_user.office_id and acting_user.office_id != registry_request.office_id:
-        raise PermissionDenied(_("The registry request belongs to another office."))
+    if not _may_look_up(acting_user) or not may_apply_registry_data(acting_user, registry_request):
+        raise PermissionDenied(_("You may not change this applicant's record."))
     if registry_request.state != State.SUCCEEDED:
         raise ValidationError(_("Only data the registry returned can be copied."), code="not_succeeded")
     applicant_id = registry_request.applicant_id or (

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cnap.workdays import office_calendar, shift_due_date
 
 from .. import events
+from ..access import acting_cases
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, StatusChange, Suspension
 from ..transitions import SUSPENDABLE, Move, Needs, get_move, may_act_on, role_allows
@@ -355,15 +356,8 @@ def resume(
 
 
 def _service_cases(service, acting_user, statuses):
-    cases = Application.objects.filter(service=service, status__in=[str(s) for s in statuses])
-    if not acting_user.is_superuser:
-        if acting_user.provider_id and acting_user.role == "provider_officer":
-            cases = cases.filter(provider_id=acting_user.provider_id)
-        elif acting_user.office_id:
-            cases = cases.filter(office_id=acting_user.office_id)
-        else:
-            cases = cases.none()
-    return cases
+    """The service's cases in these statuses that the user may act on (the access scope)."""
+    return acting_cases(acting_user).filter(service=service, status__in=[str(s) for s in statuses])
 
 
 def suspend_service(

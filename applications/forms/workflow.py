@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cnap.forms import BoundedDateField, BoundedDateTimeField, CleanTextMixin
+
 from ..constants import ApplicationStatus, DecisionKind
 
 
@@ -29,7 +31,7 @@ def _area(rows=2):
     return forms.Textarea(attrs={"class": "form-control", "rows": rows})
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanTextMixin, forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -41,11 +43,11 @@ class TransitionForm(ActionForm):
 class SuspendForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=_area())
     legal_act = forms.CharField(label=_("Legal act"), required=False, max_length=255, widget=_text())
-    started_on = forms.DateField(label=_("Suspended from"), widget=DateInput(), initial=timezone.localdate)
+    started_on = BoundedDateField(label=_("Suspended from"), widget=DateInput(), initial=timezone.localdate)
 
 
 class ResumeForm(ActionForm):
-    resumed_on = forms.DateField(label=_("Resumed on"), widget=DateInput(), initial=timezone.localdate)
+    resumed_on = BoundedDateField(label=_("Resumed on"), widget=DateInput(), initial=timezone.localdate)
 
 
 class DecisionForm(ActionForm):
@@ -65,7 +67,7 @@ class DecisionForm(ActionForm):
         widget=_area(3),
         help_text=_("Leave empty to write it from the service's template."),
     )
-    decided_on = forms.DateField(label=_("Date of the decision"), required=False, widget=DateInput())
+    decided_on = BoundedDateField(label=_("Date of the decision"), required=False, widget=DateInput())
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,4 +83,19 @@ class DecisionForm(ActionForm):
 class IssueForm(ActionForm):
     issued_to = forms.CharField(label=_("Handed to"), max_length=255, widget=_text())
     identity_document = forms.CharField(label=_("Identity document shown"), max_length=255, widget=_text())
-    issued_at = forms.DateTimeField(label=_("When"), required=False, widget=DateTimeInput())
+    issued_at = BoundedDateTimeField(label=_("When"), required=False, widget=DateTimeInput())
+
+
+class RevealForm(CleanTextMixin, forms.Form):
+    """Why a community head needs a case's full personal data (it goes into the access log)."""
+
+    reason = forms.CharField(
+        label=_("Why you need the full personal data"),
+        min_length=10,
+        max_length=200,
+        widget=_text(placeholder=_("e.g. the applicant's complaint No 12 of 03.02.2026")),
+        error_messages={
+            "required": _("State why you need the full personal data: the reason goes into the access log."),
+            "min_length": _("State the reason in a few words (at least %(limit_value)d characters)."),
+        },
+    )

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from applications import access
 from applications.constants import RegistryName
 from applications.models import Applicant, Application, RegistryRequest
-from cnap.accounts.constants import Role
 from cnap.exchange import client
 
 #: Service categories that need a property or land lookup besides the applicant's own.
@@ -21,22 +21,9 @@ PROPERTY_CATEGORIES = frozenset({"real_estate", "land"})
 
 
 def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
-    """Requests the user may see: their office's (provider officers: their provider's cases; community
-    heads: their hromada's); superusers all."""
-    queryset = RegistryRequest.objects.select_related("application", "applicant", "office", "requested_by")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if user.role == Role.PROVIDER_OFFICER:
-        if not user.provider_id:
-            return queryset.none()
-        return queryset.filter(application__provider_id=user.provider_id)
-    if user.role == Role.COMMUNITY_HEAD:
-        return queryset.filter(office__hromada_id=user.hromada_id) if user.hromada_id else queryset.none()
-    if user.office_id:
-        return queryset.filter(office_id=user.office_id)
-    return queryset.none()
+    """Requests the user may see (the access scope, applications/access.py: lookups of cases the user
+    sees in full, and lookups made at the registration form in the user's office)."""
+    return access.visible_registry_requests(user).select_related("application", "applicant", "office", "requested_by")
 
 
 def get_registry_request(*, user, request_id) -> RegistryRequest:
@@ -51,36 +38,21 @@ def get_registry_request(*, user, request_id) -> RegistryRequest:
     return request
 
 
-def _int_or_404(value) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404("Not found") from None
-
-
 def visible_application(*, user, application_id) -> Application | None:
-    """The application if the user may see it (the same scope as the case page: an office's staff
-    their office's cases, provider officers the cases sent to their provider), else 404."""
-    from applications.selectors.cases import visible_applications
-
+    """The application if the user sees it in full (the access scope: provider officers the cases sent
+    to their provider in their hromada; community heads never, registry responses being personal data);
+    else 404."""
     if application_id in (None, ""):
         return None
-    application_id = _int_or_404(application_id)
-    queryset = visible_applications(user).select_related("applicant", "office", "service")
-    application = queryset.filter(pk=application_id).first()
-    if application is None:
-        raise Http404("No such application")
-    return application
+    application = access.case_in_full(user, application_id)
+    return Application.objects.select_related("applicant", "office", "service").get(pk=application.pk)
 
 
 def visible_applicant(*, user, applicant_id) -> Applicant | None:
+    """An applicant reachable through a case the user sees in full (the access scope), else 404."""
     if applicant_id in (None, ""):
         return None
-    applicant_id = _int_or_404(applicant_id)
-    queryset = Applicant.objects.all()
-    if not user.is_superuser:
-        queryset = queryset.filter(hromada_id=user.hromada_id)
-    applicant = queryset.filter(pk=applicant_id).first()
+    applicant = access.reachable_applicants(user).filter(pk=access.parse_id(applicant_id)).first()
     if applicant is None:
         raise Http404("No such applicant")
     return applicant

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
 
+from ..access import case_for, case_in_full, decision_for, may_act_on, may_reveal, printed_for, reveal_case
 from ..actions import decisions, workflow
 from ..constants import ApplicationStatus, DecisionKind
 from ..documents import decision_document, routing_slip_document
-from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, SuspendForm, TransitionForm
-from ..models import Decision, PrintedDocument
-from ..selectors.cases import case_for, case_page
-from ..transitions import Needs, get_move, may_act_on, role_allows
+from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, RevealForm, SuspendForm, TransitionForm
+from ..models import PrintedDocument
+from ..selectors.cases import case_page
+from ..transitions import Needs, get_move, role_allows
 from .registry import may_look_up
 
 
@@ -54,7 +55,7 @@ def _to_case(pk):
 @require_GET
 @case_viewer
 def detail(request, pk: int):
-    page = case_page(user=request.user, pk=pk)
+    page = case_page(request=request, pk=pk)
     app = page.application
     revision = {"revision": app.revision}
     forms = {}
@@ -75,7 +76,9 @@ def detail(request, pk: int):
         and role_allows(request.user, handover)
     ):
         forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
-    log_personal_data_access(request=request, action=Action.VIEW_CASE, application=app)
+    log_personal_data_access(
+        request=request, action=Action.VIEW_CASE, application=app, detail="" if page.full else "minimised"
+    )
     simple_moves = [
         move
         for move in page.moves
@@ -94,7 +97,9 @@ def detail(request, pk: int):
             "application": app,
             "simple_moves": simple_moves,
             "forms": forms,
-            "may_look_up": may_look_up(request.user),
+            "may_look_up": may_look_up(request.user) and page.full,
+            "may_reveal": may_reveal(request.user, app) and not page.full,
+            "reveal_form": RevealForm(),
             "today": timezone.localdate(),
             "statuses": ApplicationStatus,
         },
@@ -232,7 +237,7 @@ def _pdf(document: PrintedDocument, filename: str) -> FileResponse:
 @require_GET
 @case_viewer
 def routing_slip_pdf(request, pk: int):
-    app = case_for(request.user, pk)
+    app = case_in_full(request.user, pk)
     if app.sent_to_provider_at is None:
         raise Http404
     document = routing_slip_document(app, acting_user=request.user)
@@ -243,8 +248,8 @@ def routing_slip_pdf(request, pk: int):
 @require_GET
 @case_viewer
 def decision_pdf(request, pk: int, decision_pk: int):
-    app = case_for(request.user, pk)
-    decision = get_object_or_404(Decision, pk=decision_pk, application=app)
+    app = case_in_full(request.user, pk)
+    decision = decision_for(app, decision_pk)
     document = decision_document(decision, acting_user=request.user)
     log_personal_data_access(
         request=request, action=Action.PRINT_DOCUMENT, application=app, detail=f"decision {decision.number}"
@@ -255,7 +260,24 @@ def decision_pdf(request, pk: int, decision_pk: int):
 @require_GET
 @case_viewer
 def printed_document(request, pk: int, document_id):
-    app = case_for(request.user, pk)
-    document = get_object_or_404(PrintedDocument, pk=document_id, application=app)
+    app = case_in_full(request.user, pk)
+    document = printed_for(app, document_id)
     log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=app, detail=document.kind)
     return _pdf(document, f"{document.kind}-{app.number}.pdf")
+
+
+@require_POST
+@case_viewer
+def reveal(request, pk: int):
+    """A minimised case's full personal data for a while, for a role that may reveal it, with the
+    reason stated (it goes into the personal-data access log)."""
+    app = case_for(request.user, pk)
+    if not may_reveal(request.user, app):
+        return _to_case(pk)  # already shown in full, or a role that may not reveal: nothing to do
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    reveal_case(request, app, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The case's personal data is shown in full; your reason is in the access log."))
+    return _to_case(pk)

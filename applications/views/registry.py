@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from applications.access import may_apply_registry_data
 from applications.actions.registry import apply_registry_data, request_lookup
 from applications.constants import REGISTRY_FINAL_STATES, RegistryRequestState
-from applications.models import PersonalDataAccess, PersonalDataAccessAction
 from applications.selectors.registry import (
     display_message,
     get_registry_request,
@@ -29,6 +29,7 @@ from applications.selectors.registry import (
     visible_application,
 )
 from cnap.accounts.permissions import can
+from cnap.security.audit import Action, log_personal_data_access
 
 RESULT_TEMPLATE = "applications/registry/_result.html"
 MODES = ("form", "case")
@@ -48,10 +49,6 @@ def _mode(value) -> str:
     return value if value in MODES else "form"
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _render_result(request, *, registry_request=None, mode="form", errors=None, status=200, notice=""):
     context = {"mode": mode, "errors": errors or [], "notice": notice, "registry_request": registry_request}
     if registry_request is not None:
@@ -69,18 +66,12 @@ def _render_result(request, *, registry_request=None, mode="form", errors=None, 
                 succeeded
                 and mode == "case"
                 and (registry_request.applicant_id or registry_request.application_id)
-                and can(request.user, "register_applications")
+                and may_apply_registry_data(request.user, registry_request)
             ),
         )
         if succeeded:
-            application = registry_request.application
-            PersonalDataAccess.objects.create(
-                user=request.user,
-                action=PersonalDataAccessAction.VIEW_REGISTRY_RESPONSE,
-                application=application,
-                applicant=registry_request.applicant or (application.applicant if application else None),
-                registry_request=registry_request,
-                ip=_client_ip(request),
+            log_personal_data_access(
+                request=request, action=Action.VIEW_REGISTRY_RESPONSE, registry_request=registry_request
             )
     return render(request, RESULT_TEMPLATE, context, status=status)
 

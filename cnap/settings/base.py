@@ -126,6 +126,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 CNAP_MAX_SCAN_BYTES = env.int("CNAP_MAX_SCAN_BYTES", default=20 * 1024 * 1024)
+# All the scans of one registration together (applications/uploads.py).
+CNAP_MAX_REGISTRATION_BYTES = env.int("CNAP_MAX_REGISTRATION_BYTES", default=50 * 1024 * 1024)
+# Stored files (scans, printed documents) are readable by the service's own user only: 0600 (0640
+# where the deployment guide gives a backup or web-server group read access: CNAP_FILE_MODE=0640).
+FILE_UPLOAD_PERMISSIONS = int(env("CNAP_FILE_MODE", default="0600"), 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750 if FILE_UPLOAD_PERMISSIONS & 0o040 else 0o700
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,8 +142,30 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CNAP_MARTIAL_LAW = env.bool("CNAP_MARTIAL_LAW", default=True)
 # The public address printed on receipts and encoded in their QR codes.
 CNAP_SITE_URL = env("CNAP_SITE_URL", default="http://127.0.0.1:8000")
+
+
+def check_site_url(value: str) -> str:
+    """Production's CNAP_SITE_URL: an http(s) address of a real host (not loopback), no trailing slash."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    parts = urlsplit(value.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host or host in ("localhost", "127.0.0.1", "::1", "0.0.0.0"):
+        raise ImproperlyConfigured(
+            f"CNAP_SITE_URL must be the public address of the site, e.g. https://cnap.example.gov.ua (got {value!r}): "
+            "it is printed on receipts and in their QR codes."
+        )
+    return value.strip().rstrip("/")
+
+
 # seed_demo creates users with known passwords: only ever allowed where this is True.
 CNAP_DEMO_ALLOWED = False
+# How long a community head's stated reason shows one case's full personal data (applications/access.py),
+# and how long a pick link of an exact applicant search at the counter stays valid.
+CNAP_REVEAL_SECONDS = env.int("CNAP_REVEAL_SECONDS", default=15 * 60)
+CNAP_PICK_GRANT_SECONDS = 30 * 60
 
 # Security (docs/security.md). Sessions: the cookie lives SESSION_COOKIE_AGE seconds after the last
 # request (saved on every request: an idle timeout, ASVS 3.3.2: 30 minutes), and at most
@@ -167,7 +195,8 @@ AXES_CLIENT_IP_CALLABLE = "cnap.security.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 # The lockout answer to a script's login names no foreign origin (axes' default is "*").
 AXES_ALLOWED_CORS_ORIGINS = ""
-# How many reverse proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR); the
+# one client-IP rule of cnap/security/client_ip.py reads it (status page, API throttles, axes, logs).
 CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
 CONTENT_SECURITY_POLICY = {
@@ -257,7 +286,7 @@ LOGGING = {
 # The REST API for portals and other systems (api/): JSON only, one error body, cursor pages, rate limits.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsApiClient"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientThrottle"],
@@ -267,6 +296,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 20,
 }
+# A JSON body larger or nested deeper than this is refused with a 400 (api/parsers.py).
+CNAP_API_MAX_BODY_BYTES = env.int("CNAP_API_MAX_BODY_BYTES", default=1024 * 1024)
+CNAP_API_MAX_JSON_DEPTH = 20
 # Requests per token (api_client) and per address for the public catalog (anonymous).
 CNAP_API_RATES = {"api_client": env("CNAP_API_RATE_CLIENT", default="120/min"), "anonymous": "60/min"}
 SPECTACULAR_SETTINGS = {
