@@ -91,9 +91,12 @@ _MOVES = [
 for _status in (S.REGISTERED, S.SENT_TO_PROVIDER, S.IN_PROGRESS, S.RETURNED_FOR_REVISION):
     _MOVES.append(_m(_status, S.WITHDRAWN, (Role.ADMINISTRATOR,), Needs.COMMENT, label=_("Withdrawn by the applicant")))
 # Suspension (per case or for a whole service by a legal act) and resumption to where it was.
+# A case not yet sent is not the provider's (the access scope hides it from them): the head of the CNAP
+# suspends and resumes it alone.
 for _status in SUSPENDABLE:
-    _MOVES.append(_m(_status, S.SUSPENDED, _SUSPENDERS, Needs.SUSPENSION, label=_("Suspend")))
-    _MOVES.append(_m(S.SUSPENDED, _status, _SUSPENDERS, Needs.RESUME, label=_("Resume")))
+    _roles = (Role.CNAP_HEAD,) if _status == S.REGISTERED else _SUSPENDERS
+    _MOVES.append(_m(_status, S.SUSPENDED, _roles, Needs.SUSPENSION, label=_("Suspend")))
+    _MOVES.append(_m(S.SUSPENDED, _status, _roles, Needs.RESUME, label=_("Resume")))
 
 #: (from_status, to_status) → Move. The only source of truth for what may happen to a case.
 TRANSITIONS: dict[tuple[str, str], Move] = {move.key: move for move in _MOVES}

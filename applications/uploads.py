@@ -222,7 +222,14 @@ def _inspect_image(data: bytes, name: str, content_type: str) -> dict:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise _refuse(too_large, name, "scan_too_many_pixels")
-                image.load()  # decodes every pixel: a truncated or corrupt file fails here
+                if content_type == "image/png":
+                    image.verify()  # every chunk's checksum, to the end (verify() closes the image)
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # decodes every pixel
+            # Pillow's tolerance of truncated files is a process-wide switch (WeasyPrint turns it on):
+            # a JPEG cut short is recognised by its missing end marker instead.
+            if content_type == "image/jpeg" and b"\xff\xd9" not in data[-4096:]:
+                raise _refuse(unreadable, name, "scan_unreadable")
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

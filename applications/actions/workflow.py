@@ -364,7 +364,7 @@ def suspend_service(
     *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
 ) -> list[Application]:
     """Suspend every open case of ``service`` the user may act on (e.g. by CMU No 165), in one go."""
-    if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
+    if not role_allows(acting_user, get_move(ApplicationStatus.SENT_TO_PROVIDER, ApplicationStatus.SUSPENDED)):
         raise PermissionDenied(_("Your role may not suspend cases."))
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the suspension."), code="reason_required")
@@ -386,7 +386,7 @@ def suspend_service(
 
 def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
     """Resume every case of ``service`` suspended by ``legal_act`` (that the user may act on)."""
-    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
+    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.SENT_TO_PROVIDER)):
         raise PermissionDenied(_("Your role may not resume cases."))
     done = []
     with transaction.atomic():
