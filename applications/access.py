@@ -30,6 +30,7 @@ from cnap.security.scope import (
     CaseFields,
     Detail,
     Reach,
+    Viewer,
     case_access,
     case_condition,
     office_condition,
@@ -60,10 +61,23 @@ __all__ = [
     "revealed_ids",
     "scan_for",
     "visible_cases",
+    "viewer_of",
     "visible_registry_requests",
 ]
 
 CASE = CaseFields()
+
+
+def viewer_of(user) -> Viewer:
+    """The user as the access scope sees them: role, office, hromada, and the provider they work for."""
+    provider = getattr(user, "provider", None) if getattr(user, "provider_id", None) else None
+    return Viewer.of(
+        user,
+        provider_id=provider.pk if provider else None,
+        provider_hromada_id=provider.hromada_id if provider else None,
+    )
+
+
 REVEALED_SESSION_KEY = "cnap_revealed"
 PICK_SALT = "cnap.applicant-pick"
 
@@ -83,23 +97,23 @@ def parse_id(value) -> int:
 def visible_cases(user) -> QuerySet[Application]:
     """Every case the user reaches, in any detail (lists, drill-down, exports: those show names and
     masked identifiers only)."""
-    return Application.objects.filter(case_condition(user, CASE))
+    return Application.objects.filter(case_condition(viewer_of(user), CASE))
 
 
 def full_cases(user) -> QuerySet[Application]:
     """The cases whose personal data and documents the user sees in full."""
-    return Application.objects.filter(case_condition(user, CASE, full_only=True))
+    return Application.objects.filter(case_condition(viewer_of(user), CASE, full_only=True))
 
 
 def acting_cases(user) -> QuerySet[Application]:
     """The cases the user may act on (the table of moves then decides which moves)."""
-    if not policy_for(user).acts:
+    if not policy_for(viewer_of(user)).acts:
         return Application.objects.none()
     return visible_cases(user)
 
 
 def may_act_on(user, application) -> bool:
-    return case_access(user, CaseFacts.of(application)) is Access.ACT
+    return case_access(viewer_of(user), CaseFacts.of(application)) is Access.ACT
 
 
 def case_for(user, pk) -> Application:
@@ -114,7 +128,7 @@ def case_in_full(user, pk) -> Application:
     """The case if the user works with it in full (its receipt, scans, printed documents and registry
     responses need it; a reveal grant does not count), else 404."""
     application = case_for(user, pk)
-    if not case_access(user, CaseFacts.of(application)).full:
+    if not case_access(viewer_of(user), CaseFacts.of(application)).full:
         raise Http404("No such application")
     return application
 
@@ -123,7 +137,9 @@ def scan_for(user, scan_id) -> Scan:
     """A scan (by its UUID) of a case the user sees in full, not removed by retention; else 404."""
     scan = (
         Scan.objects.filter(
-            case_condition(user, CASE.under("application__"), full_only=True), pk=scan_id, removed_at__isnull=True
+            case_condition(viewer_of(user), CASE.under("application__"), full_only=True),
+            pk=scan_id,
+            removed_at__isnull=True,
         )
         .select_related("application")
         .first()
@@ -166,11 +182,12 @@ def revealed_ids(request) -> list[int]:
 def access_to(request, application) -> Access:
     """The user's access to the case's page, counting this session's reveal grants."""
     revealed = application.pk in revealed_ids(request)
-    return case_access(request.user, CaseFacts.of(application), revealed=revealed)
+    return case_access(viewer_of(request.user), CaseFacts.of(application), revealed=revealed)
 
 
 def may_reveal(user, application) -> bool:
-    return policy_for(user).may_reveal and case_access(user, CaseFacts.of(application)) is Access.MINIMAL
+    viewer = viewer_of(user)
+    return policy_for(viewer).may_reveal and case_access(viewer, CaseFacts.of(application)) is Access.MINIMAL
 
 
 def reveal_case(request, application, *, reason: str) -> None:
@@ -189,13 +206,14 @@ def reveal_case(request, application, *, reason: str) -> None:
 def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
     """Lookups of cases the user sees in full, and lookups made before a case existed (at the
     registration form) in the user's office, for roles that see personal data in full."""
-    policy = policy_for(user)
+    viewer = viewer_of(user)
+    policy = policy_for(viewer)
     if policy.reach is Reach.ALL:
         return RegistryRequest.objects.all()  # (an empty Q() would vanish from the OR below)
-    of_cases = case_condition(user, CASE.under("application__"), full_only=True)
+    of_cases = case_condition(viewer, CASE.under("application__"), full_only=True)
     loose = NOTHING
     if policy.detail is Detail.FULL:
-        loose = Q(application__isnull=True) & office_condition(user)
+        loose = Q(application__isnull=True) & office_condition(viewer)
     return RegistryRequest.objects.filter(of_cases | loose)
 
 
@@ -205,7 +223,7 @@ def may_apply_registry_data(user, registry_request) -> bool:
     the case existed, of the office that made it; superusers."""
     if getattr(user, "is_superuser", False):
         return True
-    if not policy_for(user).counter_search:
+    if not policy_for(viewer_of(user)).counter_search:
         return False
     if registry_request.application_id:
         return may_act_on(user, registry_request.application)
@@ -243,7 +261,7 @@ def counter_search(user, query: str, *, limit: int = 20) -> CounterSearch:
     text = " ".join((query or "").split())
     compact = text.replace(" ", "").upper()
     hromada_id = user.office.hromada_id if user.office_id else user.hromada_id
-    if policy_for(user).counter_search and hromada_id and _is_exact_identifier(compact):
+    if policy_for(viewer_of(user)).counter_search and hromada_id and _is_exact_identifier(compact):
         document = compact.translate(LATIN_LOOKALIKES)
         found = Applicant.objects.filter(hromada_id=hromada_id).filter(
             Q(rnokpp=compact) | Q(edrpou=compact) | Q(document_number=document)

@@ -14,7 +14,7 @@ from cnap.accounts.models import User
 from cnap.security.scope import Access, CaseFacts, case_access
 from cnap.workdays import office_calendar, working_days_left
 
-from ..access import access_to, case_for
+from ..access import access_to, case_for, viewer_of
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, Decision, PrintedDocument, StatusChange, SubmittedDocument, Suspension
 from ..transitions import Move, allowed_moves
@@ -225,5 +225,5 @@ def case_page(*, request, pk) -> CasePage:
         storage_passed=storage_passed,
         refusal_grounds=grounds,
         access=access,
-        works=case_access(user, CaseFacts.of(application)).full,
+        works=case_access(viewer_of(user), CaseFacts.of(application)).full,
     )

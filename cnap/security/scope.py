@@ -1,8 +1,9 @@
 """Who sees what: the one access-scope policy of the workstation (docs/security.md, "Who sees what").
 
 This module is the ground floor of the rule. It knows roles (``cnap.accounts``) and nothing of the
-apps: it works on the names and values it is given (a user, the ids of a case's office, hromada and
-provider, whether the case was sent to its provider, the field names of a queryset). The apps bind it
+apps: it works on the names and values it is given (a :class:`Viewer`: role, office, hromada and the
+provider the app says the user works for; a case's office, hromada and provider ids and whether it was
+sent to its provider; the field names of a queryset). The apps bind it
 to their models (``applications/access.py`` for cases, applicants, scans, printed documents and
 decisions; the registry, reporting and queue code through the same functions), so every view,
 download, fragment, export, admin page and API endpoint asks the same question the same way.
@@ -46,6 +47,7 @@ __all__ = [
     "Detail",
     "Reach",
     "RolePolicy",
+    "Viewer",
     "case_access",
     "case_condition",
     "documented_access",
@@ -92,21 +94,44 @@ SUPERUSER = RolePolicy(Reach.ALL, acts=True)
 NOBODY = RolePolicy(Reach.NONE)
 
 
-def policy_for(user) -> RolePolicy:
-    """The user's policy; an anonymous or inactive user, or an unknown role, reaches nothing."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as the rule needs it: plain names and ids. The app that binds the rule builds it
+    (``applications.access.viewer_of``), adding the provider a provider officer works for, which the
+    catalog knows and this module does not."""
+
+    active: bool = False
+    is_superuser: bool = False
+    role: str = ""
+    office_id: int | None = None
+    hromada_id: int | None = None
+    provider_id: int | None = None
+
+    @classmethod
+    def of(cls, user, *, provider_id=None, provider_hromada_id=None) -> Viewer:
+        """From a staff user; a provider officer without a hromada of their own works in their provider's."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return cls()
+        return cls(
+            active=True,
+            is_superuser=user.is_superuser,
+            role=user.role or "",
+            office_id=user.office_id,
+            hromada_id=user.hromada_id or provider_hromada_id,
+            provider_id=provider_id,
+        )
+
+
+ANONYMOUS = Viewer()
+
+
+def policy_for(viewer: Viewer) -> RolePolicy:
+    """The viewer's policy; an anonymous or inactive user, or an unknown role, reaches nothing."""
+    if not viewer.active:
         return NOBODY
-    if user.is_superuser:
+    if viewer.is_superuser:
         return SUPERUSER
-    return POLICIES.get(user.role, NOBODY)
-
-
-def _provider_hromada_id(user):
-    """A provider officer works in their own hromada; one without a hromada, in their provider's."""
-    if user.hromada_id:
-        return user.hromada_id
-    provider = getattr(user, "provider", None)
-    return getattr(provider, "hromada_id", None)
+    return POLICIES.get(viewer.role, NOBODY)
 
 
 class Access(StrEnum):
@@ -141,29 +166,28 @@ class CaseFacts:
         return cls(case.office_id, case.hromada_id, case.provider_id, case.sent_to_provider_at is not None)
 
 
-def _reaches(user, policy: RolePolicy, facts: CaseFacts) -> bool:
+def _reaches(viewer: Viewer, policy: RolePolicy, facts: CaseFacts) -> bool:
     if policy.reach is Reach.ALL:
         return True
     if policy.reach is Reach.OFFICE:
-        return bool(user.office_id) and facts.office_id == user.office_id
+        return bool(viewer.office_id) and facts.office_id == viewer.office_id
     if policy.reach is Reach.PROVIDER:
-        hromada_id = _provider_hromada_id(user)
         return (
-            bool(user.provider_id and hromada_id)
-            and facts.provider_id == user.provider_id
+            bool(viewer.provider_id and viewer.hromada_id)
+            and facts.provider_id == viewer.provider_id
             and facts.sent
-            and facts.hromada_id == hromada_id
+            and facts.hromada_id == viewer.hromada_id
         )
     if policy.reach is Reach.HROMADA:
-        return bool(user.hromada_id) and facts.hromada_id == user.hromada_id
+        return bool(viewer.hromada_id) and facts.hromada_id == viewer.hromada_id
     return False
 
 
-def case_access(user, facts: CaseFacts, *, revealed: bool = False) -> Access:
-    """The user's access to one case. ``revealed``: the user stated a reason to see this minimised
-    case's page in full (only roles that may reveal get more by it: FULL, read-only)."""
-    policy = policy_for(user)
-    if not _reaches(user, policy, facts):
+def case_access(viewer: Viewer, facts: CaseFacts, *, revealed: bool = False) -> Access:
+    """The viewer's access to one case. ``revealed``: they stated a reason to see this minimised case's
+    page in full (only roles that may reveal get more by it: FULL, read-only)."""
+    policy = policy_for(viewer)
+    if not _reaches(viewer, policy, facts):
         return Access.NONE
     if policy.detail is Detail.MINIMAL and not (revealed and policy.may_reveal):
         return Access.MINIMAL
@@ -193,41 +217,41 @@ class CaseFields:
 NOTHING = Q(pk__in=[])
 
 
-def case_condition(user, fields: CaseFields = CaseFields(), *, full_only: bool = False) -> Q:
-    """The rule of :func:`case_access` as a filter over ``fields``: the cases the user reaches (with
+def case_condition(viewer: Viewer, fields: CaseFields = CaseFields(), *, full_only: bool = False) -> Q:
+    """The rule of :func:`case_access` as a filter over ``fields``: the cases the viewer reaches (with
     ``full_only``, those whose personal data and documents they see in full; a reveal grant counts on
-    a case's page only, never here)."""
-    policy = policy_for(user)
+    a case's page only, never here). For everything, ``Q()``: do not OR it with another condition."""
+    policy = policy_for(viewer)
     if full_only and policy.detail is Detail.MINIMAL:
         return NOTHING
     if policy.reach is Reach.ALL:
         return Q()
-    if policy.reach is Reach.OFFICE and user.office_id:
-        return Q(**{fields.office: user.office_id})
-    if policy.reach is Reach.PROVIDER and user.provider_id and _provider_hromada_id(user):
+    if policy.reach is Reach.OFFICE and viewer.office_id:
+        return Q(**{fields.office: viewer.office_id})
+    if policy.reach is Reach.PROVIDER and viewer.provider_id and viewer.hromada_id:
         return Q(
             **{
-                fields.provider: user.provider_id,
+                fields.provider: viewer.provider_id,
                 f"{fields.sent_at}__isnull": False,
-                fields.hromada: _provider_hromada_id(user),
+                fields.hromada: viewer.hromada_id,
             }
         )
-    if policy.reach is Reach.HROMADA and user.hromada_id:
-        return Q(**{fields.hromada: user.hromada_id})
+    if policy.reach is Reach.HROMADA and viewer.hromada_id:
+        return Q(**{fields.hromada: viewer.hromada_id})
     return NOTHING
 
 
-def office_condition(user, *, office: str = "office_id", hromada: str = "office__hromada_id") -> Q:
+def office_condition(viewer: Viewer, *, office: str = "office_id", hromada: str = "office__hromada_id") -> Q:
     """Objects that belong to an office rather than to a case (e-applications, lookups made before a
-    case exists, queue tickets): the user's office for office roles, the hromada for the community
+    case exists, queue tickets): the viewer's office for office roles, the hromada for the community
     head, everything for superusers, nothing for the others."""
-    policy = policy_for(user)
+    policy = policy_for(viewer)
     if policy.reach is Reach.ALL:
         return Q()
-    if policy.reach is Reach.OFFICE and user.office_id:
-        return Q(**{office: user.office_id})
-    if policy.reach is Reach.HROMADA and user.hromada_id:
-        return Q(**{hromada: user.hromada_id})
+    if policy.reach is Reach.OFFICE and viewer.office_id:
+        return Q(**{office: viewer.office_id})
+    if policy.reach is Reach.HROMADA and viewer.hromada_id:
+        return Q(**{hromada: viewer.hromada_id})
     return NOTHING
 
 
