@@ -50,6 +50,7 @@ __all__ = [
     "Viewer",
     "case_access",
     "case_condition",
+    "client_condition",
     "documented_access",
     "office_condition",
     "policy_for",
@@ -253,6 +254,14 @@ def office_condition(viewer: Viewer, *, office: str = "office_id", hromada: str 
     if policy.reach is Reach.HROMADA and viewer.hromada_id:
         return Q(**{hromada: viewer.hromada_id})
     return NOTHING
+
+
+def client_condition(hromada_id, *, hromada: str = "hromada_id") -> Q:
+    """An integrating system (an API token of a hromada's portal) reaches its hromada's objects only:
+    the status of a case, its e-applications, the feed of status changes (never personal data)."""
+    if not hromada_id:
+        return NOTHING
+    return Q(**{hromada: hromada_id})
 
 
 # ------------------------------------------------------------------------------------------------
