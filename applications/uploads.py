@@ -14,9 +14,11 @@ registration form, staged uploads, the API), so a file is judged the same way wh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -208,6 +210,24 @@ def _active_content(reader) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------- images
+_STRICT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding():
+    """Pillow's tolerance of broken image data is one process-wide switch, which WeasyPrint turns on
+    when it is imported: off while a scan is decoded (and back as it was), so a corrupt file fails."""
+    from PIL import ImageFile
+
+    with _STRICT:
+        tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def _inspect_image(data: bytes, name: str, content_type: str) -> dict:
     from PIL import Image, UnidentifiedImageError
 
@@ -224,12 +244,10 @@ def _inspect_image(data: bytes, name: str, content_type: str) -> dict:
                     raise _refuse(too_large, name, "scan_too_many_pixels")
                 if content_type == "image/png":
                     image.verify()  # every chunk's checksum, to the end (verify() closes the image)
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()  # decodes every pixel
-            # Pillow's tolerance of truncated files is a process-wide switch (WeasyPrint turns it on):
-            # a JPEG cut short is recognised by its missing end marker instead.
+            with Image.open(io.BytesIO(data)) as image, _strict_decoding():
+                image.load()  # decodes every pixel: corrupt data fails here
             if content_type == "image/jpeg" and b"\xff\xd9" not in data[-4096:]:
-                raise _refuse(unreadable, name, "scan_unreadable")
+                raise _refuse(unreadable, name, "scan_unreadable")  # cut short: no end marker
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

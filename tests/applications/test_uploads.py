@@ -92,6 +92,17 @@ def test_the_refusal_says_what_active_content_was_found():
     assert "JavaScript" in info.value.messages[0]
 
 
+def test_corrupt_images_are_refused_even_where_weasyprint_made_pillow_tolerant():
+    import weasyprint  # noqa: F401 - it switches Pillow's process-wide tolerance on
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    for content in (png(10, 10, idat=b"not zlib at all"), png(10, 10, idat=zlib.compress(b"\x00" * 3))):
+        with pytest.raises(ValidationError):
+            inspect_upload(upload("scan.png", content))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as it was
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_parsed(settings):
     settings.CNAP_MAX_SCAN_BYTES = 100
     with pytest.raises(ValidationError) as info:

@@ -136,6 +136,10 @@ def test_4_the_community_head_sees_cases_minimised_and_reveals_one_with_a_logged
         assert secret not in page
     assert client.get(reverse("applications:receipt", args=[case.pk])).status_code == 404
     assert client.get(reverse("applications:scan_file", args=[scan.pk])).status_code == 404
+    # the drill-down list and its export: names and masked numbers, no contact data
+    export = b"".join(client.get(reverse("applications:list"), {"format": "csv"}).streaming_content).decode()
+    assert applicant.last_name in export and applicant.masked_tax_id in export
+    assert applicant.rnokpp not in export and applicant.phone not in export and applicant.address not in export
 
     url = reverse("applications:reveal", args=[case.pk])
     client.post(url, {"reason": ""})
