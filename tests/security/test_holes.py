@@ -224,6 +224,15 @@ def test_6_extreme_dates_in_every_filter_are_refused_with_a_message(day):
         assert "1900" in response.content.decode(), (url, query)  # the message names the range
 
 
+@pytest.mark.parametrize("since", ["0001-01-01", "0001-01-01T00:00:00", "9999-12-31T23:59:59-12:00"])
+def test_6_an_extreme_moment_in_the_api_feed_is_a_400(since):
+    _client, token = create_api_client(hromada=HromadaFactory(), name="Портал")
+    response = lenient_client().get(
+        reverse("api:status_changes"), {"since": since}, HTTP_AUTHORIZATION=f"Token {token}"
+    )
+    assert response.status_code == 400 and "since" in response.json()["error"]["fields"]
+
+
 def test_6_deeply_nested_or_oversized_json_to_the_api_is_a_400_in_the_error_body():
     _client, token = create_api_client(hromada=HromadaFactory(), name="Портал")
     client = lenient_client()
