@@ -23,21 +23,19 @@ from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from cnap.accounts.constants import Role
 from cnap.security.scope import (
-    NOTHING,
     Access,
     CaseFacts,
     CaseFields,
-    Detail,
-    Reach,
     Viewer,
     case_access,
     case_condition,
-    office_condition,
     policy_for,
 )
+from services.selectors import provider_of
 
-from .models import Applicant, Application, Decision, PrintedDocument, RegistryRequest, Scan
+from .models import Applicant, Application, Decision, PrintedDocument, Scan
 
 __all__ = [
     "CASE",
@@ -50,8 +48,8 @@ __all__ = [
     "counter_search",
     "decision_for",
     "full_cases",
+    "in_scope",
     "may_act_on",
-    "may_apply_registry_data",
     "may_reveal",
     "parse_id",
     "pick_grant",
@@ -62,15 +60,15 @@ __all__ = [
     "scan_for",
     "visible_cases",
     "viewer_of",
-    "visible_registry_requests",
 ]
 
 CASE = CaseFields()
 
 
 def viewer_of(user) -> Viewer:
-    """The user as the access scope sees them: role, office, hromada, and the provider they work for."""
-    provider = getattr(user, "provider", None) if getattr(user, "provider_id", None) else None
+    """The user as the access scope sees them: role, office, hromada, and the provider the catalog says
+    they work for (a provider officer without a hromada of their own works in their provider's)."""
+    provider = provider_of(user) if getattr(user, "role", "") == Role.PROVIDER_OFFICER else None
     return Viewer.of(
         user,
         provider_id=provider.pk if provider else None,
@@ -103,6 +101,14 @@ def visible_cases(user) -> QuerySet[Application]:
 def full_cases(user) -> QuerySet[Application]:
     """The cases whose personal data and documents the user sees in full."""
     return Application.objects.filter(case_condition(viewer_of(user), CASE, full_only=True))
+
+
+def in_scope(user, queryset: QuerySet, *, case_field: str = "") -> QuerySet:
+    """``queryset`` (of cases, or of objects of a case under ``case_field``, e.g. "application__")
+    narrowed to what the user sees in full: the admin pages use it, so a staff account that ever reaches
+    the admin sees no more there than in the workstation."""
+    fields = CASE.under(case_field) if case_field else CASE
+    return queryset.filter(case_condition(viewer_of(user), fields, full_only=True))
 
 
 def acting_cases(user) -> QuerySet[Application]:
@@ -200,34 +206,6 @@ def reveal_case(request, application, *, reason: str) -> None:
     grants = dict(request.session.get(REVEALED_SESSION_KEY) or {})
     grants[str(application.pk)] = time.time() + settings.CNAP_REVEAL_SECONDS
     request.session[REVEALED_SESSION_KEY] = grants
-
-
-# ---------------------------------------------------------------------------------------------- registry requests
-def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
-    """Lookups of cases the user sees in full, and lookups made before a case existed (at the
-    registration form) in the user's office, for roles that see personal data in full."""
-    viewer = viewer_of(user)
-    policy = policy_for(viewer)
-    if policy.reach is Reach.ALL:
-        return RegistryRequest.objects.all()  # (an empty Q() would vanish from the OR below)
-    of_cases = case_condition(viewer, CASE.under("application__"), full_only=True)
-    loose = NOTHING
-    if policy.detail is Detail.FULL:
-        loose = Q(application__isnull=True) & office_condition(viewer)
-    return RegistryRequest.objects.filter(of_cases | loose)
-
-
-def may_apply_registry_data(user, registry_request) -> bool:
-    """Copying a response into the applicant's record is a write to the ЦНАП's register of applicants:
-    the registering roles (administrators, starostas) acting on the case, or, for a lookup made before
-    the case existed, of the office that made it; superusers."""
-    if getattr(user, "is_superuser", False):
-        return True
-    if not policy_for(viewer_of(user)).counter_search:
-        return False
-    if registry_request.application_id:
-        return may_act_on(user, registry_request.application)
-    return bool(user.office_id) and user.office_id == registry_request.office_id
 
 
 # ---------------------------------------------------------------------------------------------- applicants

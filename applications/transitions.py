@@ -25,7 +25,6 @@ from cnap.accounts.constants import Role
 
 from .constants import ApplicationStatus as S
 
-OFFICE_ROLES = frozenset({Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD})
 PROVIDER_ROLES = frozenset({Role.PROVIDER_OFFICER})
 
 # Statuses a case may be suspended from, and returned to on resumption.

@@ -119,9 +119,9 @@ def fixtures():
 def run(n: int, warmup: int, worker_pid: int) -> dict:
     from django.db import transaction
 
-    from applications.actions.registry import request_lookup
-    from applications.constants import REGISTRY_FINAL_STATES
-    from applications.models import RegistryRequest
+    from registry.actions import request_lookup
+    from registry.constants import REGISTRY_FINAL_STATES
+    from registry.models import RegistryRequest
 
     office, user = fixtures()
     numbers = rnokpp_numbers(n + warmup, start=27000 + int(time.time()) % 1000)

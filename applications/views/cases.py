@@ -21,7 +21,6 @@ from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, RevealForm, Su
 from ..models import PrintedDocument
 from ..selectors.cases import case_page
 from ..transitions import Needs, get_move, role_allows
-from .registry import may_look_up
 
 
 def case_viewer(view):
@@ -97,7 +96,7 @@ def detail(request, pk: int):
             "application": app,
             "simple_moves": simple_moves,
             "forms": forms,
-            "may_look_up": may_look_up(request.user) and page.full,
+            "may_look_up": can(request.user, "look_up_registries") and page.works,
             "may_reveal": may_reveal(request.user, app) and not page.full,
             "reveal_form": RevealForm(),
             "today": timezone.localdate(),

@@ -100,7 +100,7 @@ MATRIX: dict[str, Rule] = {
     "two_factor_backup_codes": Rule("get", answers(default=STAFF)),
     "set_language": Rule("post", answers(302, default=302)),
     "public_status": Rule("get", answers(200, default=200)),
-    "security:access_log": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "applications:access_log": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
     # The catalog: everyone reads, catalog managers edit (no office objects: one catalog per deployment)
     "services:list": Rule("get", answers(default=STAFF)),
     "services:detail": Rule("get", answers(default=STAFF)),
@@ -145,27 +145,27 @@ MATRIX: dict[str, Rule] = {
     # A community head's reason to see a minimised case in full (an empty reason: refused, 302)
     "applications:reveal": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
     # Registry lookups: those who register or work the provider queue; responses are personal data
-    "applications:registry_lookup": Rule(
+    "registry:lookup": Rule(
         "post", answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200)
     ),
-    "applications:registry_request": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
+    "registry:request": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
     # Copying a response into the applicant's record: the registering roles acting on the case (an empty
     # choice of fields: the form's error, 200); provider officers and heads see responses, copy nothing
-    "applications:registry_apply": Rule(
+    "registry:apply": Rule(
         "post",
         answers(default=403, administrator=200, starosta=200, superuser=200, catalog_manager=404),
         case=CASE_DOCUMENT,
     ),
     # The case page's lookup history: responses are personal data, in full only.
-    "applications:registry_history": Rule("get", answers(default=200, catalog_manager=404), case=CASE_DOCUMENT),
+    "registry:history": Rule("get", answers(default=200, catalog_manager=404), case=CASE_DOCUMENT),
     # Dashboards and reports: heads of the CNAP and community heads
-    "applications:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
-    "applications:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # Suspending/resuming all open cases of a service by a legal act: heads of the CNAP, provider officers
     "applications:service_suspension": Rule(
         "get", answers(default=403, cnap_head=200, provider_officer=200, superuser=200)
     ),
-    "applications:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # The REST API: its own token authentication (401 without a token), the catalog public
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),

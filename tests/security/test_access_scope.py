@@ -18,9 +18,7 @@ from applications.access import (
     reachable_applicants,
     viewer_of,
     visible_cases,
-    visible_registry_requests,
 )
-from applications.models import RegistryRequest
 from cnap.accounts.constants import Role
 from cnap.security.scope import (
     CASE_ACCESS,
@@ -33,6 +31,8 @@ from cnap.security.scope import (
     case_access,
     documented_access,
 )
+from registry.models import RegistryRequest
+from registry.selectors import visible_registry_requests
 from tests.applications.factories import ApplicantFactory
 from tests.factories import UserFactory
 from tests.security.world import build_world

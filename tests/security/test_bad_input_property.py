@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "applications:list": ["q", "status", "service", "provider", "office", "registered_by", "registered_from",
                           "registered_to", "after", "format"],
-    "applications:dashboard": ["date_from", "date_to", "office", "granularity"],
-    "security:access_log": ["user", "date_from", "date_to", "action", "number", "page"],
+    "reporting:dashboard": ["date_from", "date_to", "office", "granularity"],
+    "applications:access_log": ["user", "date_from", "date_to", "action", "number", "page"],
     "applications:applicant_search": ["pick", "grant", "applicant_q", "q"],
 }  # fmt: skip
 VALUES = st.one_of(

@@ -19,8 +19,9 @@ from django.urls import reverse
 from api.actions import create_api_client
 from applications.actions.registration import register_application
 from applications.constants import ApplicationStatus
-from applications.models import Applicant, Application, PersonalDataAccess
+from applications.models import Applicant, Application
 from cnap.accounts.constants import Role
+from cnap.security.models import PersonalDataAccess
 from tests.applications.factories import ApplicationFactory
 from tests.applications.registration_support import kyiv, make_counter, pdf_bytes, person, upload
 from tests.applications.workflow_helpers import case_in, user_for
@@ -56,14 +57,12 @@ def test_1_a_provider_officer_gets_nothing_of_their_providers_case_not_yet_sent(
         reverse("applications:detail", args=[case.pk]),
         reverse("applications:receipt", args=[case.pk]),
         reverse("applications:scan_file", args=[scan.pk]),
-        reverse("applications:registry_request", args=[lookup.pk]) + "?mode=case",
-        reverse("applications:registry_history", args=[case.pk]),
+        reverse("registry:request", args=[lookup.pk]) + "?mode=case",
+        reverse("registry:history", args=[case.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
-    response = client.post(
-        reverse("applications:registry_apply", args=[lookup.pk]), {"registry_fields": ["last_name", "address"]}
-    )
+    response = client.post(reverse("registry:apply", args=[lookup.pk]), {"registry_fields": ["last_name", "address"]})
     assert response.status_code == 404
     applicant = Applicant.objects.get(pk=case.applicant_id)
     assert (applicant.last_name, applicant.address) == (case.applicant.last_name, case.applicant.address)
@@ -147,7 +146,9 @@ def test_4_the_community_head_sees_cases_minimised_and_reveals_one_with_a_logged
     client.post(url, {"reason": "Скарга заявника № 12 від 03.02.2026"})
     page = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
     assert applicant.rnokpp in page and applicant.phone in page
-    assert PersonalDataAccess.objects.filter(user=head, application=case, detail__contains="Скарга заявника").exists()
+    assert PersonalDataAccess.objects.filter(
+        user=head, application_id=case.pk, detail__contains="Скарга заявника"
+    ).exists()
     assert client.get(reverse("applications:scan_file", args=[scan.pk])).status_code == 404  # documents stay
 
 
@@ -182,9 +183,9 @@ def test_5_the_access_log_records_the_clients_address_not_the_proxys():
     lookup = make_registry_request(case, response=EDDR_RESPONSE)
     client = Client(REMOTE_ADDR="10.9.8.7")
     client.force_login(user_for(case, Role.ADMINISTRATOR))
-    url = reverse("applications:registry_request", args=[lookup.pk]) + "?mode=case"
+    url = reverse("registry:request", args=[lookup.pk]) + "?mode=case"
     assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.55").status_code == 200
-    assert PersonalDataAccess.objects.get(registry_request=lookup).ip == "198.51.100.55"
+    assert PersonalDataAccess.objects.get(registry_request_id=lookup.pk).ip == "198.51.100.55"
 
 
 def test_5_the_proxy_count_is_read_from_the_environment():
@@ -211,12 +212,12 @@ def test_6_extreme_dates_in_every_filter_are_refused_with_a_message(day):
     pages = [
         (reverse("applications:list"), {"registered_from": day}),
         (reverse("applications:list"), {"registered_to": day}),
-        (reverse("applications:dashboard"), {"date_to": day}),
-        (reverse("applications:dashboard"), {"date_from": day, "date_to": day}),
-        (reverse("applications:reports"), {"download": "open_data", "date_from": day, "date_to": day, "format": "csv"}),
-        (reverse("applications:reports"), {"download": "monthly", "month": day[:7], "format": "xlsx"}),
-        (reverse("security:access_log"), {"date_to": day}),
-        (reverse("security:access_log"), {"date_from": day}),
+        (reverse("reporting:dashboard"), {"date_to": day}),
+        (reverse("reporting:dashboard"), {"date_from": day, "date_to": day}),
+        (reverse("reporting:reports"), {"download": "open_data", "date_from": day, "date_to": day, "format": "csv"}),
+        (reverse("reporting:reports"), {"download": "monthly", "month": day[:7], "format": "xlsx"}),
+        (reverse("applications:access_log"), {"date_to": day}),
+        (reverse("applications:access_log"), {"date_from": day}),
     ]
     for url, query in pages:
         response = client.get(url, query)
@@ -374,7 +375,7 @@ def test_9_the_embedded_mode_runs_without_debug_unless_asked(tmp_path):
 
 
 def test_9_the_embedded_mode_refuses_the_network_while_demo_users_have_the_known_password(monkeypatch):
-    from cnap.core.demo import seed_demo_staff
+    from demo.staff import seed_demo_staff
 
     seed_demo_staff()
     started = []

@@ -29,7 +29,7 @@ handler500 = "cnap.core.errors.server_error"
 def test_a_forbidden_page_says_so_in_ukrainian():
     client = Client()
     client.force_login(UserFactory(role=Role.CATALOG_MANAGER, office=None))
-    response = client.get(reverse("applications:dashboard"))
+    response = client.get(reverse("reporting:dashboard"))
     assert response.status_code == 403 and "Доступ заборонено" in response.content.decode()
 
 
