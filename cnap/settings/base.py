@@ -170,10 +170,12 @@ def check_site_url(value: str) -> str:
 
 # seed_demo creates users with known passwords: only ever allowed where this is True.
 CNAP_DEMO_ALLOWED = False
-# How long a community head's stated reason shows one case's full personal data (applications/access.py),
-# and how long a pick link of an exact applicant search at the counter stays valid.
+# How long a community head's stated reason shows one case's full personal data (applications/access.py).
 CNAP_REVEAL_SECONDS = env.int("CNAP_REVEAL_SECONDS", default=15 * 60)
-CNAP_PICK_GRANT_SECONDS = 30 * 60
+# How long the pick link of an exact applicant search at the counter stays valid (applications/access.py).
+CNAP_PICK_GRANT_SECONDS = env.int("CNAP_PICK_GRANT_SECONDS", default=30 * 60)
+# The embedded mode may listen on the network while demo users have the published password (demo/run_embedded).
+CNAP_ALLOW_DEMO_ON_NETWORK = env.bool("CNAP_ALLOW_DEMO_ON_NETWORK", default=False)
 
 # Security (docs/security.md). Sessions: the cookie lives SESSION_COOKIE_AGE seconds after the last
 # request (saved on every request: an idle timeout, ASVS 3.3.2: 30 minutes), and at most
@@ -301,9 +303,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 20,
 }
-# A JSON body larger or nested deeper than this is refused with a 400 (api/parsers.py).
+# A JSON body larger than this is refused with a 400 (api/parsers.py).
 CNAP_API_MAX_BODY_BYTES = env.int("CNAP_API_MAX_BODY_BYTES", default=1024 * 1024)
-CNAP_API_MAX_JSON_DEPTH = 20
+# A JSON body nested deeper than this is refused with a 400 (api/parsers.py).
+CNAP_API_MAX_JSON_DEPTH = env.int("CNAP_API_MAX_JSON_DEPTH", default=20)
 # Requests per token (api_client) and per address for the public catalog (anonymous).
 CNAP_API_RATES = {"api_client": env("CNAP_API_RATE_CLIENT", default="120/min"), "anonymous": "60/min"}
 SPECTACULAR_SETTINGS = {

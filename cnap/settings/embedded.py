@@ -53,9 +53,6 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = VAR_DIR / "static"  # collectstatic's target, if ever run; whitenoise wants it to exist
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_AUTOREFRESH = True
-# make run refuses a non-loopback address while demo users with the published password exist
-# (cnap/core/management/commands/run_embedded.py), unless this is set.
-CNAP_ALLOW_DEMO_ON_NETWORK = env.bool("CNAP_ALLOW_DEMO_ON_NETWORK", default=False)
 CNAP_DEMO_ALLOWED = True
 CNAP_DEVELOPMENT_TOOLS = True
 if "demo" not in INSTALLED_APPS:
