@@ -149,12 +149,14 @@ def test_the_walk_covers_every_cell_of_the_documented_matrix():
     ``pytest -s`` for the record)."""
     world = build_world()
     totals = Counter()
+    everything = Counter()
     case_urls = [name for name, _ in url_patterns() if MATRIX[name].case is not None]
     per_role = {}
     for role in ROLES:
         rows = list(cells(world, role))
         per_role[role] = len(rows)
         for name, _pattern, _side, _label, answer in rows:
+            everything[str(answer)] += 1
             if MATRIX[name].case is not None:
                 totals[str(answer)] += 1
         assert sum(1 for row in rows if MATRIX[row[0]].case is not None) == len(case_urls) * 24
@@ -162,7 +164,8 @@ def test_the_walk_covers_every_cell_of_the_documented_matrix():
         f"\nURL matrix: {len(MATRIX)} URLs ({len(case_urls)} naming a case) × {len(ROLES)} roles; case URLs × "
         f"{len(OBJECT_SETS)} object sets × {len(CASE_STATES)} states = "
         f"{len(case_urls) * len(ROLES) * len(OBJECT_SETS) * len(CASE_STATES)} case cells; requests per role "
-        f"{per_role}; expected answers of the case cells: {dict(sorted(totals.items()))}"
+        f"{per_role}; expected answers of the case cells: {dict(sorted(totals.items()))}; of every request: "
+        f"{dict(sorted(everything.items()))}"
     )
     assert len(OBJECT_SETS) * len(CASE_STATES) == 24
 
