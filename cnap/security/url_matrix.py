@@ -144,6 +144,9 @@ MATRIX: dict[str, Rule] = {
     "applications:issue": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
     # A community head's reason to see a minimised case in full (an empty reason: refused, 302)
     "applications:reveal": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    # Payments and a state registrar's action: recorded by those who act on the case (an empty form: 302)
+    "applications:payment": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    "applications:registry_action": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
     # Registry lookups: those who register or work the provider queue; responses are personal data
     "registry:lookup": Rule(
         "post", answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200)
