@@ -1,4 +1,4 @@
-"""Registry lookups through Trembita (DESIGN §6): ask, run one attempt, re-send stuck ones, copy confirmed data.
+"""Registry lookups through Trembita (docs/exchange.md): ask, run one attempt, re-send stuck ones, copy confirmed data.
 
 Life of a request
 -----------------
@@ -59,7 +59,9 @@ from stdnum.ua import edrpou as edrpou_check
 from stdnum.ua import rntrc as rntrc_check
 
 from applications.models import Applicant
+from cnap.accounts.models import User
 from cnap.accounts.permissions import can
+from cnap.core.history import record_author
 from cnap.exchange import client
 from cnap.exchange.conf import get_config
 
@@ -164,7 +166,7 @@ def validate_query(registry: str, query: dict) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- asking
 def request_lookup(
-    *, registry: str, query: dict, office, acting_user, application=None, applicant=None
+    *, registry: str, query: dict, office, acting_user: User, application=None, applicant=None
 ) -> RegistryRequest:
     """Ask ``registry`` for ``query`` on behalf of ``office``; returns the new ``pending`` request.
 
@@ -193,11 +195,11 @@ def request_lookup(
             requested_by=acting_user,
         )
         request_id = str(request.id)
-        transaction.on_commit(lambda: send_registry_request(request_id), robust=True)
+        transaction.on_commit(lambda: send_registry_request(request_id=request_id), robust=True)
     return request
 
 
-def send_registry_request(request_id: str, *, countdown: float | None = None) -> bool:
+def send_registry_request(*, request_id: str, countdown: float | None = None) -> bool:
     """Send the task for a request; False (and a log line) when the broker cannot be reached: the row stays
     ``pending`` and the sweeper sends it later."""
     config = get_config()
@@ -223,7 +225,7 @@ def running_stale_seconds(config: dict | None = None) -> float:
 
 
 def issue_for(request: RegistryRequest) -> str:
-    if request.application_id:
+    if request.application is not None:
         return request.application.number
     return f"CNAP-REQUEST-{request.id}"
 
@@ -232,12 +234,7 @@ def _now_iso() -> str:
     return timezone.now().isoformat(timespec="milliseconds")
 
 
-def _backoff(config: dict, attempt_number: int) -> float:
-    backoff = list(config["retry"].get("backoff") or [1.0])
-    return float(backoff[min(attempt_number - 1, len(backoff) - 1)])
-
-
-def claim_registry_request(request_id, *, config: dict | None = None) -> bool:
+def claim_registry_request(*, request_id, config: dict | None = None) -> bool:
     """The conditional UPDATE that makes one worker the owner of a request (see the module docstring)."""
     now = timezone.now()
     stale_before = now - dt.timedelta(seconds=running_stale_seconds(config))
@@ -255,8 +252,9 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
         return None
     max_attempts = max(int(config["retry"]["attempts"]), 1)
     message_id = str(uuid.uuid4())
-    with transaction.atomic():  # claim and record the attempt in one transaction (one commit)
-        if not claim_registry_request(request_id, config=config):
+    # Outermost (durable): the claim and the attempt are committed before the network call.
+    with transaction.atomic(durable=True):  # claim and record the attempt in one transaction (one commit)
+        if not claim_registry_request(request_id=request_id, config=config):
             return None
         request = (
             RegistryRequest.objects.select_for_update(of=("self",)).select_related("application").get(pk=request_id)
@@ -287,9 +285,12 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
 
     result = client.lookup(registry, query, issue=issue, user_id=user_id, message_id=message_id, config=config)
 
-    with transaction.atomic():
-        request = RegistryRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or request.state != State.RUNNING:
+    with transaction.atomic(durable=True):
+        try:
+            request = RegistryRequest.objects.select_for_update().get(pk=request_id)
+        except RegistryRequest.DoesNotExist:
+            return None
+        if request.state != State.RUNNING:
             return None
         attempts = list(request.attempts or [])
         if not attempts or attempts[-1].get("message_id") != message_id:
@@ -314,7 +315,7 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
             request.state = State.PENDING
             request.message = result.message
             request.save(update_fields=["state", "message", "attempts", "updated_at"])
-            return _backoff(config, len(attempts))
+            return client.backoff_delay(config, len(attempts))
         state = client.outcome(result)
         if state == State.SUCCEEDED:
             request.response = result.data
@@ -349,11 +350,12 @@ def resend_stale_registry_requests(
     sent = []
     for queryset, state in ((stale_running, State.RUNNING), (stale_pending, State.PENDING)):
         for pk, updated_at in queryset.values_list("pk", "updated_at")[:1000]:
-            # Conditional: a worker that moved the row meanwhile wins.
-            touched = RegistryRequest.objects.filter(pk=pk, state=state, updated_at=updated_at).update(
-                state=State.PENDING, updated_at=now
-            )
-            if touched and send_registry_request(str(pk)):
+            # Conditional: a worker that moved the row meanwhile wins. Committed before the task is sent.
+            with transaction.atomic(durable=True):
+                touched = RegistryRequest.objects.filter(pk=pk, state=state, updated_at=updated_at).update(
+                    state=State.PENDING, updated_at=now
+                )
+            if touched and send_registry_request(request_id=str(pk)):
                 sent.append(str(pk))
     if sent:
         logger.info("Re-sent %d stale registry requests", len(sent))
@@ -361,16 +363,15 @@ def resend_stale_registry_requests(
 
 
 # ---------------------------------------------------------------------------------------------- applying
-def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user) -> Applicant:
+def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user: User) -> Applicant:
     """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record;
     the change is kept in the applicant's history with the operator and the request as the reason."""
     if not can(acting_user, "look_up_registries") or not may_apply_registry_data(acting_user, registry_request):
         raise PermissionDenied(_("You may not change this applicant's record."))
     if registry_request.state != State.SUCCEEDED:
         raise ValidationError(_("Only data the registry returned can be copied."), code="not_succeeded")
-    applicant_id = registry_request.applicant_id or (
-        registry_request.application.applicant_id if registry_request.application_id else None
-    )
+    application = registry_request.application
+    applicant_id = registry_request.applicant_id or (application.applicant_id if application is not None else None)
     if applicant_id is None:
         raise ValidationError(_("This lookup is not linked to an applicant."), code="no_applicant")
     available = {field.name: field for field in registry_fields(registry_request)}
@@ -384,8 +385,7 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
         applicant = Applicant.objects.select_for_update().get(pk=applicant_id)
         for name in chosen:
             setattr(applicant, name, available[name].value)
-        applicant._history_user = acting_user
-        applicant._change_reason = f"registry:{registry_request.registry}:{registry_request.id}"
+        record_author(applicant, acting_user, reason=f"registry:{registry_request.registry}:{registry_request.id}")
         applicant.save()
     return applicant
 

@@ -1,4 +1,4 @@
-"""The provider's decision on a case (DESIGN §5): numbered, written from the service's template,
+"""The provider's decision on a case: numbered, written from the service's template,
 approve (→ result ready) or refuse citing grounds from the service's list (→ refused)."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 from cnap.names import CASES, decline_name
 from cnap.sandbox import render_template
 
@@ -102,7 +104,7 @@ def render_decision_text(template_text: str, context: dict) -> str:
         ) from exc
 
 
-def next_decision_number(provider, year: int) -> str:
+def next_decision_number(*, provider, year: int) -> str:
     """The next number in the provider's yearly series; call inside the transaction that saves it."""
     DecisionCounter.objects.bulk_create(
         [DecisionCounter(provider=provider, year=year, last_number=0)], ignore_conflicts=True
@@ -119,7 +121,7 @@ def record_decision(
     kind: str,
     text: str | None = None,
     grounds=(),
-    acting_user,
+    acting_user: User,
     decided_on: dt.date | None = None,
     expected_revision: int | None = None,
 ) -> Decision:
@@ -177,7 +179,7 @@ def record_decision(
         elif grounds:
             raise ValidationError(_("An approval cites no grounds for refusal."), code="grounds_on_approval")
 
-        number = next_decision_number(app.provider, decided_on.year)
+        number = next_decision_number(provider=app.provider, year=decided_on.year)
         context = decision_context(app, kind=kind, number=number, decided_on=decided_on, grounds=grounds)
         text = (text or "").strip()
         if not text:
@@ -192,7 +194,7 @@ def record_decision(
             grounds_text="\n".join(f"{g.text} ({g.citation})" if g.citation else g.text for g in grounds),
             decided_by=acting_user,
         )
-        decision._history_user = acting_user
+        record_author(decision, acting_user)
         decision.save()
         if grounds:
             decision.grounds.set(grounds)
@@ -215,7 +217,7 @@ def record_registry_action(
     registrar: str,
     grounds=(),
     extract=None,
-    acting_user,
+    acting_user: User,
     expected_revision: int | None = None,
 ):
     """The result of a state registrar's service: the action in the national register (→ result ready) or
@@ -267,7 +269,7 @@ def record_registry_action(
             extract=extract,
             recorded_by=acting_user,
         )
-        action._history_user = acting_user
+        record_author(action, acting_user)
         action.save()
         if grounds:
             action.grounds.set(grounds)

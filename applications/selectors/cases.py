@@ -4,7 +4,9 @@ of queries whatever the case holds)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -79,12 +81,12 @@ def _display(model_field, value, users: dict) -> str:
     return str(value)
 
 
-def _edits(records_by_label: list[tuple[str, list]]) -> list[Edit]:
+def _edits(records_by_label: list[tuple[Callable[[Any], str], list]]) -> list[Edit]:
     """Edits of several records, each diffed against its previous version, newest first."""
     raw = []
-    user_ids = set()
+    user_ids: set[int] = set()
     for label_of, records in records_by_label:
-        previous_by_id = {}
+        previous_by_id: dict[Any, Any] = {}
         for record in records:  # oldest first
             model = record.instance_type
             fields = [

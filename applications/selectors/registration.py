@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from services.constants import Channel, DeliveryMethod, FeeOption
 from services.fees import MissingSubsistenceMinimum, compute_fee, has_option
@@ -44,8 +45,8 @@ class ServiceChecklist:
     late_fee: Decimal | None
     fee_error: str
     has_late_fee: bool
-    channel_choices: list[tuple[str, str]]
-    delivery_choices: list[tuple[str, str]]
+    channel_choices: list[tuple[str, str | Promise]]
+    delivery_choices: list[tuple[str, str | Promise]]
 
 
 def service_checklist(office, service_pk, *, posted: dict | None = None) -> ServiceChecklist | None:

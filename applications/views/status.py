@@ -27,8 +27,6 @@ from services.constants import DeliveryMethod
 logger = logging.getLogger(__name__)
 
 PUBLIC_LANGUAGES = ("uk", "en")
-DEFAULT_RATE_LIMIT = 20
-DEFAULT_RATE_WINDOW = 600  # seconds
 
 # What each status means to the citizen, and what they should do next.
 STATUS_TEXTS = {
@@ -89,8 +87,8 @@ RESULT_DELIVERY_TEXTS = {
 def _throttle(request) -> int:
     """Counts a lookup for the client's address; returns 0 if allowed, else the seconds to wait.
     A fixed window in the cache (atomic INCR on Redis). A cache that is down lets lookups through."""
-    limit = int(getattr(settings, "CNAP_STATUS_RATE_LIMIT", DEFAULT_RATE_LIMIT))
-    window = int(getattr(settings, "CNAP_STATUS_RATE_WINDOW", DEFAULT_RATE_WINDOW))
+    limit = settings.CNAP_STATUS_RATE_LIMIT
+    window = settings.CNAP_STATUS_RATE_WINDOW
     now = time.time()
     bucket = int(now // window)
     client = hashlib.sha256((client_ip(request) or "").encode()).hexdigest()[:32]

@@ -1,8 +1,9 @@
-"""Trembita / X-Road REST client (xroad.md §7.2 request, §7.3 classification, §5.1 retry rules).
+"""Trembita / X-Road REST client: the request, the classification of answers and the retry rules of
+docs/exchange.md.
 
 :func:`lookup` makes exactly one HTTP attempt and never raises for network or registry problems: it returns a
-:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the Celery task,
-with a new message id per attempt); :func:`lookup_with_retries` does it for code outside Celery.
+:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the registry task,
+with a new message id per attempt, waiting :func:`backoff_delay` between attempts).
 
 Deadline: every attempt has a budget (``timeouts.total_deadline`` or ``timeout_override``, whichever is
 smaller). Besides the httpx timeouts (connect/read/write/pool clamped to the budget) the client's network
@@ -41,7 +42,7 @@ TIMEOUT = "timeout"
 GARBAGE = "garbage"
 KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE)
 
-#: X-Road error types (substrings) worth another attempt (xroad.md §5.1).
+#: X-Road error types (substrings) worth another attempt (docs/exchange.md §3).
 RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
 #: Provider HTTP statuses worth another attempt.
 RETRYABLE_PROVIDER_STATUSES = (502, 503, 504)
@@ -111,7 +112,7 @@ def describe(kind: str, error_type: str = "", http_status: int | None = None):
 
 def outcome(result: LookupResult) -> str:
     """The final state of a request whose last attempt gave ``result`` (the values of
-    ``applications.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
+    ``registry.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
     passing fault: try again later) or ``failed`` (needs a person: bad input, configuration, garbage)."""
     if result.kind == OK:
         return "succeeded"
@@ -139,7 +140,6 @@ class LookupResult:
     dialect: str = ""
     url: str = ""
     request_fingerprint: str = ""  # sha256 of registry + parameters (for idempotency keys)
-    attempts: tuple[LookupResult, ...] = ()  # lookup_with_retries: the earlier failed attempts
 
     @property
     def is_ok(self) -> bool:
@@ -149,7 +149,6 @@ class LookupResult:
         """A JSON-serialisable dict (for storing with the request)."""
         result = dataclasses.asdict(self)
         result["message"] = str(self.message)
-        result["attempts"] = [attempt.to_dict() for attempt in self.attempts]
         return result
 
 
@@ -191,7 +190,7 @@ def build_request(
     user_id: str | int,
     message_id: str,
 ) -> tuple[str, str, dict[str, str], bytes | None]:
-    """``(method, url, headers, body)`` of one attempt, exactly as in xroad.md §7.2."""
+    """``(method, url, headers, body)`` of one attempt, exactly as in docs/exchange.md §2."""
     try:
         service = config["services"][registry]
     except KeyError:
@@ -250,7 +249,7 @@ def build_request(
 # ---------------------------------------------------------------------------------------------- logging
 class _RedactQueryFilter(logging.Filter):
     """httpx logs every request URL at INFO; our query strings carry РНОКПП and other personal data, which
-    must never reach the logs (DESIGN §10). Keep the method, the path and the status, drop the query."""
+    must never reach the logs. Keep the method, the path and the status, drop the query."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.startswith("HTTP Request:") and record.args:
@@ -489,7 +488,7 @@ def _classify(
         "request_hash": headers.get("X-Road-Request-Hash") or "",
     }
     error_type = headers.get("X-Road-Error") or headers.get("uxp-faultcode") or ""
-    if error_type:  # the security server failed, not the registry (xroad.md §1.4)
+    if error_type:  # the security server failed, not the registry (docs/exchange.md §3)
         data = _json_or_none(content)
         detail = headers.get("uxp-faultstring") or ""
         if isinstance(data, dict):
@@ -540,47 +539,6 @@ def backoff_delay(config: dict[str, Any], attempt: int, rng: random.Random | Non
     return base * (1 + (rng or random).random() * jitter)
 
 
-def lookup_with_retries(
-    registry: str,
-    params: dict[str, str],
-    *,
-    issue: str,
-    user_id: str | int,
-    attempts: int | None = None,
-    deadline: float | None = None,
-    config: dict[str, Any] | None = None,
-    sleep=time.sleep,
-) -> LookupResult:
-    """:func:`lookup` repeated for retryable results (a new message id each time), within ``attempts``
-    (default ``retry.attempts``) and the overall ``deadline`` in seconds (default
-    ``timeouts.total_deadline``).
-
-    Returns the last result; its ``attempts`` holds the earlier ones. For code outside Celery.
-    """
-    config = config or get_config()
-    attempts = int(attempts or config["retry"]["attempts"])
-    total = float(deadline if deadline is not None else config["timeouts"]["total_deadline"])
-    ends = time.monotonic() + total
-    history: list[LookupResult] = []
-    result = None
-    for number in range(1, attempts + 1):
-        left = ends - time.monotonic()
-        if left <= 0:
-            break
-        result = lookup(registry, params, issue=issue, user_id=user_id, timeout_override=left, config=config)
-        if not result.retryable or number == attempts:
-            break
-        pause = backoff_delay(config, number)
-        if time.monotonic() + pause >= ends:
-            break
-        history.append(result)
-        sleep(pause)
-    if result is None:  # pragma: no cover - only with a non-positive deadline
-        common = {"registry": registry, "dialect": config["dialect"]}
-        return _result(TIMEOUT, time.monotonic(), common, error_type="DeadlineExceeded", retryable=True)
-    return dataclasses.replace(result, attempts=tuple(history))
-
-
 __all__ = [
     "KINDS",
     "LookupResult",
@@ -590,7 +548,6 @@ __all__ = [
     "describe",
     "get_http_client",
     "lookup",
-    "lookup_with_retries",
     "message_key",
     "operator_pseudonym",
     "outcome",

@@ -1,4 +1,4 @@
-"""Configuration of the Trembita / X-Road exchange client (xroad.md §7.1).
+"""Configuration of the Trembita / X-Road exchange client (docs/exchange.md §1).
 
 Everything registry-specific lives here as *defaults*; a deployment overrides any part of it with the
 ``TREMBITA`` setting (a dict), which :func:`get_config` deep-merges over :data:`DEFAULTS`:
@@ -25,8 +25,8 @@ Keys
     ``connect``, ``read`` (per network operation) and ``total_deadline`` (seconds; no call takes longer).
 ``retry``
     ``attempts`` (total, including the first), ``backoff`` (seconds before attempt 2, 3, ...; the last value
-    repeats) and ``jitter`` (a fraction of the backoff added at random). Used by
-    :func:`cnap.exchange.client.lookup_with_retries` and by the Celery task.
+    repeats) and ``jitter`` (a fraction of the backoff added at random, so retries of many lookups do not
+    arrive together). Applied by the registry task (:func:`cnap.exchange.client.backoff_delay`).
 ``pool``
     httpx connection-pool limits (``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``).
 ``max_response_bytes``
@@ -41,7 +41,7 @@ Keys
     ``Uxp-Purpose-Ids`` when set), ``subject_id_params`` (the first of these present in a lookup is sent as
     ``Uxp-Subject-Id``), ``title`` (for people, Ukrainian).
 
-The service codes below are placeholders (xroad.md §4: no public catalogue); the member codes are the
+The service codes below are placeholders (there is no public catalogue); the member codes are the
 providers' ЄДРПОУ codes where known.
 """
 

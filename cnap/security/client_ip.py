@@ -32,7 +32,7 @@ def _address(value: str) -> str | None:
 
 def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or None
-    proxies = int(getattr(settings, "CNAP_PROXY_COUNT", 0) or 0)
+    proxies = int(settings.CNAP_PROXY_COUNT or 0)
     if proxies <= 0:
         return remote
     hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]

@@ -77,7 +77,7 @@ def expected(rule: Rule, role: str, *, access: Access = Access.ACT, state: str =
     return base
 
 
-# Who works with cases (DESIGN §10, cnap/security/scope.py): office roles their office's, provider
+# Who works with cases (cnap/security/scope.py): office roles their office's, provider
 # officers their provider's once sent, in their hromada, community heads their hromada's (minimised,
 # read-only: their POSTs are refused with a message, 302).
 CASE_READERS = dict(catalog_manager=404)  # a role without view_applications gets 404 for a case URL

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import DEVELOPMENT_APPS, INSTALLED_APPS, VAR_DIR, env
 
 # Everything the embedded mode writes under var/ (the SQLite database and its journal, scans, the
 # broker's messages, the cache, the secret key) is readable by this user only.
@@ -16,7 +16,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 VAR_DIR.chmod(0o700)
 
 
-def _make_private(database: str) -> None:
+def _make_private(database) -> None:
     """The SQLite database (created empty if missing) and its journal files: 0600, whatever the umask
     was when they were made (a database from before this rule was 0644)."""
     if not database or database == ":memory:":
@@ -26,7 +26,7 @@ def _make_private(database: str) -> None:
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         if name.exists():
             name.chmod(0o600)
-    private = Path(STORAGES["default"]["OPTIONS"]["location"])  # noqa: F405
+    private = Path(PRIVATE_MEDIA_ROOT)
     if private.exists():
         for directory, _dirs, files in os.walk(private):
             Path(directory).chmod(0o700)
@@ -55,8 +55,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_AUTOREFRESH = True
 CNAP_DEMO_ALLOWED = True
 CNAP_DEVELOPMENT_TOOLS = True
-if "demo" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not in INSTALLED_APPS)]
 # The demo logins printed by `make run` work with a password only, unless CNAP_REQUIRE_2FA=1.
 CNAP_REQUIRE_2FA = env.bool("CNAP_REQUIRE_2FA", default=False)
 
@@ -95,5 +94,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# The embedded mode talks to the emulator that `make run` starts.
-TREMBITA = env.json("CNAP_TREMBITA", default={"ss_base_url": "http://127.0.0.1:8090"})
+# The embedded mode talks to the emulator that `make run` starts (on EMULATOR_PORT, which run_embedded sets
+# for the processes it starts).
+CNAP_TREMBITA = env.json(
+    "CNAP_TREMBITA", default={"ss_base_url": f"http://127.0.0.1:{env.int('EMULATOR_PORT', default=8090)}"}
+)
+TREMBITA = CNAP_TREMBITA
