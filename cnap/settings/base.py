@@ -143,9 +143,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 CNAP_MAX_SCAN_BYTES = env.int("CNAP_MAX_SCAN_BYTES", default=20 * 1024 * 1024)
 # All the scans of one registration together (applications/uploads.py).
 CNAP_MAX_REGISTRATION_BYTES = env.int("CNAP_MAX_REGISTRATION_BYTES", default=50 * 1024 * 1024)
-# Stored files (scans, printed documents) are readable by the service's own user only: 0600 (0640
-# where the deployment guide gives a backup or web-server group read access: CNAP_FILE_MODE=0640).
-FILE_UPLOAD_PERMISSIONS = int(env("CNAP_FILE_MODE", default="0600"), 8)
+# Mode of stored files (scans, printed documents): 0600, or 0640 where a backup or web-server group reads them.
+CNAP_FILE_MODE = env("CNAP_FILE_MODE", default="0600")
+FILE_UPLOAD_PERMISSIONS = int(CNAP_FILE_MODE, 8)
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750 if FILE_UPLOAD_PERMISSIONS & 0o040 else 0o700
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
