@@ -65,7 +65,7 @@ from cnap.exchange.conf import get_config
 
 from .constants import REGISTRY_FINAL_STATES, RegistryName, RegistryRequestState
 from .models import RegistryRequest
-from .selectors import registry_fields
+from .selectors import may_apply_registry_data, registry_fields
 
 logger = logging.getLogger(__name__)
 
@@ -332,10 +332,8 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
     """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record
     (the page showed them beside the record; only ticked ones are copied); the change is in the applicant's
     history with the operator, the case and the request as the reason."""
-    if not can(acting_user, "look_up_registries"):
-        raise PermissionDenied(_("You may not change applicants' records."))
-    if not acting_user.is_superuser and acting_user.office_id and acting_user.office_id != registry_request.office_id:
-        raise PermissionDenied(_("The registry request belongs to another office."))
+    if not can(acting_user, "look_up_registries") or not may_apply_registry_data(acting_user, registry_request):
+        raise PermissionDenied(_("You may not change this applicant's record."))
     if registry_request.state != State.SUCCEEDED:
         raise ValidationError(_("Only data the registry returned can be copied."), code="not_succeeded")
     application = registry_request.application

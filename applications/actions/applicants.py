@@ -34,6 +34,7 @@ from applications.models import Applicant, name_search_condition, normalize_for_
 from cnap import identifiers
 from cnap.accounts.models import User
 from cnap.core.history import record_author
+from cnap.text import clean_text
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -144,6 +145,13 @@ def validate_applicant_data(data: dict) -> dict:
         else:
             errors.setdefault(name, []).append(ValidationError(exc_or_message, code=code))
 
+    data = dict(data)
+    for name, value in list(data.items()):
+        if isinstance(value, str):
+            try:
+                data[name] = clean_text(value)
+            except ValidationError as exc:
+                error(name, exc)  # the value stays: no second "enter the surname" for it
     kind = data.get("kind") or ApplicantKind.PERSON
     if kind not in ApplicantKind.values:
         error("kind", _("Choose a natural person or a legal entity."))
@@ -484,11 +492,12 @@ def update_applicant(
 # Search ------------------------------------------------------------------------------------------------
 
 
-def find_applicants(*, hromada, query: str, limit: int = 20) -> QuerySet:
-    """Known applicants of `hromada` matching `query`: a tax number or document number (exact or
-    prefix), or the name (any word order, part of a double surname, a former surname; typo-tolerant
-    trigram similarity on PostgreSQL)."""
-    applicants = Applicant.objects.filter(hromada=hromada)
+def find_applicants(*, hromada, query: str, limit: int = 20, among: QuerySet | None = None) -> QuerySet:
+    """Known applicants of `hromada` (only those `among`, when given) matching `query`: a tax number or
+    document number (exact or prefix), or the name (any word order, part of a double surname, a former
+    surname; typo-tolerant trigram similarity on PostgreSQL). The counter searches through
+    applications/access.py, which says whom."""
+    applicants = (Applicant.objects.all() if among is None else among).filter(hromada=hromada)
     text = (query or "").strip()
     if not text:
         return applicants.none()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.access import may_act_on
 from applications.constants import PartyRole
 from applications.models import Application, CaseParty, Scan, SubmittedDocument
 from applications.scans import check_upload, store_upload
@@ -29,10 +30,9 @@ __all__ = ["add_document", "add_scans", "correct_applicant", "may_complete"]
 
 
 def may_complete(user: User, application: Application) -> bool:
-    """Whether `user` may add to and correct `application` (a case they can see)."""
-    if not can(user, "register_applications"):
-        return False
-    return user.is_superuser or user.office_id == application.office_id
+    """Whether `user` may add to and correct `application`: one who registers (administrators, starostas)
+    and acts on the case by the access scope (applications/access.py)."""
+    return can(user, "register_applications") and may_act_on(user, application)
 
 
 def _check(user: User, application: Application) -> None:

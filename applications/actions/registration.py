@@ -51,7 +51,14 @@ from applications.models import (
     StatusChange,
     SubmittedDocument,
 )
-from applications.scans import ALLOWED_SCAN_TYPES, CheckedUpload, check_upload, sniff_content_type, store_upload
+from applications.scans import (
+    ALLOWED_SCAN_TYPES,
+    CheckedUpload,
+    check_total_size,
+    check_upload,
+    sniff_content_type,
+    store_upload,
+)
 from cnap.accounts.models import User
 from cnap.core import submissions
 from cnap.core.history import record_author
@@ -380,6 +387,10 @@ def register_application(
             checked_scans.append((check_upload(upload), document_index))
         except ValidationError as exc:
             scan_errors.append(exc)
+    try:
+        check_total_size([checked.size for checked, _index in checked_scans] + [u.size for u in staged_scans or ()])
+    except ValidationError as exc:
+        scan_errors.extend(exc.error_list)
     if scan_errors:
         errors["scans"] = scan_errors
     if errors or version is None:  # no version in force is one of the errors

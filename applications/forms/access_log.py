@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.models import User
+from cnap.forms import BoundedDateField
 from cnap.security.models import PersonalDataAccessAction
 
 
@@ -9,8 +10,8 @@ class AccessLogFilterForm(forms.Form):
     user = forms.ModelChoiceField(
         label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("anyone")
     )
-    date_from = forms.DateField(label=_("On or after"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("On or before"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("On or after"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("On or before"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("any action")), *PersonalDataAccessAction.choices], required=False
     )

@@ -4,6 +4,7 @@ They read the posted values; the actions check them."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cnap.forms import BoundedDateField, CleanTextMixin
 from services.constants import DocumentKind
 
 from ..constants import IdentityDocumentType, Sex
@@ -14,7 +15,7 @@ TEXT = {"class": "form-control form-control-sm"}
 
 
 def _date():
-    return forms.DateField(
+    return BoundedDateField(
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"),
@@ -42,7 +43,7 @@ class AddScansForm(forms.Form):
         return None if pk is None else self.application.documents.get(pk=pk)
 
 
-class AddDocumentForm(forms.Form):
+class AddDocumentForm(CleanTextMixin, forms.Form):
     required_document = forms.TypedChoiceField(label=_("Document"), coerce=int, required=False, empty_value=None)
     name = forms.CharField(
         label=_("Name of another document"), max_length=500, required=False, widget=forms.TextInput(attrs=TEXT)
@@ -77,7 +78,7 @@ class AddDocumentForm(forms.Form):
         return self.listed[pk]
 
 
-class CorrectApplicantForm(forms.Form):
+class CorrectApplicantForm(CleanTextMixin, forms.Form):
     """The applicant's data of the case; the identifiers the case is keyed by are shown, not edited."""
 
     last_name = forms.CharField(label=_("Surname"), max_length=150, required=False, widget=forms.TextInput(attrs=TEXT))

@@ -6,7 +6,7 @@ from django.urls import reverse
 from cnap.accounts.permissions import can
 from cnap.core.selectors import HomeCounter
 
-from .cases import visible_applications
+from ..access import visible_cases
 from .lists import PERSONAL_PRESETS, preset_condition, total_found
 
 __all__ = ["counters"]
@@ -15,7 +15,7 @@ __all__ = ["counters"]
 def counters(user) -> list[HomeCounter]:
     if not can(user, "view_applications"):
         return []
-    cases = visible_applications(user)
+    cases = visible_cases(user)
     found = []
     for preset, label in PERSONAL_PRESETS.items():
         if preset == "returned" and not can(user, "register_applications"):
