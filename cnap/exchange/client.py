@@ -31,7 +31,8 @@ import httpx
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy
 
-from .conf import DIALECT_UXP, DIALECT_XROAD_R1, get_config, split_identifier
+from .conf import DIALECT_UXP, DIALECT_XROAD_R1, PROTOCOL_REST, PROTOCOL_SOAP, get_config, split_identifier
+from .shapes import shape_problem
 
 OK = "ok"
 NOT_FOUND = "not_found"
@@ -39,7 +40,9 @@ TRANSPORT_ERROR = "transport_error"
 PROVIDER_ERROR = "provider_error"
 TIMEOUT = "timeout"
 GARBAGE = "garbage"
-KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE)
+WRONG_SHAPE = "wrong_shape"  # a readable answer without the data the service declares
+INCOMPATIBLE = "incompatible"  # the service's WSDL no longer fits what we send
+KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE, WRONG_SHAPE, INCOMPATIBLE)
 
 #: X-Road error types (substrings) worth another attempt (xroad.md §5.1).
 RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
@@ -70,21 +73,61 @@ MESSAGES = {
     "invalid_input": gettext_lazy(
         "The registry rejected the request: the data entered is invalid. Check it and try again."
     ),
-    "provider_failed": gettext_lazy("The registry failed to process the request. Try again later."),
+    "provider_failed": gettext_lazy(
+        "The registry reported an internal error and did not process the request. If it repeats, "
+        "the system administrator can report it to the registry's holder with the message id."
+    ),
+    "registry_error": gettext_lazy("The registry refused the request with an error of its own."),
     "provider_error": gettext_lazy("The registry returned an unexpected error. Contact the system administrator."),
     "garbage": gettext_lazy(
         "The registry returned a response that cannot be read. Try again later; if it persists, "
         "contact the system administrator."
     ),
+    "unsafe_xml": gettext_lazy(
+        "The registry's answer was refused as unsafe (an XML document with entity declarations or far too "
+        "large). It was not used; contact the system administrator."
+    ),
+    "mismatch": gettext_lazy(
+        "The answer does not belong to our request (its X-Road header differs from the one we sent). It was "
+        "not used; contact the system administrator if it repeats."
+    ),
+    "wrong_shape": gettext_lazy(
+        "The registry answered without the data it should contain. The answer was not used; contact the "
+        "system administrator if it repeats."
+    ),
+    "cut_off": gettext_lazy("The registry's answer was cut off mid-way (the connection broke). Trying again."),
+    "connection_lost": gettext_lazy(
+        "The connection to the Trembita security server broke before an answer came. Try again later."
+    ),
+    "wsdl_incompatible": gettext_lazy(
+        "The registry changed its service description (WSDL) so that our request no longer fits it. "
+        "Contact the system administrator to update the service settings."
+    ),
+    "wsdl_invalid": gettext_lazy(
+        "The registry's service description (WSDL) cannot be read. Contact the system administrator."
+    ),
 }
+
+#: The registry's own words, appended to the message when it gave any.
+REGISTRY_SAYS = gettext_lazy("The registry says: «%(text)s».")
 
 
 def message_key(kind: str, error_type: str = "", http_status: int | None = None) -> str:
     """The key in :data:`MESSAGES` for a result (the UI can render it again in the active language)."""
-    if kind in (OK, NOT_FOUND, TIMEOUT, GARBAGE):
+    if kind in (OK, NOT_FOUND, TIMEOUT, WRONG_SHAPE):
         return kind
+    if kind == GARBAGE:
+        return {"InconsistentHeaders": "mismatch", "UnsafeXML": "unsafe_xml", "TooLarge": "unsafe_xml"}.get(
+            error_type, "garbage"
+        )
+    if kind == INCOMPATIBLE:
+        return "wsdl_incompatible" if error_type == "IncompatibleWsdl" else "wsdl_invalid"
     if kind == TRANSPORT_ERROR:
+        if error_type == "TruncatedBody":
+            return "cut_off"
         if http_status is None:  # no HTTP answer from our own security server at all
+            if error_type in ("RemoteProtocolError", "ReadError", "WriteError"):
+                return "connection_lost"
             return "gateway_down"
         if "AccessDenied" in error_type:
             return "access_denied"
@@ -95,6 +138,13 @@ def message_key(kind: str, error_type: str = "", http_status: int | None = None)
         if any(name in error_type for name in RETRYABLE_XROAD_ERRORS):
             return "unavailable"
         return "gateway_error"
+    if error_type.startswith("Business."):
+        code = error_type.split(".", 1)[1].upper()
+        if any(marker in code for marker in ("UNAVAILABLE", "TEMPORAR", "BUSY", "TIMEOUT", "TRY_LATER")):
+            return "unavailable"
+        if any(marker in code for marker in ("VALIDATION", "INVALID", "BAD_REQUEST", "BADREQUEST")):
+            return "invalid_input"
+        return "registry_error"
     if http_status in RETRYABLE_PROVIDER_STATUSES:
         return "unavailable"
     if http_status in (400, 422):
@@ -130,7 +180,9 @@ class LookupResult:
     http_status: int | None = None
     message_id: str = ""  # X-Road-Id / Uxp-QueryID we sent
     request_id: str = ""  # X-Road-Request-Id / uxp-transaction-id from the security server
-    request_hash: str = ""  # X-Road-Request-Hash
+    request_hash: str = ""  # X-Road-Request-Hash / the SOAP header's requestHash
+    registry_message: str = ""  # the registry's own words (a business fault, an error body), as received
+    protocol: str = "rest"  # "rest" or "soap"
     elapsed_ms: int = 0
     retryable: bool = False
     detail: str = ""  # technical detail for the log (error message, X-Road error detail UUID)
@@ -408,9 +460,17 @@ def lookup(
     """
     config = config or get_config()
     message_id = message_id or str(uuid.uuid4())
-    method, url, headers, body = build_request(
-        config, registry, params, issue=issue, user_id=user_id, message_id=message_id
-    )
+    service = config["services"].get(registry)
+    if service is None:
+        raise ValueError(f"Unknown registry {registry!r}; configured: {sorted(config['services'])}")
+    soap = service.get("protocol") == PROTOCOL_SOAP
+    if soap:
+        check_params(service, registry, params)
+        method, url, headers, body = "POST", config["ss_base_url"] + str(config["soap"]["path"]), {}, None
+    else:
+        method, url, headers, body = build_request(
+            config, registry, params, issue=issue, user_id=user_id, message_id=message_id
+        )
     timeouts = config["timeouts"]
     budget = float(timeouts["total_deadline"])
     if timeout_override is not None:
@@ -425,28 +485,92 @@ def lookup(
     common = {
         "message_id": message_id,
         "registry": registry,
-        "service_id": "/".join(split_identifier(config["services"][registry]["id"])),
+        "service_id": "/".join(split_identifier(service["id"])),
         "dialect": config["dialect"],
         "url": url,
         "request_fingerprint": request_fingerprint(registry, params),
+        "protocol": PROTOCOL_SOAP if soap else PROTOCOL_REST,
     }
-    http = get_http_client(config)
     started = time.monotonic()
     _deadline.at = started + budget
     try:
+        if soap:
+            from . import soap as soap_dialect
+
+            return soap_dialect.attempt(
+                config,
+                registry,
+                params,
+                issue=issue,
+                user_id=user_id,
+                message_id=message_id,
+                timeout=timeout,
+                common=common,
+                started=started,
+            )
+        http = get_http_client(config)
         request = http.build_request(method, url, headers=headers, content=body, timeout=timeout)
-        response = http.send(request, stream=True)
-        try:
-            content, too_big = _read_limited(response, int(config["max_response_bytes"]))
-        finally:
-            response.close()
+        response, content, too_big = send_and_read(http, request, int(config["max_response_bytes"]))
+    except BodyCutOff as exc:
+        return _result(
+            TRANSPORT_ERROR,
+            started,
+            common,
+            error_type="TruncatedBody",
+            http_status=exc.status,
+            detail=str(exc)[:500],
+            retryable=True,
+        )
     except httpx.TimeoutException as exc:
         return _result(TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
     except httpx.TransportError as exc:
         return _result(TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
     finally:
         _deadline.at = None
-    return _classify(response, content, too_big, started, common)
+    return _classify(response, content, too_big, started, common, service.get("response"))
+
+
+class BodyCutOff(Exception):  # noqa: N818 - an event on the wire, named as one
+    """The answer's headers came, its body broke off (connection closed or reset before its end)."""
+
+    def __init__(self, status: int, cause: Exception) -> None:
+        super().__init__(f"HTTP {status}: the body broke off: {cause}")
+        self.status = status
+
+
+class HttpStatusError(Exception):
+    def __init__(self, status: int, content: bytes = b"") -> None:
+        super().__init__(f"HTTP {status}: {content[:200]!r}")
+        self.status = status
+
+
+def send_and_read(http: httpx.Client, request: httpx.Request, limit: int) -> tuple[httpx.Response, bytes, bool]:
+    """Send ``request`` and read at most ``limit`` bytes of the answer: ``(response, body, too_big)``.
+
+    Raises httpx's exceptions for the connection and :class:`BodyCutOff` when the body breaks off mid-way
+    (a security server or proxy dropping the connection: worth another attempt, and worth saying so)."""
+    response = http.send(request, stream=True)
+    try:
+        try:
+            content, too_big = _read_limited(response, limit)
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise BodyCutOff(response.status_code, exc) from exc
+    finally:
+        response.close()
+    return response, content, too_big
+
+
+def check_params(service: dict[str, Any], registry: str, params: dict[str, str]) -> None:
+    accepted = service["params"]
+    unknown = set(params) - set(accepted)
+    if unknown:
+        raise ValueError(f"Registry {registry!r} does not accept parameters {sorted(unknown)}")
+    if not any(value not in (None, "") for value in params.values()):
+        raise ValueError(f"Registry {registry!r} needs one of the parameters {sorted(accepted)}")
+
+
+def is_retryable_xroad_error(error_type: str) -> bool:
+    return any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
 
 
 def _read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
@@ -461,10 +585,12 @@ def _read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
 
 
 def _result(kind: str, started: float, common: dict[str, Any], **fields: Any) -> LookupResult:
-    message = describe(kind, fields.get("error_type", ""), fields.get("http_status"))
+    message = str(describe(kind, fields.get("error_type", ""), fields.get("http_status")))
+    if fields.get("registry_message") and kind != OK:
+        message = f"{message} {REGISTRY_SAYS % {'text': fields['registry_message']}}"
     return LookupResult(
         kind=kind,
-        message=str(message),
+        message=message,
         elapsed_ms=int((time.monotonic() - started) * 1000),
         **common,
         **fields,
@@ -479,7 +605,12 @@ def _json_or_none(content: bytes) -> Any:
 
 
 def _classify(
-    response: httpx.Response, content: bytes, too_big: bool, started: float, common: dict[str, Any]
+    response: httpx.Response,
+    content: bytes,
+    too_big: bool,
+    started: float,
+    common: dict[str, Any],
+    shape: dict[str, Any] | None = None,
 ) -> LookupResult:
     headers = response.headers
     status = response.status_code
@@ -494,7 +625,7 @@ def _classify(
         detail = headers.get("uxp-faultstring") or ""
         if isinstance(data, dict):
             detail = " ".join(str(data.get(k) or "") for k in ("message", "detail")).strip() or detail
-        retryable = any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
+        retryable = is_retryable_xroad_error(error_type)
         return _result(
             TRANSPORT_ERROR,
             started,
@@ -508,6 +639,9 @@ def _classify(
     if 200 <= status < 300:
         data = None if too_big else _json_or_none(content)
         if isinstance(data, dict):
+            problem = shape_problem(data, shape)
+            if problem:
+                return _result(WRONG_SHAPE, started, common, error_type="WrongShape", detail=problem, **meta)
             return _result(OK, started, common, data=data, **meta)
         detail = "response too large" if too_big else repr(content[:200])
         return _result(GARBAGE, started, common, error_type="InvalidBody", detail=detail, **meta)
@@ -527,6 +661,7 @@ def _classify(
         data=data,
         error_type=f"HTTP{status}",
         detail=detail[:1000],
+        registry_message=detail[:500] if isinstance(data, dict) and status in (400, 409, 422) else "",
         retryable=status in RETRYABLE_PROVIDER_STATUSES,
         **meta,
     )
