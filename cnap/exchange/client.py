@@ -675,6 +675,25 @@ def backoff_delay(config: dict[str, Any], attempt: int, rng: random.Random | Non
     return base * (1 + (rng or random).random() * jitter)
 
 
+def retry_delay(
+    config: dict[str, Any], attempt: int, since_first: float, rng: random.Random | None = None
+) -> float | None:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based), ``since_first`` seconds after the
+    first attempt started; ``None`` when the quick retries are over: the attempt cap (``retry.attempts``, 0 =
+    none) is reached or the next try would start past ``retry.horizon``. The request is then left
+    ``unavailable`` and the sweeper tries it again every ``retry.sweep_every`` seconds until
+    ``retry.cutoff``."""
+    retry = config["retry"]
+    cap = int(retry.get("attempts") or 0)
+    if cap and attempt >= cap:
+        return None
+    delay = backoff_delay(config, attempt, rng)
+    horizon = float(retry.get("horizon") or 0)
+    if horizon and since_first + delay > horizon:
+        return None
+    return delay
+
+
 def lookup_with_retries(
     registry: str,
     params: dict[str, str],
@@ -716,13 +735,98 @@ def lookup_with_retries(
     return dataclasses.replace(result, attempts=tuple(history))
 
 
+# ---------------------------------------------------------------------------------------------- evidence
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """The signed ASiC container of one exchange, or why it could not be had."""
+
+    ok: bool
+    content: bytes = b""
+    content_type: str = ""
+    http_status: int | None = None
+    error: str = ""
+    url: str = ""
+
+
+ASIC_CONTENT_TYPE = "application/vnd.etsi.asic-e+zip"
+
+
+def evidence_url(config: dict[str, Any], message_id: str) -> str:
+    """``/signature?queryId=…`` (UXP, Трембіта) or ``/asic?queryId=…`` (X-Road) on our own ШБО, with our
+    client identity (the ШБО gives each client its own messages only)."""
+    from .conf import client_parts
+
+    path = "/signature" if config["dialect"] == DIALECT_UXP else "/asic"
+    query = urlencode({"queryId": message_id, **client_parts(config)})
+    return f"{config['ss_base_url']}{path}?{query}"
+
+
+def fetch_evidence(message_id: str, *, config: dict[str, Any] | None = None) -> Evidence:
+    """Download the ASiC container of the exchange ``message_id`` (never raises for network problems)."""
+    config = config or get_config()
+    url = evidence_url(config, message_id)
+    budget = float(config["timeouts"]["total_deadline"])
+    timeout = httpx.Timeout(float(config["timeouts"]["connect"]), read=min(float(config["timeouts"]["read"]), budget))
+    http = get_http_client(config)
+    _deadline.at = time.monotonic() + budget
+    try:
+        request = http.build_request(
+            "GET", url, headers={"Accept": f"{ASIC_CONTENT_TYPE}, application/zip"}, timeout=timeout
+        )
+        response, content, too_big = send_and_read(http, request, int(config["max_response_bytes"]))
+    except (httpx.HTTPError, BodyCutOff) as exc:
+        return Evidence(False, error=f"{type(exc).__name__}: {exc}"[:500], url=url)
+    finally:
+        _deadline.at = None
+    status = response.status_code
+    if status != 200:
+        text = content[:300].decode("utf-8", "replace")
+        return Evidence(False, http_status=status, error=f"HTTP {status}: {text}", url=url)
+    if too_big:
+        return Evidence(False, http_status=status, error="the container is larger than max_response_bytes", url=url)
+    if not content.startswith(b"PK\x03\x04"):
+        return Evidence(False, http_status=status, error="the answer is not a ZIP (ASiC) container", url=url)
+    content_type = response.headers.get("content-type", "").split(";")[0].strip() or ASIC_CONTENT_TYPE
+    return Evidence(True, content=content, content_type=content_type, http_status=status, url=url)
+
+
+# ---------------------------------------------------------------------------------------------- probe
+def probe(*, config: dict[str, Any] | None = None, timeout: float = 5.0) -> dict[str, Any]:
+    """Does our ШБО answer? One HTTP request within ``timeout`` seconds: the WSDL of a SOAP service when one is
+    configured (it goes through the ШБО's own machinery), else its base address; any HTTP answer below 500
+    counts. ``{"ok", "status", "elapsed_ms", "detail"}``, for /healthz."""
+    config = config or get_config()
+    from .wsdl import wsdl_url
+
+    soap_services = [s for s in config["services"].values() if s.get("protocol") == PROTOCOL_SOAP]
+    url = wsdl_url(config, soap_services[0]) if soap_services else config["ss_base_url"] + "/"
+    http = get_http_client(config)
+    started = time.monotonic()
+    _deadline.at = started + timeout
+    try:
+        request = http.build_request("GET", url, timeout=httpx.Timeout(timeout))
+        response, _content, _too_big = send_and_read(http, request, int(config["max_response_bytes"]))
+    except (httpx.HTTPError, BodyCutOff) as exc:
+        elapsed = int((time.monotonic() - started) * 1000)
+        return {"ok": False, "status": None, "elapsed_ms": elapsed, "detail": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        _deadline.at = None
+    elapsed = int((time.monotonic() - started) * 1000)
+    ok = response.status_code < 500
+    return {"ok": ok, "status": response.status_code, "elapsed_ms": elapsed, "detail": "" if ok else "HTTP error"}
+
+
 __all__ = [
+    "Evidence",
     "KINDS",
     "LookupResult",
     "MESSAGES",
     "build_request",
     "close_http_clients",
     "describe",
+    "fetch_evidence",
+    "probe",
+    "retry_delay",
     "get_http_client",
     "lookup",
     "lookup_with_retries",

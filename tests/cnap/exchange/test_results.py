@@ -108,7 +108,10 @@ def test_invalid_input_is_a_provider_error_not_retried(trembita):
         assert result.kind == "provider_error"
         assert result.http_status == 422
         assert not result.retryable
-        assert result.message == str(MESSAGES["invalid_input"])
+        # our message, then the registry's own words
+        assert result.message.startswith(str(MESSAGES["invalid_input"]) + " ")
+        assert result.registry_message in result.message
+    assert bad_check_digit.registry_message == "Неправильна контрольна цифра РНОКПП"
     assert bad_check_digit.data["field"] == "rnokpp"
     assert bad_cadastral.data["field"] == "cadastral_number"
 
