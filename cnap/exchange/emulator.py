@@ -475,6 +475,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _soap(self, state: EmulatorState) -> None:
         record = self.record
         record["dialect"] = "soap"
+        record["body"] = self.body.decode("utf-8", "replace")  # the envelope as received (tests check it)
         extra = {"uxp-transaction-id": str(uuid.uuid4())}
         record["request_id"] = extra["uxp-transaction-id"]
         record["request_hash"] = emulator_soap.request_hash(self.body)
