@@ -821,7 +821,7 @@ def serve_in_thread(server: EmulatorServer) -> threading.Thread:
 
 def wait_until_up(url: str, timeout: float = 10.0, **http_options: Any) -> None:
     """Block until ``{url}/__emulator/health`` answers (for code that starts the emulator as a subprocess).
-    ``http_options`` go to httpx (``verify``, ``cert`` for an emulator serving TLS)."""
+    ``http_options`` go to httpx (``verify``: an ``ssl.SSLContext`` for an emulator serving mutual TLS)."""
     import httpx
 
     ends = time.monotonic() + timeout

@@ -59,4 +59,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The embedded mode talks to the emulator that `make run` starts.
-TREMBITA = env.json("CNAP_TREMBITA", default={"ss_base_url": "http://127.0.0.1:8090"})
+# The demo configuration: the person lookup of ЄДДР over SOAP (the passport status check is a SOAP service
+# by default), the other registries over REST, so both paths run.
+TREMBITA = env.json(
+    "CNAP_TREMBITA",
+    default={"ss_base_url": "http://127.0.0.1:8090", "services": {"eddr_person": {"protocol": "soap"}}},
+)
