@@ -17,6 +17,18 @@ Surface
     ``uxp-transaction-id``; security-server errors ``uxp-faultcode``/``uxp-faultstring`` and the same JSON.
 ``.../{subsystem}/listMethods``, ``/allowedMethods``, ``/getOpenAPI?serviceCode=X``
     PR-MREST metaservices (in the UXP dialect: ``Uxp-Service: {provider subsystem}/listMethods``).
+``POST /`` (SOAP)
+    X-Road message protocol 4.0 in SOAP 1.1 or 1.2: the header is validated (``client``, ``service`` with
+    ``objectType="SERVICE"``, ``id``, ``protocolVersion`` 4.0; otherwise a ``Client.*`` SOAP Fault), the
+    service is found by its identifier, the request element must be ``{namespace}{serviceCode}``; the answer
+    echoes the header and adds ``requestHash`` (base64 SHA-512 of the request bytes) and the HTTP header
+    ``uxp-transaction-id``. Registry errors are business faults inside ``…Response`` (``NOT_FOUND``,
+    ``VALIDATION_ERROR``...); security-server errors are SOAP Faults (``Server.ServerProxy.*``).
+``GET /wsdl?xRoadInstance=…&memberClass=…&memberCode=…&subsystemCode=…&serviceCode=…[&serviceVersion=…]``
+    The WSDL of a service (see :mod:`cnap.exchange.emulator_soap`); 404 for an unknown one.
+``GET /signature?queryId=…&xRoadInstance=…`` (UXP), ``GET /asic?queryId=…`` (X-Road)
+    The ASiC-E container of the exchange with that message id (REST or SOAP; clearly unsigned); 404 for an
+    unknown id, 400 without the client identity.
 ``/__emulator/faults``
     ``POST`` adds a rule ``{"latency_ms": 300, "fault": FAULT, "services": [...], "count": N}`` (all keys
     optional; ``services`` are registry keys, service ids or service codes; ``count`` limits the rule to the
@@ -24,7 +36,14 @@ Surface
     decides the fault. ``GET`` lists the rules, ``DELETE`` removes them. Faults: ``network_error``,
     ``service_failed``, ``access_denied`` (security-server errors), ``provider_500``, ``provider_503``
     (the registry's own answers), ``garbage`` (200 with an HTML body), ``timeout`` (no answer for
-    ``slow_seconds``), ``slow_body`` (headers at once, then the body a byte every 0.5 s).
+    ``slow_seconds``), ``slow_body`` (headers at once, then the body a byte every 0.5 s), ``truncated`` (half
+    the body, then the connection closed), ``drop_mid_body`` (half the body, then a reset), ``wrong_shape``
+    (``{}`` / an empty SOAP response), ``business_error`` (a registry error: REST 409, a SOAP business fault),
+    ``xml_garbage`` (well-formed XML that is no envelope), ``malformed_xml``, ``wrong_echo`` (an answer whose
+    header ``id`` differs), ``xml_bomb`` (billion laughs), ``xxe`` (external entities), ``huge`` (12 MB).
+    ``/wsdl`` takes ``wsdl_change`` (a compatible change), ``wsdl_incompatible`` (the request's elements
+    renamed) and ``wsdl_unavailable``; the evidence download ``asic_unavailable``. A rule applies only to
+    the kind of request its fault belongs to; latency-only rules apply to lookups.
 ``/__emulator/log``
     ``GET`` the message log (oldest first; an entry is added when a request arrives and gets its ``status``
     when it is answered, ``null`` until then), ``DELETE`` clears it.
