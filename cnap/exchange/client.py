@@ -586,7 +586,7 @@ def _read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
 
 def _result(kind: str, started: float, common: dict[str, Any], **fields: Any) -> LookupResult:
     message = str(describe(kind, fields.get("error_type", ""), fields.get("http_status")))
-    if fields.get("registry_message") and kind != OK:
+    if fields.get("registry_message") and kind == PROVIDER_ERROR:
         message = f"{message} {REGISTRY_SAYS % {'text': fields['registry_message']}}"
     return LookupResult(
         kind=kind,

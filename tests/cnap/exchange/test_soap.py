@@ -301,7 +301,8 @@ def test_not_found_and_invalid_input_are_business_answers(soap_trembita):
     network = ask(params={"rnokpp": "1234569999"})
 
     assert not_found.kind == "not_found" and client.outcome(not_found) == "not_found"
-    assert "Відомостей не знайдено" in not_found.message
+    assert not_found.message == str(MESSAGES["not_found"])
+    assert not_found.registry_message == "Відомостей не знайдено"  # kept, not repeated to the administrator
     assert invalid.kind == "provider_error" and not invalid.retryable
     assert client.message_key(invalid.kind, invalid.error_type, invalid.http_status) == "invalid_input"
     assert "контрольна цифра" in invalid.message
