@@ -18,191 +18,48 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import logging
 import random
-import threading
 import time
 import uuid
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpcore
 import httpx
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext_lazy
 
 from .conf import DIALECT_UXP, DIALECT_XROAD_R1, PROTOCOL_REST, PROTOCOL_SOAP, get_config, split_identifier
+from .results import (  # noqa: F401 - the client's public names (callers import them from here)
+    GARBAGE,
+    INCOMPATIBLE,
+    KINDS,
+    MESSAGES,
+    NOT_FOUND,
+    OK,
+    PROVIDER_ERROR,
+    REGISTRY_SAYS,
+    RETRYABLE_PROVIDER_STATUSES,
+    RETRYABLE_XROAD_ERRORS,
+    TIMEOUT,
+    TRANSPORT_ERROR,
+    WRONG_SHAPE,
+    LookupResult,
+    describe,
+    is_retryable_xroad_error,
+    make_result,
+    message_key,
+    outcome,
+)
 from .shapes import shape_problem
-
-OK = "ok"
-NOT_FOUND = "not_found"
-TRANSPORT_ERROR = "transport_error"
-PROVIDER_ERROR = "provider_error"
-TIMEOUT = "timeout"
-GARBAGE = "garbage"
-WRONG_SHAPE = "wrong_shape"  # a readable answer without the data the service declares
-INCOMPATIBLE = "incompatible"  # the service's WSDL no longer fits what we send
-KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE, WRONG_SHAPE, INCOMPATIBLE)
-
-#: X-Road error types (substrings) worth another attempt (xroad.md §5.1).
-RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
-#: Provider HTTP statuses worth another attempt.
-RETRYABLE_PROVIDER_STATUSES = (502, 503, 504)
+from .transport import (  # noqa: F401
+    BodyCutOff,
+    HttpStatusError,
+    close_http_clients,
+    current_deadline,
+    get_http_client,
+    send_and_read,
+)
 
 USER_PSEUDONYM_LENGTH = 20  # hex characters after "UA": 80 bits
-
-# ---------------------------------------------------------------------------------------------- messages
-MESSAGES = {
-    "ok": gettext_lazy("The registry returned the data."),
-    "not_found": gettext_lazy("The registry has no record matching the data entered."),
-    "timeout": gettext_lazy("The registry did not answer in time. Try again later."),
-    "unavailable": gettext_lazy("The registry is temporarily unavailable. Try again later."),
-    "gateway_down": gettext_lazy(
-        "Cannot connect to the Trembita security server. Try again later; if it persists, "
-        "contact the system administrator."
-    ),
-    "access_denied": gettext_lazy(
-        "The registry refused access for our office. Contact the system administrator "
-        "to check the access rights in Trembita."
-    ),
-    "unknown_service": gettext_lazy(
-        "The registry service is not known to Trembita. Contact the system administrator to check the service settings."
-    ),
-    "bad_request": gettext_lazy("Trembita rejected the request as malformed. Contact the system administrator."),
-    "gateway_error": gettext_lazy("Trembita reported an error. Contact the system administrator if it persists."),
-    "invalid_input": gettext_lazy(
-        "The registry rejected the request: the data entered is invalid. Check it and try again."
-    ),
-    "provider_failed": gettext_lazy(
-        "The registry reported an internal error and did not process the request. If it repeats, "
-        "the system administrator can report it to the registry's holder with the message id."
-    ),
-    "registry_error": gettext_lazy("The registry refused the request with an error of its own."),
-    "provider_error": gettext_lazy("The registry returned an unexpected error. Contact the system administrator."),
-    "garbage": gettext_lazy(
-        "The registry returned a response that cannot be read. Try again later; if it persists, "
-        "contact the system administrator."
-    ),
-    "unsafe_xml": gettext_lazy(
-        "The registry's answer was refused as unsafe (an XML document with entity declarations or far too "
-        "large). It was not used; contact the system administrator."
-    ),
-    "mismatch": gettext_lazy(
-        "The answer does not belong to our request (its X-Road header differs from the one we sent). It was "
-        "not used; contact the system administrator if it repeats."
-    ),
-    "wrong_shape": gettext_lazy(
-        "The registry answered without the data it should contain. The answer was not used; contact the "
-        "system administrator if it repeats."
-    ),
-    "cut_off": gettext_lazy("The registry's answer was cut off mid-way (the connection broke). Trying again."),
-    "connection_lost": gettext_lazy(
-        "The connection to the Trembita security server broke before an answer came. Try again later."
-    ),
-    "wsdl_incompatible": gettext_lazy(
-        "The registry changed its service description (WSDL) so that our request no longer fits it. "
-        "Contact the system administrator to update the service settings."
-    ),
-    "wsdl_invalid": gettext_lazy(
-        "The registry's service description (WSDL) cannot be read. Contact the system administrator."
-    ),
-}
-
-#: The registry's own words, appended to the message when it gave any.
-REGISTRY_SAYS = gettext_lazy("The registry says: «%(text)s».")
-
-
-def message_key(kind: str, error_type: str = "", http_status: int | None = None) -> str:
-    """The key in :data:`MESSAGES` for a result (the UI can render it again in the active language)."""
-    if kind in (OK, NOT_FOUND, TIMEOUT, WRONG_SHAPE):
-        return kind
-    if kind == GARBAGE:
-        return {"InconsistentHeaders": "mismatch", "UnsafeXML": "unsafe_xml", "TooLarge": "unsafe_xml"}.get(
-            error_type, "garbage"
-        )
-    if kind == INCOMPATIBLE:
-        return "wsdl_incompatible" if error_type == "IncompatibleWsdl" else "wsdl_invalid"
-    if kind == TRANSPORT_ERROR:
-        if error_type == "TruncatedBody":
-            return "cut_off"
-        if http_status is None:  # no HTTP answer from our own security server at all
-            if error_type in ("RemoteProtocolError", "ReadError", "WriteError"):
-                return "connection_lost"
-            return "gateway_down"
-        if "AccessDenied" in error_type:
-            return "access_denied"
-        if "UnknownService" in error_type or "ServiceDisabled" in error_type:
-            return "unknown_service"
-        if error_type.startswith("Client."):
-            return "bad_request"
-        if any(name in error_type for name in RETRYABLE_XROAD_ERRORS):
-            return "unavailable"
-        return "gateway_error"
-    if error_type.startswith("Business."):
-        code = error_type.split(".", 1)[1].upper()
-        if any(marker in code for marker in ("UNAVAILABLE", "TEMPORAR", "BUSY", "TIMEOUT", "TRY_LATER")):
-            return "unavailable"
-        if any(marker in code for marker in ("VALIDATION", "INVALID", "BAD_REQUEST", "BADREQUEST")):
-            return "invalid_input"
-        return "registry_error"
-    if http_status in RETRYABLE_PROVIDER_STATUSES:
-        return "unavailable"
-    if http_status in (400, 422):
-        return "invalid_input"
-    if http_status is not None and http_status >= 500:
-        return "provider_failed"
-    return "provider_error"
-
-
-def describe(kind: str, error_type: str = "", http_status: int | None = None):
-    """A lazily translated administrator-facing message for a result."""
-    return MESSAGES[message_key(kind, error_type, http_status)]
-
-
-def outcome(result: LookupResult) -> str:
-    """The final state of a request whose last attempt gave ``result`` (the values of
-    ``applications.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
-    passing fault: try again later) or ``failed`` (needs a person: bad input, configuration, garbage)."""
-    if result.kind == OK:
-        return "succeeded"
-    if result.kind == NOT_FOUND:
-        return "not_found"
-    return "unavailable" if result.retryable else "failed"
-
-
-# ---------------------------------------------------------------------------------------------- result
-@dataclasses.dataclass(frozen=True)
-class LookupResult:
-    kind: str
-    data: Any = None  # ok: the JSON object; errors: the parsed error body if JSON, else None
-    message: str = ""  # administrator-facing, translated into the active language
-    error_type: str = ""  # X-Road-Error / uxp-faultcode, or the exception class name
-    http_status: int | None = None
-    message_id: str = ""  # X-Road-Id / Uxp-QueryID we sent
-    request_id: str = ""  # X-Road-Request-Id / uxp-transaction-id from the security server
-    request_hash: str = ""  # X-Road-Request-Hash / the SOAP header's requestHash
-    registry_message: str = ""  # the registry's own words (a business fault, an error body), as received
-    protocol: str = "rest"  # "rest" or "soap"
-    elapsed_ms: int = 0
-    retryable: bool = False
-    detail: str = ""  # technical detail for the log (error message, X-Road error detail UUID)
-    registry: str = ""
-    service_id: str = ""
-    dialect: str = ""
-    url: str = ""
-    request_fingerprint: str = ""  # sha256 of registry + parameters (for idempotency keys)
-    attempts: tuple[LookupResult, ...] = ()  # lookup_with_retries: the earlier failed attempts
-
-    @property
-    def is_ok(self) -> bool:
-        return self.kind == OK
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict (for storing with the request)."""
-        result = dataclasses.asdict(self)
-        result["message"] = str(self.message)
-        result["attempts"] = [attempt.to_dict() for attempt in self.attempts]
-        return result
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -299,146 +156,6 @@ def build_request(
     return method, url, headers, body
 
 
-# ---------------------------------------------------------------------------------------------- logging
-class _RedactQueryFilter(logging.Filter):
-    """httpx logs every request URL at INFO; our query strings carry РНОКПП and other personal data, which
-    must never reach the logs (DESIGN §10). Keep the method, the path and the status, drop the query."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("HTTP Request:") and record.args:
-            args = list(record.args)
-            if isinstance(args[1], httpx.URL) and args[1].query:
-                args[1] = args[1].copy_with(query=b"(redacted)")
-                record.args = tuple(args)
-        return True
-
-
-_httpx_logger = logging.getLogger("httpx")
-if not any(isinstance(f, _RedactQueryFilter) for f in _httpx_logger.filters):
-    _httpx_logger.addFilter(_RedactQueryFilter())
-
-
-# ---------------------------------------------------------------------------------------------- transport
-_deadline = threading.local()
-
-
-def _remaining(timeout: float | None) -> float | None:
-    """``timeout`` clamped to the time left before this thread's deadline (raises when it has passed)."""
-    deadline = getattr(_deadline, "at", None)
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _DeadlinePassed()
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlinePassed(TimeoutError):  # noqa: N818 - internal signal
-    pass
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.ReadTimeout("deadline exceeded") from None
-        return self._stream.read(max_bytes, timeout)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.WriteTimeout("deadline exceeded") from None
-        return self._stream.write(buffer, timeout)
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.ConnectTimeout("deadline exceeded") from None
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend with every socket operation clamped to the thread's deadline."""
-
-    def __init__(self) -> None:
-        self._backend = httpcore.SyncBackend()
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.ConnectTimeout("deadline exceeded") from None
-        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
-        return _DeadlineStream(self._backend.connect_unix_socket(path, _remaining(timeout), socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-def _ssl_context(tls: dict[str, Any]):
-    import ssl
-
-    if not tls.get("verify", True) and not tls.get("cert"):
-        return False
-    context = ssl.create_default_context(cafile=tls.get("ca") or None)
-    if not tls.get("verify", True):
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    if tls.get("cert"):
-        context.load_cert_chain(tls["cert"], tls.get("key") or None)
-    return context
-
-
-_clients: dict[str, httpx.Client] = {}
-_clients_lock = threading.Lock()
-
-
-def get_http_client(config: dict[str, Any]) -> httpx.Client:
-    """The process-wide ``httpx.Client`` for this TLS and pool configuration (created once, thread-safe)."""
-    key = json.dumps([config["tls"], config["pool"]], sort_keys=True, default=str)
-    client = _clients.get(key)
-    if client is not None:
-        return client
-    with _clients_lock:
-        client = _clients.get(key)
-        if client is None:
-            pool = config["pool"]
-            limits = httpx.Limits(
-                max_connections=pool["max_connections"],
-                max_keepalive_connections=pool["max_keepalive_connections"],
-                keepalive_expiry=pool["keepalive_expiry"],
-            )
-            transport = httpx.HTTPTransport(verify=_ssl_context(config["tls"]), limits=limits, trust_env=False)
-            # httpx has no public switch for httpcore's network backend; httpcore's NetworkBackend itself is
-            # public API. The pool hands this attribute to every connection it opens.
-            transport._pool._network_backend = _DeadlineBackend()
-            client = httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
-            _clients[key] = client
-    return client
-
-
-def close_http_clients() -> None:
-    with _clients_lock:
-        for client in _clients.values():
-            client.close()
-        _clients.clear()
-
-
 # ---------------------------------------------------------------------------------------------- lookup
 def lookup(
     registry: str,
@@ -492,7 +209,7 @@ def lookup(
         "protocol": PROTOCOL_SOAP if soap else PROTOCOL_REST,
     }
     started = time.monotonic()
-    _deadline.at = started + budget
+    current_deadline.at = started + budget
     try:
         if soap:
             from . import soap as soap_dialect
@@ -502,7 +219,7 @@ def lookup(
                 registry,
                 params,
                 issue=issue,
-                user_id=user_id,
+                user_id=operator_pseudonym(user_id),
                 message_id=message_id,
                 timeout=timeout,
                 common=common,
@@ -512,7 +229,7 @@ def lookup(
         request = http.build_request(method, url, headers=headers, content=body, timeout=timeout)
         response, content, too_big = send_and_read(http, request, int(config["max_response_bytes"]))
     except BodyCutOff as exc:
-        return _result(
+        return make_result(
             TRANSPORT_ERROR,
             started,
             common,
@@ -522,42 +239,14 @@ def lookup(
             retryable=True,
         )
     except httpx.TimeoutException as exc:
-        return _result(TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
+        return make_result(TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
     except httpx.TransportError as exc:
-        return _result(TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
+        return make_result(
+            TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
+        )
     finally:
-        _deadline.at = None
+        current_deadline.at = None
     return _classify(response, content, too_big, started, common, service.get("response"))
-
-
-class BodyCutOff(Exception):  # noqa: N818 - an event on the wire, named as one
-    """The answer's headers came, its body broke off (connection closed or reset before its end)."""
-
-    def __init__(self, status: int, cause: Exception) -> None:
-        super().__init__(f"HTTP {status}: the body broke off: {cause}")
-        self.status = status
-
-
-class HttpStatusError(Exception):
-    def __init__(self, status: int, content: bytes = b"") -> None:
-        super().__init__(f"HTTP {status}: {content[:200]!r}")
-        self.status = status
-
-
-def send_and_read(http: httpx.Client, request: httpx.Request, limit: int) -> tuple[httpx.Response, bytes, bool]:
-    """Send ``request`` and read at most ``limit`` bytes of the answer: ``(response, body, too_big)``.
-
-    Raises httpx's exceptions for the connection and :class:`BodyCutOff` when the body breaks off mid-way
-    (a security server or proxy dropping the connection: worth another attempt, and worth saying so)."""
-    response = http.send(request, stream=True)
-    try:
-        try:
-            content, too_big = _read_limited(response, limit)
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            raise BodyCutOff(response.status_code, exc) from exc
-    finally:
-        response.close()
-    return response, content, too_big
 
 
 def check_params(service: dict[str, Any], registry: str, params: dict[str, str]) -> None:
@@ -567,34 +256,6 @@ def check_params(service: dict[str, Any], registry: str, params: dict[str, str])
         raise ValueError(f"Registry {registry!r} does not accept parameters {sorted(unknown)}")
     if not any(value not in (None, "") for value in params.values()):
         raise ValueError(f"Registry {registry!r} needs one of the parameters {sorted(accepted)}")
-
-
-def is_retryable_xroad_error(error_type: str) -> bool:
-    return any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
-
-
-def _read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
-    chunks = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            return b"", True
-        chunks.append(chunk)
-    return b"".join(chunks), False
-
-
-def _result(kind: str, started: float, common: dict[str, Any], **fields: Any) -> LookupResult:
-    message = str(describe(kind, fields.get("error_type", ""), fields.get("http_status")))
-    if fields.get("registry_message") and kind == PROVIDER_ERROR:
-        message = f"{message} {REGISTRY_SAYS % {'text': fields['registry_message']}}"
-    return LookupResult(
-        kind=kind,
-        message=message,
-        elapsed_ms=int((time.monotonic() - started) * 1000),
-        **common,
-        **fields,
-    )
 
 
 def _json_or_none(content: bytes) -> Any:
@@ -626,7 +287,7 @@ def _classify(
         if isinstance(data, dict):
             detail = " ".join(str(data.get(k) or "") for k in ("message", "detail")).strip() or detail
         retryable = is_retryable_xroad_error(error_type)
-        return _result(
+        return make_result(
             TRANSPORT_ERROR,
             started,
             common,
@@ -641,10 +302,10 @@ def _classify(
         if isinstance(data, dict):
             problem = shape_problem(data, shape)
             if problem:
-                return _result(WRONG_SHAPE, started, common, error_type="WrongShape", detail=problem, **meta)
-            return _result(OK, started, common, data=data, **meta)
+                return make_result(WRONG_SHAPE, started, common, error_type="WrongShape", detail=problem, **meta)
+            return make_result(OK, started, common, data=data, **meta)
         detail = "response too large" if too_big else repr(content[:200])
-        return _result(GARBAGE, started, common, error_type="InvalidBody", detail=detail, **meta)
+        return make_result(GARBAGE, started, common, error_type="InvalidBody", detail=detail, **meta)
     data = _json_or_none(content)
     data = data if isinstance(data, (dict, list)) else None
     detail = ""
@@ -653,8 +314,8 @@ def _classify(
     elif not too_big:
         detail = content[:200].decode("utf-8", "replace")
     if status == 404:
-        return _result(NOT_FOUND, started, common, data=data, detail=detail, **meta)
-    return _result(
+        return make_result(NOT_FOUND, started, common, data=data, detail=detail, **meta)
+    return make_result(
         PROVIDER_ERROR,
         started,
         common,
@@ -731,7 +392,7 @@ def lookup_with_retries(
         sleep(pause)
     if result is None:  # pragma: no cover - only with a non-positive deadline
         common = {"registry": registry, "dialect": config["dialect"]}
-        return _result(TIMEOUT, time.monotonic(), common, error_type="DeadlineExceeded", retryable=True)
+        return make_result(TIMEOUT, time.monotonic(), common, error_type="DeadlineExceeded", retryable=True)
     return dataclasses.replace(result, attempts=tuple(history))
 
 
@@ -768,7 +429,7 @@ def fetch_evidence(message_id: str, *, config: dict[str, Any] | None = None) -> 
     budget = float(config["timeouts"]["total_deadline"])
     timeout = httpx.Timeout(float(config["timeouts"]["connect"]), read=min(float(config["timeouts"]["read"]), budget))
     http = get_http_client(config)
-    _deadline.at = time.monotonic() + budget
+    current_deadline.at = time.monotonic() + budget
     try:
         request = http.build_request(
             "GET", url, headers={"Accept": f"{ASIC_CONTENT_TYPE}, application/zip"}, timeout=timeout
@@ -777,7 +438,7 @@ def fetch_evidence(message_id: str, *, config: dict[str, Any] | None = None) -> 
     except (httpx.HTTPError, BodyCutOff) as exc:
         return Evidence(False, error=f"{type(exc).__name__}: {exc}"[:500], url=url)
     finally:
-        _deadline.at = None
+        current_deadline.at = None
     status = response.status_code
     if status != 200:
         text = content[:300].decode("utf-8", "replace")
@@ -802,7 +463,7 @@ def probe(*, config: dict[str, Any] | None = None, timeout: float = 5.0) -> dict
     url = wsdl_url(config, soap_services[0]) if soap_services else config["ss_base_url"] + "/"
     http = get_http_client(config)
     started = time.monotonic()
-    _deadline.at = started + timeout
+    current_deadline.at = started + timeout
     try:
         request = http.build_request("GET", url, timeout=httpx.Timeout(timeout))
         response, _content, _too_big = send_and_read(http, request, int(config["max_response_bytes"]))
@@ -810,7 +471,7 @@ def probe(*, config: dict[str, Any] | None = None, timeout: float = 5.0) -> dict
         elapsed = int((time.monotonic() - started) * 1000)
         return {"ok": False, "status": None, "elapsed_ms": elapsed, "detail": f"{type(exc).__name__}: {exc}"[:300]}
     finally:
-        _deadline.at = None
+        current_deadline.at = None
     elapsed = int((time.monotonic() - started) * 1000)
     ok = response.status_code < 500
     return {"ok": ok, "status": response.status_code, "elapsed_ms": elapsed, "detail": "" if ok else "HTTP error"}

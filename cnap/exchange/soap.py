@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 from lxml import etree
 
-from . import client, wsdl, xmlsafe
+from . import results, transport, wsdl, xmlsafe
 from .conf import client_parts, service_parts, soap_version
 from .shapes import shape_problem
 
@@ -237,35 +237,38 @@ def attempt(
     timeout: httpx.Timeout,
     common: dict[str, Any],
     started: float,
-) -> client.LookupResult:
-    """One SOAP attempt inside the caller's deadline (see :func:`cnap.exchange.client.lookup`)."""
+) -> results.LookupResult:
+    """One SOAP attempt inside the caller's deadline (see :func:`cnap.exchange.client.lookup`); ``user_id`` is
+    already the operator's pseudonym."""
     service = config["services"][registry]
-    http = client.get_http_client(config)
+    http = transport.get_http_client(config)
     limit = int(config["max_response_bytes"])
 
     def fetch(url: str) -> bytes:
-        response, content, too_big = client.send_and_read(
+        response, content, too_big = transport.send_and_read(
             http, http.build_request("GET", url, headers={"Accept": "text/xml"}, timeout=timeout), limit
         )
         if too_big:
             raise wsdl.WsdlError("invalid", "the WSDL is larger than max_response_bytes")
         if response.status_code != 200:
-            raise client.HttpStatusError(response.status_code, content[:200])
+            raise transport.HttpStatusError(response.status_code, content[:200])
         return content
 
     try:
         description = wsdl.describe(config, registry, fetch)
     except wsdl.WsdlError as exc:
         error_type = "IncompatibleWsdl" if exc.reason == "incompatible" else "InvalidWsdl"
-        return client._result(client.INCOMPATIBLE, started, common, error_type=error_type, detail=exc.detail[:1000])
-    except httpx.TimeoutException as exc:
-        return client._result(
-            client.TIMEOUT, started, common, error_type="WsdlTimeout", detail=str(exc), retryable=True
+        return results.make_result(
+            results.INCOMPATIBLE, started, common, error_type=error_type, detail=exc.detail[:1000]
         )
-    except (httpx.TransportError, client.BodyCutOff, client.HttpStatusError) as exc:
+    except httpx.TimeoutException as exc:
+        return results.make_result(
+            results.TIMEOUT, started, common, error_type="WsdlTimeout", detail=str(exc), retryable=True
+        )
+    except (httpx.TransportError, transport.BodyCutOff, transport.HttpStatusError) as exc:
         status = getattr(exc, "status", None)
-        return client._result(
-            client.TRANSPORT_ERROR,
+        return results.make_result(
+            results.TRANSPORT_ERROR,
             started,
             common,
             error_type="WsdlUnavailable",
@@ -274,19 +277,18 @@ def attempt(
             retryable=True,
         )
 
-    pseudonym = client.operator_pseudonym(user_id)
     body, headers, version = build_envelope(
-        config, service, params, description, message_id=message_id, issue=issue, user_id=pseudonym
+        config, service, params, description, message_id=message_id, issue=issue, user_id=user_id
     )
     url = config["ss_base_url"] + str(config["soap"]["path"])
     common = {**common, "url": url, "protocol": "soap"}
     try:
-        response, content, too_big = client.send_and_read(
+        response, content, too_big = transport.send_and_read(
             http, http.build_request("POST", url, headers=headers, content=body, timeout=timeout), limit
         )
-    except client.BodyCutOff as exc:
-        return client._result(
-            client.TRANSPORT_ERROR,
+    except transport.BodyCutOff as exc:
+        return results.make_result(
+            results.TRANSPORT_ERROR,
             started,
             common,
             error_type="TruncatedBody",
@@ -295,31 +297,31 @@ def attempt(
             retryable=True,
         )
     except httpx.TimeoutException as exc:
-        return client._result(
-            client.TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
+        return results.make_result(
+            results.TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
         )
     except httpx.TransportError as exc:
-        return client._result(
-            client.TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
+        return results.make_result(
+            results.TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
         )
     return classify(response, content, too_big, body, version, description, started, common, limit)
 
 
-def classify(response, content, too_big, sent, version, description, started, common, limit) -> client.LookupResult:
+def classify(response, content, too_big, sent, version, description, started, common, limit) -> results.LookupResult:
     status = response.status_code
     meta = {"http_status": status, "request_id": response.headers.get("uxp-transaction-id") or ""}
     if too_big:
-        return client._result(
-            client.GARBAGE, started, common, error_type="TooLarge", detail="response too large", **meta
+        return results.make_result(
+            results.GARBAGE, started, common, error_type="TooLarge", detail="response too large", **meta
         )
     uxp_fault = response.headers.get("uxp-faultcode")
     try:
         root = xmlsafe.parse(content, max_bytes=limit)
     except xmlsafe.UnsafeXML as exc:
         if uxp_fault:  # the security server failed and said so in its headers only
-            retryable = client.is_retryable_xroad_error(uxp_fault)
-            return client._result(
-                client.TRANSPORT_ERROR,
+            retryable = results.is_retryable_xroad_error(uxp_fault)
+            return results.make_result(
+                results.TRANSPORT_ERROR,
                 started,
                 common,
                 error_type=uxp_fault,
@@ -328,89 +330,97 @@ def classify(response, content, too_big, sent, version, description, started, co
                 **meta,
             )
         if status >= 300:
-            return client._result(
-                client.PROVIDER_ERROR,
+            return results.make_result(
+                results.PROVIDER_ERROR,
                 started,
                 common,
                 error_type=f"HTTP{status}",
                 detail=content[:200].decode("utf-8", "replace"),
-                retryable=status in client.RETRYABLE_PROVIDER_STATUSES,
+                retryable=status in results.RETRYABLE_PROVIDER_STATUSES,
                 **meta,
             )
         error_type = "UnsafeXML" if exc.reason in ("dtd", "too_large") else "MalformedXML"
-        return client._result(client.GARBAGE, started, common, error_type=error_type, detail=str(exc)[:500], **meta)
+        return results.make_result(
+            results.GARBAGE, started, common, error_type=error_type, detail=str(exc)[:500], **meta
+        )
     env_ns = ENVELOPE_NS[version]
     if root.tag != f"{{{env_ns}}}Envelope":
         detail = f"not a SOAP {version} envelope (root {root.tag!r})"
-        return client._result(client.GARBAGE, started, common, error_type="NotAnEnvelope", detail=detail, **meta)
+        return results.make_result(results.GARBAGE, started, common, error_type="NotAnEnvelope", detail=detail, **meta)
     body = root.find(f"{{{env_ns}}}Body")
     if body is None or not len(body):
-        return client._result(
-            client.GARBAGE, started, common, error_type="MissingBody", detail="empty SOAP body", **meta
+        return results.make_result(
+            results.GARBAGE, started, common, error_type="MissingBody", detail="empty SOAP body", **meta
         )
     first = body[0]
     if first.tag == f"{{{env_ns}}}Fault":
         code, text, detail = fault_fields(first, version)
         if is_xroad_fault(code):
-            return client._result(
-                client.TRANSPORT_ERROR,
+            return results.make_result(
+                results.TRANSPORT_ERROR,
                 started,
                 common,
                 error_type=code,
                 detail=" ".join(filter(None, [text, detail]))[:1000],
-                retryable=client.is_retryable_xroad_error(code),
+                retryable=results.is_retryable_xroad_error(code),
                 **meta,
             )
-        return client._result(
-            client.PROVIDER_ERROR,
+        return results.make_result(
+            results.PROVIDER_ERROR,
             started,
             common,
             error_type=f"SOAP.{code or 'Fault'}",
             detail=" ".join(filter(None, [text, detail]))[:1000],
             registry_message=text[:500],
-            retryable=status in client.RETRYABLE_PROVIDER_STATUSES,
+            retryable=status in results.RETRYABLE_PROVIDER_STATUSES,
             **meta,
         )
     header = root.find(f"{{{env_ns}}}Header")
     sent_root = xmlsafe.parse(sent)
     problem = echo_mismatch(sent_root.find(f"{{{env_ns}}}Header"), header)
     if problem:
-        return client._result(client.GARBAGE, started, common, error_type="InconsistentHeaders", detail=problem, **meta)
+        return results.make_result(
+            results.GARBAGE, started, common, error_type="InconsistentHeaders", detail=problem, **meta
+        )
     request_hash = header.find(f"{{{XROAD_NS}}}requestHash")
     meta["request_hash"] = xmlsafe.text_of(request_hash)
     expected = f"{{{description.namespace}}}{description.operation}Response"
     if first.tag != expected:
         detail = f"expected {expected}, got {first.tag}"
-        return client._result(client.GARBAGE, started, common, error_type="UnexpectedElement", detail=detail, **meta)
+        return results.make_result(
+            results.GARBAGE, started, common, error_type="UnexpectedElement", detail=detail, **meta
+        )
     business = _business_fault(first)
     if business is not None:
         code, text = business
         if any(marker in code.upper() for marker in NOT_FOUND_CODES):
-            return client._result(
-                client.NOT_FOUND, started, common, detail=text[:1000], registry_message=text[:500], **meta
+            return results.make_result(
+                results.NOT_FOUND, started, common, detail=text[:1000], registry_message=text[:500], **meta
             )
         error_type = f"Business.{code}"
-        return client._result(
-            client.PROVIDER_ERROR,
+        return results.make_result(
+            results.PROVIDER_ERROR,
             started,
             common,
             error_type=error_type,
             detail=text[:1000],
             registry_message=text[:500],
-            retryable=client.message_key(client.PROVIDER_ERROR, error_type) == "unavailable",
+            retryable=results.message_key(results.PROVIDER_ERROR, error_type) == "unavailable",
             **meta,
         )
     if status >= 300:
-        return client._result(
-            client.PROVIDER_ERROR,
+        return results.make_result(
+            results.PROVIDER_ERROR,
             started,
             common,
             error_type=f"HTTP{status}",
-            retryable=status in client.RETRYABLE_PROVIDER_STATUSES,
+            retryable=status in results.RETRYABLE_PROVIDER_STATUSES,
             **meta,
         )
     data = to_data(first, description.response_schema)
     problem = shape_problem(data, description.response_schema)
     if problem:
-        return client._result(client.WRONG_SHAPE, started, common, error_type="WrongShape", detail=problem, **meta)
-    return client._result(client.OK, started, common, data=data, **meta)
+        return results.make_result(
+            results.WRONG_SHAPE, started, common, error_type="WrongShape", detail=problem, **meta
+        )
+    return results.make_result(results.OK, started, common, data=data, **meta)
