@@ -40,7 +40,8 @@ Surface
     the body, then the connection closed), ``drop_mid_body`` (half the body, then a reset), ``wrong_shape``
     (``{}`` / an empty SOAP response), ``business_error`` (a registry error: REST 409, a SOAP business fault),
     ``xml_garbage`` (well-formed XML that is no envelope), ``malformed_xml``, ``wrong_echo`` (an answer whose
-    header ``id`` differs), ``xml_bomb`` (billion laughs), ``xxe`` (external entities), ``huge`` (12 MB).
+    header ``id`` differs), ``xml_bomb`` (billion laughs), ``xxe`` (external entities), ``huge`` (12 MB),
+    ``with_attachment`` (a good SOAP answer as SOAP-with-attachments: ``multipart/related``, one extra part).
     ``/wsdl`` takes ``wsdl_change`` (a compatible change), ``wsdl_incompatible`` (the request's elements
     renamed) and ``wsdl_unavailable``; the evidence download ``asic_unavailable``. A rule applies only to
     the kind of request its fault belongs to; latency-only rules apply to lookups.
@@ -103,6 +104,7 @@ LOOKUP_FAULTS = (
     "xml_bomb",
     "xxe",
     "huge",
+    "with_attachment",
 )
 #: Faults of ``GET /wsdl`` and of the signed-evidence download.
 WSDL_FAULTS = ("wsdl_change", "wsdl_incompatible", "wsdl_unavailable")
@@ -592,6 +594,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         except emulator_data.ProviderAnswer as provider:
             code = "NOT_FOUND" if provider.status == 404 else str(provider.body.get("code") or "VALIDATION_ERROR")
             raise answer(business_fault=(code, str(provider.body.get("message") or ""))) from None
+        if fault == "with_attachment":
+            envelope = emulator_soap.response_envelope(info, service, self.body, data=data)
+            body, content_type = emulator_soap.with_attachment(envelope, version)
+            raise _Reply(200, body, {"Content-Type": content_type})
         raise answer(data={} if fault == "wrong_shape" else data)
 
     def _wsdl(self, state: EmulatorState) -> None:

@@ -313,6 +313,26 @@ def content_type(version: str) -> str:
     return "text/xml; charset=utf-8" if version == "1.1" else "application/soap+xml; charset=utf-8"
 
 
+def with_attachment(envelope: bytes, version: str) -> tuple[bytes, str]:
+    """``envelope`` as SOAP with attachments (SwA): the envelope first, then a small text attachment."""
+    boundary = "MIME_boundary_emulator"
+    soap_type = content_type(version)
+    body = (
+        f"--{boundary}\r\nContent-Type: {soap_type}\r\nContent-Transfer-Encoding: 8bit\r\n"
+        f"Content-ID: <envelope@emulator>\r\n\r\n"
+    ).encode()
+    body += (
+        envelope
+        + (
+            f"\r\n--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+            f"Content-ID: <note@emulator>\r\n\r\nemulator attachment\r\n--{boundary}--\r\n"
+        ).encode()
+    )
+    media = "text/xml" if version == "1.1" else "application/soap+xml"
+    header = f'multipart/related; type="{media}"; boundary="{boundary}"; start="<envelope@emulator>"'
+    return body, header
+
+
 # ---------------------------------------------------------------------------------------------- evidence
 def asic_container(message_id: str, request: bytes, response: bytes, request_name: str = "message.xml") -> bytes:
     """An ASiC-E container of one exchange, clearly UNSIGNED (the emulator holds no keys)."""

@@ -307,6 +307,27 @@ def attempt(
     return classify(response, content, too_big, body, version, description, started, common, limit)
 
 
+def soap_part(content_type: str, content: bytes) -> tuple[bytes, int]:
+    """The SOAP envelope of a SOAP-with-attachments or MTOM answer (``multipart/related``; the part named by
+    ``start``, else the first) and the number of other parts. Attachments are not used: registry data travels
+    in the envelope (ПМДПД cannot read attachments, so Трембіта's guides advise against them)."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + content
+    )
+    if not message.is_multipart():
+        return b"", 0
+    parts = list(message.iter_parts())
+    start = (message.get_param("start", header="content-type") or "").strip("<>")
+    root = next((part for part in parts if (part.get("Content-ID") or "").strip("<>") == start and start), None)
+    root = root or (parts[0] if parts else None)
+    if root is None:
+        return b"", 0
+    return root.get_payload(decode=True) or b"", len(parts) - 1
+
+
 def classify(response, content, too_big, sent, version, description, started, common, limit) -> results.LookupResult:
     status = response.status_code
     meta = {"http_status": status, "request_id": response.headers.get("uxp-transaction-id") or ""}
@@ -315,6 +336,9 @@ def classify(response, content, too_big, sent, version, description, started, co
             results.GARBAGE, started, common, error_type="TooLarge", detail="response too large", **meta
         )
     uxp_fault = response.headers.get("uxp-faultcode")
+    content_type = response.headers.get("content-type", "")
+    if content_type.lower().startswith("multipart/related"):
+        content, _attachments = soap_part(content_type, content)
     try:
         root = xmlsafe.parse(content, max_bytes=limit)
     except xmlsafe.UnsafeXML as exc:

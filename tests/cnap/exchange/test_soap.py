@@ -295,6 +295,18 @@ def test_each_fault_class(soap_trembita, settings, fault, soap_version):
         assert result.detail  # faultstring and detail/faultDetail kept for the log
 
 
+@pytest.mark.parametrize("soap_version", ["1.1", "1.2"])
+def test_an_answer_with_attachments_is_read_from_its_soap_part(soap_trembita, settings, soap_version):
+    settings.TREMBITA["services"]["eddr_person"]["soap_version"] = soap_version
+    plain = ask()
+    soap_trembita.fault(fault="with_attachment", services=["eddr_person"])
+
+    result = ask()
+
+    assert result.kind == "ok", result
+    assert result.data == plain.data and result.request_hash
+
+
 def test_not_found_and_invalid_input_are_business_answers(soap_trembita):
     not_found = ask(params={"rnokpp": "1234560000"})
     invalid = ask(params={"rnokpp": "1759013777"})
