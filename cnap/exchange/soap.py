@@ -226,6 +226,23 @@ def _business_fault(wrapper: etree._Element) -> tuple[str, str] | None:
 
 
 # ---------------------------------------------------------------------------------------------- attempt
+def wsdl_fetcher(config: dict[str, Any], timeout: httpx.Timeout):
+    """``fetch(url) -> bytes`` for :func:`cnap.exchange.wsdl.describe`, through the ШБО connection settings."""
+    http = transport.get_http_client(config)
+    limit = int(config["max_response_bytes"])
+
+    def fetch(url: str) -> bytes:
+        request = http.build_request("GET", url, headers={"Accept": "text/xml"}, timeout=timeout)
+        response, content, too_big = transport.send_and_read(http, request, limit)
+        if too_big:
+            raise wsdl.WsdlError("invalid", "the WSDL is larger than max_response_bytes")
+        if response.status_code != 200:
+            raise transport.HttpStatusError(response.status_code, content[:200])
+        return content
+
+    return fetch
+
+
 def attempt(
     config: dict[str, Any],
     registry: str,
@@ -243,19 +260,8 @@ def attempt(
     service = config["services"][registry]
     http = transport.get_http_client(config)
     limit = int(config["max_response_bytes"])
-
-    def fetch(url: str) -> bytes:
-        response, content, too_big = transport.send_and_read(
-            http, http.build_request("GET", url, headers={"Accept": "text/xml"}, timeout=timeout), limit
-        )
-        if too_big:
-            raise wsdl.WsdlError("invalid", "the WSDL is larger than max_response_bytes")
-        if response.status_code != 200:
-            raise transport.HttpStatusError(response.status_code, content[:200])
-        return content
-
     try:
-        description = wsdl.describe(config, registry, fetch)
+        description = wsdl.describe(config, registry, wsdl_fetcher(config, timeout))
     except wsdl.WsdlError as exc:
         error_type = "IncompatibleWsdl" if exc.reason == "incompatible" else "InvalidWsdl"
         return results.make_result(

@@ -249,8 +249,9 @@ def _lock_for(key: str) -> threading.Lock:
         return _locks.setdefault(key, threading.Lock())
 
 
-def describe(config: dict[str, Any], registry: str, fetch) -> Description:
-    """The description of ``registry``'s SOAP service, from the process memo, the database or the ШБО.
+def describe(config: dict[str, Any], registry: str, fetch, *, refresh: bool = False) -> Description:
+    """The description of ``registry``'s SOAP service, from the process memo, the database or the ШБО
+    (``refresh``: from the ШБО now).
 
     ``fetch(url) -> bytes`` downloads the WSDL (the caller's HTTP client and deadline; it raises on a
     network failure). Raises :class:`WsdlError` when the WSDL cannot be used, and the fetch's exception when
@@ -259,7 +260,7 @@ def describe(config: dict[str, Any], registry: str, fetch) -> Description:
     service = config["services"][registry]
     url = wsdl_url(config, service)
     memo_key = f"{registry}|{url}|{operation_name(service)}|{sorted((service.get('params') or {}).items())}"
-    max_age = float(config["wsdl"]["max_age"])
+    max_age = 0.0 if refresh else float(config["wsdl"]["max_age"])
     cached = _memo.get(memo_key)
     if cached and time.monotonic() - cached[0] < max_age:
         return _unwrap(cached[1])

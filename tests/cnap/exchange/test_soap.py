@@ -457,3 +457,23 @@ def test_the_probe_says_whether_the_ss_answers(soap_trembita, settings, free_por
     settings.TREMBITA["ss_base_url"] = f"http://127.0.0.1:{free_port}"
     down = client.probe()
     assert not down["ok"] and down["status"] is None and down["detail"]
+
+
+def test_check_trembita_reports_each_service(soap_trembita, settings):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("check_trembita", stdout=out)
+    text = out.getvalue()
+    assert "ШБО http://127.0.0.1" in text and ": OK (HTTP 200" in text
+    assert "eddr_person: SOAP 1.1, operation GetPersonByRNOKPP_v1, WSDL sha256" in text
+    assert "mvs_passport: SOAP 1.1, operation CheckPassportStatus" in text
+    assert "edr_subject: REST (uxp) SEVDEIR-TEST/GOV/00015622/EDR_prod/GetSubjectByEDRPOUCode_v1" in text
+
+    soap_trembita.fault(fault="wsdl_incompatible", services=["mvs_passport"])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("check_trembita", stdout=out)
+    assert "mvs_passport: SOAP, WSDL INCOMPATIBLE: the request no longer has the elements PasNumber, PasSerial" in (
+        out.getvalue()
+    )
