@@ -22,3 +22,21 @@ class ServiceDescription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registry} {self.sha256[:12]}"
+
+
+class SecurityServerProbe(models.Model):
+    """The last answer of our ШБО to the periodic probe (one row), for /healthz."""
+
+    checked_at = models.DateTimeField(_("checked at"))
+    ok = models.BooleanField(_("answers"))
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField(_("time, ms"), default=0)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    last_ok_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security server probe")
+        verbose_name_plural = _("security server probes")
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.ok else 'down'} {self.checked_at:%d.%m.%Y %H:%M:%S}"

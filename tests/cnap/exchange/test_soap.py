@@ -477,3 +477,20 @@ def test_check_trembita_reports_each_service(soap_trembita, settings):
     assert "mvs_passport: SOAP, WSDL INCOMPATIBLE: the request no longer has the elements PasNumber, PasSerial" in (
         out.getvalue()
     )
+
+
+def test_the_probe_is_kept_for_healthz(soap_trembita, settings, free_port):
+    from cnap.exchange.actions import record_probe
+    from cnap.exchange.selectors import security_server_health
+    from cnap.exchange.tasks import probe_security_server
+
+    assert probe_security_server() is True
+    up = security_server_health(max_age=60)
+    assert up["ok"] and up["status"] == 200 and up["last_ok_at"]
+
+    settings.TREMBITA["ss_base_url"] = f"http://127.0.0.1:{free_port}"
+    record_probe()
+    down = security_server_health(max_age=60)
+    assert not down["ok"] and down["status"] is None and "ConnectError" in down["error"]
+    assert down["last_ok_at"] == up["last_ok_at"]  # when it last answered stays known
+    assert security_server_health(max_age=-1)["error"].startswith("the probe has not run lately")
