@@ -6,89 +6,32 @@ decisions, the timeline) is read-only; nothing is added or deleted here. Lists n
 table (it can hold millions of rows): no full result count, and the paginator counts at most
 ``COUNT_CAP`` rows.
 
-The personal-data access log (PersonalDataAccess) is registered by cnap/security/admin.py (append-only,
-no add/change/delete). The dashboards' summary tables (DailyStats, MonthlyStats, OpenStats) and the
-counters are derived data: not registered."""
+The personal-data access log is registered by cnap/security/admin.py (append-only, no add/change/delete).
+The counters are derived data: not registered."""
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cnap.security.audit import Action, log_personal_data_access
+from cnap.core.admin_tools import BigTableAdmin, ReadOnlyAdminMixin
+from cnap.security.admin import LogsPersonalDataAccess
+from cnap.security.audit import Action
 
 from .models import (
     Applicant,
     Application,
     Decision,
-    Notification,
     PrintedDocument,
     RegistrationJournal,
-    RegistryRequest,
     Scan,
     StatusChange,
     SubmittedDocument,
     Suspension,
     normalize_for_search,
 )
-
-#: The most rows a changelist counts: beyond it the admin shows this many (narrow with a filter or search).
-COUNT_CAP = 10_000
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM (... LIMIT n)``), never the whole table."""
-
-    @cached_property
-    def count(self) -> int:
-        object_list = self.object_list
-        if hasattr(object_list, "query"):
-            return object_list[: COUNT_CAP + 1].count()
-        return len(object_list)
-
-
-class BigTableAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-    paginator = CappedCountPaginator
-    list_per_page = 50
-
-
-class ReadOnlyAdminMixin:
-    """No add, change or delete: the actions write these rows."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class LogsPersonalDataAccess:
-    """Opening a record with personal data here is logged like on the staff pages (DESIGN §10)."""
-
-    access_action = Action.VIEW_CASE
-
-    def access_log_kwargs(self, obj) -> dict:
-        return {}
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and getattr(response, "status_code", None) == 200:
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                log_personal_data_access(
-                    request=request, action=self.access_action, detail="admin", **self.access_log_kwargs(obj)
-                )
-        return response
-
 
 # ----------------------------------------------------------------------------------------------- applicants
 
@@ -296,30 +239,3 @@ class DecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin, BigTableAdmin):
     sortable_by = []
     fields = ["application", "number", "kind", "decided_on", "decided_by", "grounds_text", "text", "created_at"]
     readonly_fields = fields
-
-
-# ------------------------------------------------------------------------------------ registry and notices
-
-
-@admin.register(RegistryRequest)
-class RegistryRequestAdmin(LogsPersonalDataAccess, ReadOnlyAdminMixin, BigTableAdmin):
-    access_action = Action.VIEW_REGISTRY_RESPONSE
-    list_display = ["created_at", "registry", "state", "office", "application", "finished_at"]
-    list_filter = ["state", "registry"]
-    list_select_related = ["office", "application"]
-    search_fields = ["=application__number"]
-    ordering = ["-created_at"]
-    sortable_by = []
-
-    def access_log_kwargs(self, obj) -> dict:
-        return {"registry_request": obj}
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, BigTableAdmin):
-    list_display = ["created_at", "application", "event", "channel", "recipient", "status", "attempts", "sent_at"]
-    list_filter = ["status", "event", "channel"]
-    list_select_related = ["application"]
-    search_fields = ["=application__number"]
-    ordering = ["-id"]
-    sortable_by = []

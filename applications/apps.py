@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def ready(self) -> None:
+        from cnap.security.retention import register_retention_step
+
+        from .retention import remove_expired_scans
+
+        register_retention_step("scans", remove_expired_scans)

@@ -1,54 +1,38 @@
-"""What happens after a write to a case: the one place the actions call once their change is made
-(inside their transaction). Today: notifications to the applicant; the dashboards' summary tables
-hook in here too.
+"""What happens to a case, told to whoever listens: the one place the actions call once their change
+is made (inside their transaction).
 
-    application_registered(application)                         # registration action
-    application_status_changed(application, from_status=..., to_status=...)   # workflow actions
-    application_overdue(application, new_expected_date=...)     # the daily overdue job
+    application_registered(application)                                       # registration
+    application_status_changed(application, from_status=..., to_status=...)  # workflow moves
+    application_overdue(application, new_expected_date=...)                   # the daily overdue job
 
-Notifications are queued in a savepoint and any error there is logged, never raised: a message to
-the citizen must not stop a case from being registered or moved."""
+Each function sends a Django signal of the same name (``registered``, ``status_changed``, ``overdue``,
+sender: the Application class). The apps above this one subscribe in their ``AppConfig.ready()``: the
+reporting app keeps the dashboards' summary tables current, the notifications app queues the applicant's
+notices. This app imports neither of them.
+
+Receivers run in the action's transaction, in the order they were connected. An exception raised by a
+receiver rolls the action back (the summary tables must not drift from the cases); a receiver whose
+failure must not stop the case (a notice to the citizen) catches its own errors."""
 
 import datetime as dt
-import logging
 
-from django.db import transaction
+from django.dispatch import Signal
 
-from applications import stats
-from applications.constants import ApplicationStatus
-from applications.models import Application, NotificationEvent
+from .models import Application
 
-logger = logging.getLogger(__name__)
-
-# Which status changes the applicant hears about.
-NOTIFIED_STATUSES = {
-    ApplicationStatus.RESULT_READY: NotificationEvent.RESULT_READY,
-    ApplicationStatus.REFUSED: NotificationEvent.REFUSED,
-}
-
-
-def _notify(application: Application, event: str, **kwargs) -> None:
-    from applications.notifications import queue_notifications
-
-    try:
-        with transaction.atomic():
-            queue_notifications(application=application, event=event, **kwargs)
-    except Exception:
-        logger.exception("Could not queue the %s notifications of application %s", event, application.pk)
+registered = Signal()  # application
+status_changed = Signal()  # application, from_status, to_status
+overdue = Signal()  # application, new_expected_date
 
 
 def application_registered(application: Application) -> None:
-    stats.record_registration(application)  # the dashboards' summary tables, in this transaction
-    _notify(application, NotificationEvent.REGISTERED)
+    registered.send(sender=Application, application=application)
 
 
 def application_status_changed(application: Application, *, from_status: str, to_status: str) -> None:
-    stats.record_status_change(application, from_status, to_status, application.status_changed_at)
-    event = NOTIFIED_STATUSES.get(to_status)
-    if event is not None and from_status != to_status:
-        _notify(application, event)
+    status_changed.send(sender=Application, application=application, from_status=from_status, to_status=to_status)
 
 
 def application_overdue(application: Application, *, new_expected_date: dt.date) -> None:
-    """The office missed the due date: apologise to the applicant, with the new expected date."""
-    _notify(application, NotificationEvent.OVERDUE, expected_date=new_expected_date)
+    """The office missed the due date; the applicant is told the new expected date."""
+    overdue.send(sender=Application, application=application, new_expected_date=new_expected_date)

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from cnap.accounts.constants import Role
+from cnap.accounts.constants import OFFICE_ROLES, Role
+from services.selectors import provider_id_of
 
 from .constants import ApplicationStatus as S
 
-OFFICE_ROLES = frozenset({Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD})
 PROVIDER_ROLES = frozenset({Role.PROVIDER_OFFICER})
 
 # Statuses a case may be suspended from, and returned to on resumption.
@@ -127,7 +127,8 @@ def may_act_on(user, application) -> bool:
     if user.is_superuser:
         return True
     if user.role in PROVIDER_ROLES:
-        return bool(user.provider_id) and application.provider_id == user.provider_id
+        provider_id = provider_id_of(user)
+        return bool(provider_id) and application.provider_id == provider_id
     if user.role in OFFICE_ROLES:
         return bool(user.office_id) and application.office_id == user.office_id
     return False

@@ -17,16 +17,6 @@ urlpatterns += [
     path("scans/<uuid:scan_id>/", registration.scan_file, name="scan_file"),
 ]
 
-# Registry lookups through Trembita (issue 6).
-from applications.views import registry as registry_views  # noqa: E402
-
-urlpatterns += [
-    path("registry/lookup/", registry_views.registry_lookup, name="registry_lookup"),
-    path("registry/requests/<uuid:request_id>/", registry_views.registry_request, name="registry_request"),
-    path("registry/requests/<uuid:request_id>/apply/", registry_views.registry_apply, name="registry_apply"),
-    path("<int:application_id>/registry/", registry_views.registry_history, name="registry_history"),
-]
-
 # Carrying cases to the result: lists, the case page and its actions (issue 5).
 from applications.views import cases as case_views  # noqa: E402
 from applications.views import lists as list_views  # noqa: E402
@@ -49,19 +39,16 @@ urlpatterns += [
     path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),
 ]
 
-# Dashboards, deadline control and reports (issue 7).
-from applications.views import dashboard as dashboard_views  # noqa: E402
-from applications.views import reports as report_views  # noqa: E402
-
-urlpatterns += [
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("dashboard/overdue/", dashboard_views.overdue, name="overdue"),
-    path("reports/", report_views.reports, name="reports"),
-]
-
 # Suspending and resuming all open cases of a service by a legal act (e.g. CMU Resolution No 165).
 from applications.views import service_suspension as service_suspension_views  # noqa: E402
 
 urlpatterns += [
     path("service-suspension/", service_suspension_views.service_suspension, name="service_suspension"),
+]
+
+# The personal-data access log (written by cnap.security.audit), for the head of ЦНАП.
+from applications.views import access_log as access_log_views  # noqa: E402
+
+urlpatterns += [
+    path("access-log/", access_log_views.access_log, name="access_log"),
 ]

@@ -120,9 +120,9 @@ def run(n: int, warmup: int, worker_pid: int, registry: str = "eddr_person") -> 
     """Time ``n`` lookups of ``registry`` (by РНОКПП: ``eddr_person`` or ``rtg_residence``) through the worker."""
     from django.db import transaction
 
-    from applications.actions.registry import request_lookup
-    from applications.constants import REGISTRY_FINAL_STATES
-    from applications.models import RegistryRequest
+    from registry.actions import request_lookup
+    from registry.constants import REGISTRY_FINAL_STATES
+    from registry.models import RegistryRequest
 
     office, user = fixtures()
     numbers = rnokpp_numbers(n + warmup, start=27000 + int(time.time()) % 1000)

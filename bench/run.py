@@ -182,6 +182,7 @@ def bench_env(emulator_url: str) -> dict:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
         "DJANGO_SETTINGS_MODULE": "cnap.settings.production",
+        "CNAP_DEVELOPMENT_TOOLS": "1",  # generate_load_data lives in the development-only app
         "SECRET_KEY": "bench-" + "k9#2vQ!x7LmP0zR$4tYw8sB1nC6dF3gH5jK-not-for-production",
         "DEBUG": "False",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -359,9 +360,9 @@ def bench_users(count: int):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from applications.loaddata import LOAD_HROMADA, OFFICE_SPECS
     from cnap.accounts.constants import Role
     from cnap.accounts.models import Hromada, Office, User
+    from demo.loaddata import LOAD_HROMADA, OFFICE_SPECS
 
     hromada = Hromada.objects.get(name=LOAD_HROMADA["name"])
     office = Office.objects.get(code=OFFICE_SPECS[0][0])
@@ -441,7 +442,7 @@ _serial = [0]
 
 
 def new_person() -> dict:
-    from applications.loaddata import rnokpp_for
+    from demo.loaddata import rnokpp_for
 
     with _serial_lock:
         _serial[0] += 1
@@ -598,7 +599,7 @@ def measure_dashboard(session, requests: int, threads: int) -> Timings:
     periods = [params, {"date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()}, {}]
 
     def dashboard(index, job, timings):
-        response, ms = session.request("GET", "/applications/dashboard/", params=job)
+        response, ms = session.request("GET", "/dashboard/", params=job)
         timings.add(ms, ok_status(response))
 
     timings = run_threads("dashboard, 5 years", [params] * requests, dashboard, threads)
@@ -691,7 +692,7 @@ def measure_mixed(sessions, mayor, sample, form, seconds: float, threads: int) -
             response, ms = session.request("GET", "/applications/", params={"q": query})
             timings.add(ms, ok_status(response))
         else:
-            response, ms = mayor.request("GET", "/applications/dashboard/", params=dashboard_params)
+            response, ms = mayor.request("GET", "/dashboard/", params=dashboard_params)
             timings.add(ms, ok_status(response))
 
     timings = run_for("mixed workload", seconds, worker, threads)
@@ -900,7 +901,7 @@ def main(argv=None) -> int:
             env,
         )  # fmt: skip
         celery = [PY, "-m", "celery", "-A", "cnap"]
-        processes.start("worker-default", celery + ["worker", "-n", "bench-default@%h", "-Q", "default,pdf", "--pool",
+        processes.start("worker-default", celery + ["worker", "-n", "bench-default@%h", "-Q", "default", "--pool",
                         "prefork", "--concurrency", "2", "--loglevel", "WARNING"], env)  # fmt: skip
         registry_worker = processes.start(
             "worker-registry",

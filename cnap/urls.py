@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from applications.views import status as status_views
 from cnap.core import views as core_views
 
 urlpatterns = [
@@ -14,7 +13,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("catalog/", include("services.urls")),
     path("applications/", include("applications.urls")),
-    path("status/", status_views.public_status, name="public_status"),
+    path("registry/", include("registry.urls")),
+    path("", include("reporting.urls")),
+    path("status/", include("applications.urls_public")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

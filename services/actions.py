@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from .constants import VersionStatus
 from .models import (
+    Provider,
+    ProviderOfficer,
     PublishedVersionError,
     RefusalGround,
     RequiredDocument,
@@ -291,6 +293,26 @@ def copy_service(*, service: Service, new_local_code: str, acting_user) -> Servi
     return new
 
 
+@transaction.atomic
+def set_provider_officer(*, user, provider: Provider | None, acting_user=None) -> ProviderOfficer | None:
+    """Make ``user`` work for ``provider`` (None: for no provider any more); recorded in the history."""
+    current = ProviderOfficer.objects.select_for_update().filter(user=user).first()
+    if provider is None:
+        if current is not None:
+            current._history_user = acting_user
+            current.delete()
+            user._state.fields_cache.pop("provider_officer", None)
+        return None
+    if current is None:
+        current = ProviderOfficer(user=user, provider=provider)
+    elif current.provider_id == provider.pk:
+        return current
+    current.provider = provider
+    current._history_user = acting_user
+    current.save()
+    return current
+
+
 # Import and export live in their own module; re-exported here as actions.
 from .catalog_io import (  # noqa: E402
     CatalogImportError,
@@ -311,6 +333,7 @@ __all__ = [
     "import_catalog",
     "load_demo_catalog",
     "publish_version",
+    "set_provider_officer",
     "update_draft",
     "update_service",
 ]

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Provider,
+    ProviderOfficer,
     RefusalGround,
     RequiredDocument,
     Service,
@@ -19,11 +20,28 @@ class SubsistenceMinimumAdmin(SimpleHistoryAdmin):
     list_display = ["year", "amount", "legal_basis"]
 
 
+class ProviderOfficerInline(admin.TabularInline):
+    """The staff who work for the provider (users of the role provider officer)."""
+
+    model = ProviderOfficer
+    extra = 0
+    raw_id_fields = ["user"]
+
+
 @admin.register(Provider)
 class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "edrpou", "phone", "hromada"]
     search_fields = ["name", "short_name", "edrpou"]
     list_filter = ["hromada"]
+    inlines = [ProviderOfficerInline]
+
+
+@admin.register(ProviderOfficer)
+class ProviderOfficerAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "provider"]
+    list_select_related = ["user", "provider"]
+    search_fields = ["user__username", "user__last_name", "provider__name", "provider__edrpou"]
+    raw_id_fields = ["user"]
 
 
 class VersionInline(admin.TabularInline):

@@ -90,6 +90,29 @@ class Provider(models.Model):
         return self.short_name or self.name
 
 
+class ProviderOfficer(models.Model):
+    """A staff member (role provider officer) who works for a provider. The link lives in the catalog, so the
+    accounts know nothing of it; read it with ``services.selectors.provider_id_of(user)``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_officer",
+        verbose_name=_("staff member"),
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="officers", verbose_name=_("provider")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provider officer")
+        verbose_name_plural = _("provider officers")
+
+    def __str__(self):
+        return f"{self.user} — {self.provider}"
+
+
 class Service(models.Model):
     """The stable identity of a catalog entry; its content is in `versions`."""
 

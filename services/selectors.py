@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .constants import VersionStatus
 from .fees import MissingSubsistenceMinimum, compute_fee
-from .models import Service, ServiceVersion
+from .models import ProviderOfficer, Service, ServiceVersion
 from .permissions import can_manage_catalog
 from .search import normalize
 
@@ -168,3 +168,21 @@ def service_card(service: Service, *, version_pk: int | None = None, on_date: da
             .get(pk=chosen.pk)
         )
     return ServiceCard(service=service, version=chosen, in_force=in_force, draft=draft, versions=versions)
+
+
+def provider_id_of(user) -> int | None:
+    """The provider a provider officer works for (its id), or None. The one way the code reads that link;
+    cached on the user object by the one-to-one relation, so a request asks the database once."""
+    if not getattr(user, "pk", None):
+        return None
+    try:
+        return user.provider_officer.provider_id
+    except ProviderOfficer.DoesNotExist:
+        return None
+
+
+def provider_of(user):
+    """The :class:`Provider` a provider officer works for, or None."""
+    if provider_id_of(user) is None:
+        return None
+    return user.provider_officer.provider

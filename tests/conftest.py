@@ -121,7 +121,7 @@ def start_worker(transactional_db):
     Tests using it must see committed data, hence the transactional database."""
     workers: list[WorkerProcess] = []
 
-    def start(*, queues: str = "default,registry,pdf", pool: str = "solo", concurrency: int = 1, **extra_env):
+    def start(*, queues: str = "default,registry", pool: str = "solo", concurrency: int = 1, **extra_env):
         worker = WorkerProcess(queues=queues, pool=pool, concurrency=concurrency, extra_env=extra_env).start()
         workers.append(worker)
         return worker

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from cnap.accounts.constants import OfficeKind, Role
+from cnap.accounts.constants import OFFICE_ROLES, OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, OfficeDayOff, User
 
 TEST_PASSWORD = "test-password-2026"
@@ -48,9 +48,7 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Коваленко{n}")
     patronymic = "Петрівна"
     role = Role.ADMINISTRATOR
-    office = factory.LazyAttribute(
-        lambda o: OfficeFactory() if o.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) else None
-    )
+    office = factory.LazyAttribute(lambda o: OfficeFactory() if o.role in OFFICE_ROLES else None)
     hromada = factory.LazyAttribute(lambda o: o.office.hromada if o.office else HromadaFactory())
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
@@ -58,3 +56,11 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def provider(obj, create, extracted, **kwargs):
+        """``UserFactory(provider=...)``: the provider officer works for that provider."""
+        if create and extracted is not None:
+            from services.actions import set_provider_officer
+
+            set_provider_officer(user=obj, provider=extracted)

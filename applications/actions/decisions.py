@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from services.selectors import provider_id_of
 
 from ..constants import ApplicantKind, ApplicationStatus, DecisionKind
 from ..models import Applicant, Application, Decision, DecisionCounter
@@ -153,8 +154,8 @@ def record_decision(
         _check_revision(app, expected_revision)
         if not acting_user.is_superuser and not (
             acting_user.role == Role.PROVIDER_OFFICER
-            and acting_user.provider_id
-            and acting_user.provider_id == app.provider_id
+            and provider_id_of(acting_user)
+            and provider_id_of(acting_user) == app.provider_id
         ):
             raise PermissionDenied(_("Only an officer of the provider that handles this case may decide on it."))
         if app.status != ApplicationStatus.IN_PROGRESS:

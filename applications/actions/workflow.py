@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.workdays import office_calendar, shift_due_date
+from services.selectors import provider_id_of
 
 from .. import events
 from ..constants import CLOSED_STATUSES, ApplicationStatus
@@ -357,8 +358,8 @@ def resume(
 def _service_cases(service, acting_user, statuses):
     cases = Application.objects.filter(service=service, status__in=[str(s) for s in statuses])
     if not acting_user.is_superuser:
-        if acting_user.provider_id and acting_user.role == "provider_officer":
-            cases = cases.filter(provider_id=acting_user.provider_id)
+        if provider_id_of(acting_user) and acting_user.role == "provider_officer":
+            cases = cases.filter(provider_id=provider_id_of(acting_user))
         elif acting_user.office_id:
             cases = cases.filter(office_id=acting_user.office_id)
         else:

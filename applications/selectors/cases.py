@@ -11,17 +11,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cnap.accounts.constants import Role
+from cnap.accounts.constants import OFFICE_ROLES, Role
 from cnap.accounts.models import User
 from cnap.workdays import office_calendar, working_days_left
+from services.selectors import provider_id_of
 
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, Decision, PrintedDocument, StatusChange, SubmittedDocument, Suspension
 from ..transitions import Move, allowed_moves
 
 __all__ = ["CasePage", "case_for", "case_page", "visible_applications"]
-
-OFFICE_ROLES = (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD)
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -34,8 +33,8 @@ def visible_applications(user) -> QuerySet[Application]:
         return cases
     if user.role in OFFICE_ROLES and user.office_id:
         return cases.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and user.provider_id:
-        return cases.filter(provider_id=user.provider_id, sent_to_provider_at__isnull=False)
+    if user.role == Role.PROVIDER_OFFICER and provider_id_of(user):
+        return cases.filter(provider_id=provider_id_of(user), sent_to_provider_at__isnull=False)
     if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
         return cases.filter(hromada_id=user.hromada_id)
     return cases.none()

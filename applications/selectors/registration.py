@@ -14,7 +14,7 @@ from cnap.accounts.constants import Role
 from services.constants import Channel, DeliveryMethod
 from services.fees import MissingSubsistenceMinimum, compute_fee
 from services.models import RequiredDocument, Service, ServiceVersion
-from services.selectors import services_offered_by, version_in_force
+from services.selectors import provider_id_of, services_offered_by, version_in_force
 
 __all__ = [
     "ChecklistRow",
@@ -117,8 +117,8 @@ def visible_applications(user) -> QuerySet:
         return applications
     if user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) and user.office_id:
         return applications.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and getattr(user, "provider_id", None):
-        return applications.filter(provider_id=user.provider_id)
+    if user.role == Role.PROVIDER_OFFICER and provider_id_of(user):
+        return applications.filter(provider_id=provider_id_of(user))
     if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
         return applications.filter(hromada_id=user.hromada_id)
     return applications.none()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from services.models import Service, ServiceVersion
+from services.selectors import provider_id_of
 
 from ..constants import ApplicationStatus
 from ..models import Application
@@ -16,8 +17,8 @@ def cases_in_scope(user) -> QuerySet:
     cases = Application.objects.all()
     if user.is_superuser:
         return cases
-    if user.provider_id and user.role == "provider_officer":
-        return cases.filter(provider_id=user.provider_id)
+    if provider_id_of(user) and user.role == "provider_officer":
+        return cases.filter(provider_id=provider_id_of(user))
     if user.office_id:
         return cases.filter(office_id=user.office_id)
     return cases.none()

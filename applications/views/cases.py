@@ -20,7 +20,6 @@ from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, SuspendForm, T
 from ..models import Decision, PrintedDocument
 from ..selectors.cases import case_for, case_page
 from ..transitions import Needs, get_move, may_act_on, role_allows
-from .registry import may_look_up
 
 
 def case_viewer(view):
@@ -94,7 +93,7 @@ def detail(request, pk: int):
             "application": app,
             "simple_moves": simple_moves,
             "forms": forms,
-            "may_look_up": may_look_up(request.user),
+            "may_look_up": can(request.user, "look_up_registries"),
             "today": timezone.localdate(),
             "statuses": ApplicationStatus,
         },

@@ -29,7 +29,7 @@ from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
 from services.constants import DocumentKind
 
-REGISTRY_PANEL = "applications/registry/_lookup_panel.html"
+REGISTRY_PANEL = "registry/_lookup_panel.html"
 
 
 def registrar(view):

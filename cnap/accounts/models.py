@@ -112,15 +112,6 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("office"),
     )
-    # The provider (суб'єкт надання) a provider officer works for; added by the catalog (services app).
-    provider = models.ForeignKey(
-        "services.Provider",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="officers",
-        verbose_name=_("provider"),
-    )
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:

@@ -14,6 +14,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD, Role.PROVIDER_OFFICER, Role.COMMUNITY_HEAD}
     ),
     "work_provider_queue": frozenset({Role.PROVIDER_OFFICER}),
+    # Asking the registries (Trembita): those who register and those who work the provider queue.
+    "look_up_registries": frozenset({Role.ADMINISTRATOR, Role.STAROSTA, Role.PROVIDER_OFFICER}),
     "view_dashboard": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
     "view_reports": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
     "view_access_log": frozenset({Role.CNAP_HEAD}),

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from . import two_factor
 from .forms import StaffAuthenticationForm
@@ -17,6 +17,4 @@ urlpatterns = [
     path("2fa/setup/", two_factor.setup, name="two_factor_setup"),
     path("2fa/verify/", two_factor.verify, name="two_factor_verify"),
     path("2fa/backup-codes/", two_factor.backup_codes, name="two_factor_backup_codes"),
-    # The personal-data access log and other security pages (cnap/security/urls.py).
-    path("security/", include("cnap.security.urls")),
 ]

@@ -11,9 +11,9 @@ NAVIGATION = [
     (_("Provider queue"), "applications:provider_queue", "work_provider_queue", "bi-inbox"),
     (_("E-applications"), "api:inbox", "register_applications", "bi-inbox-fill"),
     (_("Catalog"), "services:list", "view_catalog", "bi-journal-text"),
-    (_("Dashboard"), "applications:dashboard", "view_dashboard", "bi-speedometer2"),
-    (_("Reports"), "applications:reports", "view_reports", "bi-file-earmark-bar-graph"),
-    (_("Access log"), "security:access_log", "view_access_log", "bi-shield-lock"),
+    (_("Dashboard"), "reporting:dashboard", "view_dashboard", "bi-speedometer2"),
+    (_("Reports"), "reporting:reports", "view_reports", "bi-file-earmark-bar-graph"),
+    (_("Access log"), "applications:access_log", "view_access_log", "bi-shield-lock"),
     (_("Suspend a service"), "applications:service_suspension", "suspend_services", "bi-pause-circle"),
 ]
 

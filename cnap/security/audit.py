@@ -1,12 +1,16 @@
-"""The personal-data access log (DESIGN §10): who looked at whose data, when, in which case.
+"""The personal-data access log: who looked at whose data, when, in which case.
 
 Views that show a person's record, a case's personal fields, a scan or a registry response call
 ``log_personal_data_access`` once per response. Rows are append-only (the model refuses changes,
-PostgreSQL refuses UPDATE and DELETE with a trigger, the admin has no change or delete permission)."""
+PostgreSQL refuses UPDATE and DELETE with a trigger, the admin has no change or delete permission).
 
-from applications.models import PersonalDataAccess, PersonalDataAccessAction
+The helper takes the objects the view has at hand (a case, an applicant, a scan, a registry request:
+anything with the attributes used below) and keeps their ids; it imports no app."""
+
+from typing import Any
 
 from .client_ip import client_ip
+from .models import PersonalDataAccess, PersonalDataAccessAction
 
 Action = PersonalDataAccessAction
 
@@ -15,10 +19,10 @@ def log_personal_data_access(
     *,
     request,
     action: str,
-    application=None,
-    applicant=None,
-    scan=None,
-    registry_request=None,
+    application: Any = None,
+    applicant: Any = None,
+    scan: Any = None,
+    registry_request: Any = None,
     detail: str = "",
 ) -> PersonalDataAccess:
     """Records that ``request.user`` saw personal data. ``applicant`` defaults to the application's
@@ -27,20 +31,28 @@ def log_personal_data_access(
     if application is None:
         if scan is not None:
             application = scan.application
-        elif registry_request is not None:
+        elif registry_request is not None and registry_request.application_id:
             application = registry_request.application
     if applicant is None:
         if registry_request is not None and registry_request.applicant_id:
             applicant = registry_request.applicant
         elif application is not None:
             applicant = application.applicant
+    if application is not None:
+        hromada_id = application.hromada_id
+    elif applicant is not None:
+        hromada_id = applicant.hromada_id
+    else:
+        hromada_id = None
     return PersonalDataAccess.objects.create(
         user=request.user,
         action=action,
-        application=application,
-        applicant=applicant,
-        scan=scan,
-        registry_request=registry_request,
+        hromada_id=hromada_id,
+        application_id=application.pk if application is not None else None,
+        application_number=application.number if application is not None else "",
+        applicant_id=applicant.pk if applicant is not None else None,
+        scan_id=scan.pk if scan is not None else None,
+        registry_request_id=registry_request.pk if registry_request is not None else None,
         detail=mask_tax_number(detail)[:255],
         ip=client_ip(request),
     )

@@ -59,7 +59,7 @@ MATRIX: dict[str, Rule] = {
     "two_factor_backup_codes": Rule("get", answers(default=STAFF)),
     "set_language": Rule("post", answers(302, default=302)),
     "public_status": Rule("get", answers(200, default=200)),
-    "security:access_log": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "applications:access_log": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
     # The catalog: everyone reads, catalog managers edit (no office objects: one catalog per deployment)
     "services:list": Rule("get", answers(default=STAFF)),
     "services:detail": Rule("get", answers(default=STAFF)),
@@ -97,25 +97,25 @@ MATRIX: dict[str, Rule] = {
     "applications:decide": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:issue": Rule("post", answers(default=302, **CASE_READERS), other=404),
     # Registry lookups: those who register or work the provider queue; responses are personal data
-    "applications:registry_lookup": Rule(
+    "registry:lookup": Rule(
         "post", answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200)
     ),
-    "applications:registry_request": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:registry_apply": Rule(
+    "registry:request": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
+    "registry:apply": Rule(
         "post",
         answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
         other=404,
     ),
     # The case page's lookup history has the case page's scope (provider officers: cases sent to them).
-    "applications:registry_history": Rule("get", answers(default=200, catalog_manager=404), other=404),
+    "registry:history": Rule("get", answers(default=200, catalog_manager=404), other=404),
     # Dashboards and reports: heads of the CNAP and community heads
-    "applications:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
-    "applications:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # Suspending/resuming all open cases of a service by a legal act: heads of the CNAP, provider officers
     "applications:service_suspension": Rule(
         "get", answers(default=403, cnap_head=200, provider_officer=200, superuser=200)
     ),
-    "applications:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # The REST API: its own token authentication (401 without a token), the catalog public
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),

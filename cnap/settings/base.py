@@ -39,10 +39,18 @@ INSTALLED_APPS = [
     "cnap.exchange",
     "services",
     "applications",
+    "registry",
+    "notifications",
+    "reporting",
     "rest_framework",
     "drf_spectacular",
     "api",
 ]
+# The development-only app `demo` (demo data, load data for the bench, the embedded runner): the embedded
+# and test modes install it; elsewhere only when this is set (make bench does).
+CNAP_DEVELOPMENT_TOOLS = env.bool("CNAP_DEVELOPMENT_TOOLS", default=False)
+if CNAP_DEVELOPMENT_TOOLS:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -209,12 +217,9 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Task modules besides the apps' tasks.py, which autodiscovery finds by itself.
-CELERY_IMPORTS = ["applications.notification_tasks", "applications.stats_tasks"]
 CELERY_TASK_ROUTES = {
     "cnap.exchange.*": {"queue": "registry"},
-    "applications.tasks.run_registry_request": {"queue": "registry"},
-    "applications.tasks.render_*": {"queue": "pdf"},
+    "registry.tasks.run_registry_request": {"queue": "registry"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (time limit 180 s) plus retries' countdowns; see docs/deployment.md.
@@ -222,10 +227,10 @@ CELERY_VISIBILITY_TIMEOUT = 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
-    "registry-sweeper": {"task": "applications.tasks.sweep_registry_requests", "schedule": 60.0},
+    "registry-sweeper": {"task": "registry.tasks.sweep_registry_requests", "schedule": 60.0},
     # Notifications whose task was lost (broker down at commit) are sent again.
     "notification-sweeper": {
-        "task": "applications.notification_tasks.resend_pending_notifications",
+        "task": "notifications.tasks.resend_pending_notifications",
         "schedule": 600.0,
     },
     # Retention of personal data (docs/security.md): monthly, 1st day 03:15 Kyiv time.
@@ -235,8 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Dashboards and deadline control (issue 7): mark overdue cases and notify at 06:00, rebuild the
     # summary tables at 02:30 (Kyiv time).
-    "mark-overdue": {"task": "applications.stats_tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
-    "rebuild-stats": {"task": "applications.stats_tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
+    "mark-overdue": {"task": "applications.tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
+    "rebuild-stats": {"task": "reporting.tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = 120

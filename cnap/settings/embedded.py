@@ -22,6 +22,9 @@ SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CNAP_DEMO_ALLOWED = True
+CNAP_DEVELOPMENT_TOOLS = True
+if "demo" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # The demo logins printed by `make run` work with a password only, unless CNAP_REQUIRE_2FA=1.
 CNAP_REQUIRE_2FA = env.bool("CNAP_REQUIRE_2FA", default=False)
 
@@ -44,13 +47,14 @@ CACHES = {
 }
 
 _BROKER_DIR = VAR_DIR / "broker"
-for _sub in ("queue", "processed"):
+for _sub in ("queue", "processed", "control"):
     (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(_BROKER_DIR / "queue"),
     "data_folder_out": str(_BROKER_DIR / "queue"),
     "processed_folder": str(_BROKER_DIR / "processed"),
+    "control_folder": str(_BROKER_DIR / "control"),
     "store_processed": False,
     "visibility_timeout": 3600,
 }

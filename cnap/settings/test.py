@@ -15,6 +15,9 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 CNAP_DEMO_ALLOWED = True
+CNAP_DEVELOPMENT_TOOLS = True
+if "demo" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # Staff pages need the second factor, as in production; tests' force_login gives a verified
 # session (tests/conftest.py), login_as in the browser types the current TOTP code.
 CNAP_REQUIRE_2FA = True
@@ -39,12 +42,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"  # noqa: F405
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
 }
-LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}

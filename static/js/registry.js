@@ -1,4 +1,4 @@
-// The registry lookup panel (templates/applications/registry/_lookup_panel.html). No inline scripts (CSP).
+// The registry lookup panel (templates/registry/_lookup_panel.html). No inline scripts (CSP).
 (function () {
   "use strict";
   if (window.cnapRegistryPanel) return;  // the panel may be included more than once

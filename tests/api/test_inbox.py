@@ -10,8 +10,9 @@ from django.utils import timezone
 from api.actions import submit_e_application
 from api.models import EApplication, EApplicationState
 from applications.constants import ApplicationStatus
-from applications.models import Application, PersonalDataAccess, StatusChange
+from applications.models import Application, StatusChange
 from cnap.accounts.constants import Role
+from cnap.security.models import PersonalDataAccess
 from tests.api.conftest import applicant_data, e_application_payload
 from tests.applications.factories import RegistrationJournalFactory
 from tests.factories import TEST_PASSWORD, UserFactory

@@ -11,25 +11,25 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from applications.admin import COUNT_CAP, ApplicationAdmin
-from applications.constants import ApplicationStatus, RegistryName
+from applications.admin import ApplicationAdmin
+from applications.constants import ApplicationStatus
 from applications.models import (
     Applicant,
     Application,
-    DailyStats,
     Decision,
-    MonthlyStats,
-    Notification,
-    OpenStats,
-    PersonalDataAccess,
     PrintedDocument,
     RegistrationJournal,
-    RegistryRequest,
     Scan,
     StatusChange,
     SubmittedDocument,
     Suspension,
 )
+from cnap.core.admin_tools import COUNT_CAP
+from cnap.security.models import PersonalDataAccess
+from notifications.models import Notification
+from registry.constants import RegistryName
+from registry.models import RegistryRequest
+from reporting.models import DailyStats, MonthlyStats, OpenStats
 from tests.applications.factories import ApplicationFactory
 from tests.factories import UserFactory
 
@@ -95,17 +95,23 @@ def _object_of(model, case):
     }.get(model) or model.objects.first()
 
 
-def _applications_admins():
-    return [model for model in admin.site._registry if model._meta.app_label == "applications"]
+CASE_APPS = {"applications", "registry", "notifications", "security"}
+
+
+def _case_admins():
+    """The admin pages of the case app and of the apps that keep rows about cases."""
+    return [model for model in admin.site._registry if model._meta.app_label in CASE_APPS]
 
 
 def test_each_admin_changelist_and_change_page_answers(client, superuser, case):
     client.force_login(superuser)
-    models = _applications_admins()
+    models = _case_admins()
     assert {Applicant, Application, RegistrationJournal, RegistryRequest, Notification, PersonalDataAccess} <= set(
         models
     )
-    PersonalDataAccess.objects.create(user=superuser, action="view_case", application=case)
+    PersonalDataAccess.objects.create(
+        user=superuser, action="view_case", application_id=case.pk, application_number=case.number
+    )
     for model in models:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         changelist = client.get(reverse(f"{prefix}_changelist"))
@@ -126,7 +132,7 @@ def test_the_case_page_shows_its_timeline_and_documents_and_logs_the_access(clie
     for text in ("Паспорт", "паспорт.pdf", "Р-00000000-2026-00001", "Очікування", "Неповний пакет"):
         assert text in html, text
     assert "scans/2026/01/x" not in html  # no link to the private file
-    assert PersonalDataAccess.objects.filter(user=superuser, application=case, detail="admin").exists()
+    assert PersonalDataAccess.objects.filter(user=superuser, application_id=case.pk, detail="admin").exists()
 
 
 def test_derived_tables_are_not_registered():

@@ -176,7 +176,7 @@ def test_pdf_downloads(client):
 
 
 def test_the_page_offers_registry_lookups_to_those_who_may_ask_and_lists_the_notices(client):
-    from applications.models import Notification, NotificationChannel, NotificationEvent
+    from notifications.models import Notification, NotificationChannel, NotificationEvent
 
     app = case_in(ApplicationStatus.REGISTERED)
     Notification.objects.create(

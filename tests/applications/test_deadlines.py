@@ -7,11 +7,11 @@ from django.core.management import call_command
 
 from applications.actions.deadlines import mark_overdue, send_deadline_notices
 from applications.constants import ApplicationStatus as S
-from applications.models import Notification
 from cnap.accounts.constants import Role
+from notifications.models import Notification
 from tests.applications.factories import RegistrationJournalFactory
-from tests.applications.stats_helpers import moved, registered
 from tests.factories import OfficeDayOffFactory, OfficeFactory, UserFactory
+from tests.reporting.stats_helpers import moved, registered
 
 D = dt.date
 FRIDAY = D(2026, 3, 13)
@@ -151,7 +151,7 @@ def test_overdue_page_groups_by_office_and_person(client, office):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = StaticDevice.objects.create(user=mayor, name="t").persistent_id
     session.save()
-    response = client.get(reverse("applications:overdue"))
+    response = client.get(reverse("reporting:overdue"))
     groups = response.context["groups"]
     assert {g.office.pk for g in groups} == {office.pk, branch.pk}
     by_office = {g.office.pk: g for g in groups}

@@ -3,9 +3,10 @@ and the applicant hears about registration."""
 
 import pytest
 
-from applications import stats
 from applications.actions.registration import register_application
-from applications.models import DailyStats, Notification, NotificationEvent, OpenStats
+from notifications.models import Notification, NotificationEvent
+from reporting import stats
+from reporting.models import DailyStats, OpenStats
 
 from .registration_support import kyiv, make_counter, person
 

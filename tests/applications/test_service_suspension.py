@@ -11,6 +11,7 @@ from applications.constants import ApplicationStatus
 from applications.models import Application, Suspension
 from cnap.accounts.constants import Role
 from cnap.workdays import office_calendar
+from services.selectors import provider_id_of
 from tests.applications.workflow_helpers import case_in, user_for
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_a_provider_officer_suspends_only_their_providers_cases(client, world):
     suspended = set(
         Application.objects.filter(status=ApplicationStatus.SUSPENDED).values_list("provider_id", flat=True)
     )
-    assert suspended == {officer.provider_id}
+    assert suspended == {provider_id_of(officer)}
 
 
 def test_other_roles_get_403_and_anonymous_the_login_page(client, world):

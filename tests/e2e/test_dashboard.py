@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from applications.constants import ApplicationStatus
-from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
+from demo.staff import DEMO_PASSWORD, seed_demo_staff
 from tests.applications.factories import RegistrationJournalFactory
-from tests.applications.stats_helpers import moved, registered
+from tests.reporting.stats_helpers import moved, registered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_mayor_drills_down_from_the_overdue_figure(browser_page, login_as):
     page = browser_page
 
     login_as(page, "mayor", DEMO_PASSWORD)
-    page.goto("/applications/dashboard/")
+    page.goto("/dashboard/")
     assert page.get_by_test_id("kpi-overdue").inner_text().strip().endswith("1")
     assert page.get_by_test_id("kpi-open").inner_text().strip().endswith("2")
 

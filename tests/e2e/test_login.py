@@ -1,6 +1,6 @@
 import pytest
 
-from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
+from demo.staff import DEMO_PASSWORD, seed_demo_staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from applications.models import Application
-from cnap.core.demo import DEMO_PASSWORD, seed_demo_staff
+from demo.staff import DEMO_PASSWORD, seed_demo_staff
 from services.catalog_io import load_demo_catalog
 from tests.applications.factories import valid_rnokpp
 from tests.applications.registration_support import pdf_bytes

@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from applications.models import PersonalDataAccess, RegistryRequest
+from cnap.security.models import PersonalDataAccess
+from registry.models import RegistryRequest
 from tests.applications.factories import valid_rnokpp
-from tests.applications.test_registry_task import trembita_env
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.registry.test_registry_task import trembita_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def test_administrator_looks_up_a_person_and_copies_name_and_address_into_the_fo
     person = request.response
     assert request.query == {"rnokpp": RNOKPP}
     assert person["surname"] in result.inner_text()
-    assert PersonalDataAccess.objects.filter(user=administrator, registry_request=request).exists()
+    assert PersonalDataAccess.objects.filter(user=administrator, registry_request_id=request.pk).exists()
 
     # Keep the surname, first name and address ticked; untick the rest.
     for field in ("patronymic", "birth_date", "unzr"):

@@ -5,8 +5,9 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from applications.constants import RegistryName, RegistryRequestState
-from applications.models import RegistryRequest, Scan
+from applications.models import Scan
+from registry.constants import RegistryName, RegistryRequestState
+from registry.models import RegistryRequest
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -102,7 +102,7 @@ def test_stored_xss_in_the_registration_form_is_inert_in_pages_pdfs_and_csv(clie
     head = UserFactory(role=Role.CNAP_HEAD, office=counter.office)
     head_client = Client()
     head_client.force_login(head)
-    assert inert_in_html(head_client.get(reverse("security:access_log")).content.decode(), payload)
+    assert inert_in_html(head_client.get(reverse("applications:access_log")).content.decode(), payload)
 
 
 def test_formulas_in_names_are_neutralised_in_the_csv_export(client):
@@ -161,7 +161,7 @@ def test_sql_metacharacters_in_every_search_are_plain_text(client, payload):
     assert Application.objects.count() == 1  # and nothing was dropped
     head = UserFactory(role=Role.CNAP_HEAD, office=counter.office)
     client.force_login(head)
-    assert client.get(reverse("security:access_log"), {"number": payload}).status_code == 200
+    assert client.get(reverse("applications:access_log"), {"number": payload}).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.constants import ApplicationStatus
-from applications.models import RegistryRequest, Scan
-from cnap.security.retention import apply_retention
+from applications.models import Scan
+from cnap.security.retention import apply_retention, retention_steps
+from registry.models import RegistryRequest
 from tests.applications.factories import ApplicationFactory
 from tests.security.factories import make_registry_request, make_scan
 
@@ -55,7 +56,7 @@ def test_the_command_and_the_monthly_schedule(settings):
     scan = make_scan(closed_case(31))
     out = io.StringIO()
     call_command("apply_retention", stdout=out)
-    assert "removed 1 scan(s)" in out.getvalue()
+    assert "scans 1" in out.getvalue() and "registry_responses 0" in out.getvalue()
     scan.refresh_from_db()
     assert scan.removed_at is not None
     entry = settings.CELERY_BEAT_SCHEDULE["apply-retention"]
@@ -65,3 +66,11 @@ def test_the_command_and_the_monthly_schedule(settings):
 
 def test_the_default_period_is_five_years():
     assert settings.CNAP_RETENTION_DAYS == 1826
+
+
+def test_each_app_registers_its_own_step():
+    """The ground floor runs the steps; the case app removes scans, the registry app responses."""
+    steps = retention_steps()
+    assert set(steps) == {"scans", "registry_responses"}
+    assert steps["scans"].__module__ == "applications.retention"
+    assert steps["registry_responses"].__module__ == "registry.retention"

@@ -8,7 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = apply_retention()
-        self.stdout.write(
-            f"Cut-off {retention_cutoff():%d.%m.%Y}: removed {result['scans']} scan(s) and "
-            f"{result['registry_responses']} registry response(s)."
-        )
+        removed = ", ".join(f"{name} {count}" for name, count in result.items()) or "nothing registered"
+        self.stdout.write(f"Cut-off {retention_cutoff():%d.%m.%Y}: removed {removed}.")

@@ -1,0 +1,275 @@
+"""Reads for registry lookups: which requests a user may see, what a response says, which lookups fit a case."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Applicant, Application
+from applications.selectors.cases import visible_applications
+from cnap.accounts.constants import Role
+from cnap.exchange import client
+from services.selectors import provider_id_of
+
+from .constants import RegistryName
+from .models import RegistryRequest
+
+#: Service categories that need a property or land lookup besides the applicant's own.
+PROPERTY_CATEGORIES = frozenset({"real_estate", "land"})
+
+
+def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
+    """Requests the user may see: their office's (provider officers: their provider's cases; community
+    heads: their hromada's); superusers all."""
+    queryset = RegistryRequest.objects.select_related("application", "applicant", "office", "requested_by")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.role == Role.PROVIDER_OFFICER:
+        if not provider_id_of(user):
+            return queryset.none()
+        return queryset.filter(application__provider_id=provider_id_of(user))
+    if user.role == Role.COMMUNITY_HEAD:
+        return queryset.filter(office__hromada_id=user.hromada_id) if user.hromada_id else queryset.none()
+    if user.office_id:
+        return queryset.filter(office_id=user.office_id)
+    return queryset.none()
+
+
+def get_registry_request(*, user, request_id) -> RegistryRequest:
+    """The request by its UUID if the user may see it, else :class:`Http404` (never a 403: DESIGN §10)."""
+    try:
+        request_id = uuid.UUID(str(request_id))
+    except ValueError:
+        raise Http404("No such registry request") from None
+    request = visible_registry_requests(user).filter(pk=request_id).first()
+    if request is None:
+        raise Http404("No such registry request")
+    return request
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404("Not found") from None
+
+
+def visible_application(*, user, application_id) -> Application | None:
+    """The application if the user may see it (the same scope as the case page: an office's staff
+    their office's cases, provider officers the cases sent to their provider), else 404."""
+    if application_id in (None, ""):
+        return None
+    application_id = _int_or_404(application_id)
+    queryset = visible_applications(user).select_related("applicant", "office", "service")
+    application = queryset.filter(pk=application_id).first()
+    if application is None:
+        raise Http404("No such application")
+    return application
+
+
+def visible_applicant(*, user, applicant_id) -> Applicant | None:
+    if applicant_id in (None, ""):
+        return None
+    applicant_id = _int_or_404(applicant_id)
+    queryset = Applicant.objects.all()
+    if not user.is_superuser:
+        queryset = queryset.filter(hromada_id=user.hromada_id)
+    applicant = queryset.filter(pk=applicant_id).first()
+    if applicant is None:
+        raise Http404("No such applicant")
+    return applicant
+
+
+def recent_requests_for(*, application=None, applicant=None, limit: int = 5) -> list[RegistryRequest]:
+    """The latest lookups of a case (or an applicant), newest first: the case page lists them."""
+    if application is not None:
+        queryset = RegistryRequest.objects.filter(application=application)
+    elif applicant is not None:
+        queryset = RegistryRequest.objects.filter(applicant=applicant)
+    else:
+        return []
+    return list(queryset.select_related("requested_by").order_by("-created_at")[:limit])
+
+
+# ---------------------------------------------------------------------------------------------- lookup options
+@dataclasses.dataclass(frozen=True)
+class LookupOption:
+    value: str  # "registry.param", the value of the panel's select
+    registry: str
+    param: str
+    label: str
+    initial: str = ""
+
+
+PARAM_LABELS = {
+    "rnokpp": _("RNOKPP"),
+    "unzr": _("UNZR"),
+    "edrpou": _("EDRPOU"),
+    "cadastral_number": _("cadastral number"),
+}
+
+
+def lookup_options(*, service=None, applicant=None, category: str | None = None) -> list[LookupOption]:
+    """What the panel offers: the person (ЄДДР, residence) or entity (ЄДР) always; property (ДРРП) and land
+    (ДЗК) when the service's category is real estate or land (or no service is chosen yet)."""
+    category = category if category is not None else (getattr(service, "category", "") or "")
+    rnokpp = getattr(applicant, "rnokpp", "") or ""
+    edrpou = getattr(applicant, "edrpou", "") or ""
+    unzr = getattr(applicant, "unzr", "") or ""
+    options = [
+        LookupOption("eddr_person.rnokpp", RegistryName.EDDR_PERSON, "rnokpp", _("Person by RNOKPP (EDDR)"), rnokpp),
+        LookupOption("eddr_person.unzr", RegistryName.EDDR_PERSON, "unzr", _("Person by UNZR (EDDR)"), unzr),
+        LookupOption(
+            "rtg_residence.rnokpp",
+            RegistryName.RTG_RESIDENCE,
+            "rnokpp",
+            _("Place of residence by RNOKPP (community register)"),
+            rnokpp,
+        ),
+        LookupOption(
+            "edr_subject.edrpou", RegistryName.EDR_SUBJECT, "edrpou", _("Legal entity by EDRPOU (EDR)"), edrpou
+        ),
+    ]
+    if not category or category in PROPERTY_CATEGORIES:
+        options += [
+            LookupOption(
+                "drrp_rights.rnokpp", RegistryName.DRRP_RIGHTS, "rnokpp", _("Property rights by RNOKPP (DRRP)"), rnokpp
+            ),
+            LookupOption(
+                "drrp_rights.edrpou", RegistryName.DRRP_RIGHTS, "edrpou", _("Property rights by EDRPOU (DRRP)"), edrpou
+            ),
+            LookupOption(
+                "dzk_parcel.cadastral_number",
+                RegistryName.DZK_PARCEL,
+                "cadastral_number",
+                _("Land parcel by cadastral number (DZK)"),
+            ),
+        ]
+    return options
+
+
+# ---------------------------------------------------------------------------------------------- response fields
+@dataclasses.dataclass(frozen=True)
+class RegistryField:
+    name: str  # the Applicant field it fills ("" for information only)
+    label: Any
+    value: Any  # the value to store (a date for birth_date)
+    display: str  # as shown
+    form_value: str  # as typed into a form input (ISO for dates)
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _address_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return _text(value.get("text"))
+    return _text(value)
+
+
+def _field(name: str, label, value: Any, max_length: int) -> RegistryField | None:
+    if name == "birth_date":
+        try:
+            date = dt.date.fromisoformat(str(value))
+        except (TypeError, ValueError):
+            return None
+        return RegistryField(name, label, date, date.strftime("%d.%m.%Y"), date.isoformat())
+    text = _text(value)[:max_length]
+    if not text:
+        return None
+    return RegistryField(name, label, text, text, text)
+
+
+def _max_length(name: str) -> int:
+    return Applicant._meta.get_field(name).max_length or 500
+
+
+def registry_fields(registry_request: RegistryRequest) -> list[RegistryField]:
+    """The applicant's fields a succeeded response fills (surname, name, patronymic, date of birth, УНЗР,
+    address for a person; name, head, address for an entity), in form order. Empty for property/land."""
+    data = registry_request.response if isinstance(registry_request.response, dict) else {}
+    if not data:
+        return []
+    registry = registry_request.registry
+    pairs: list[tuple[str, Any, Any]] = []
+    if registry in (RegistryName.EDDR_PERSON, RegistryName.RTG_RESIDENCE):
+        pairs = [
+            ("last_name", _("surname"), data.get("surname")),
+            ("first_name", _("first name"), data.get("name")),
+            ("patronymic", _("patronymic"), data.get("patronym")),
+            ("birth_date", _("date of birth"), data.get("dateOfBirth")),
+            ("unzr", _("UNZR"), data.get("unzr")),
+            ("address", _("address"), _address_text(data.get("registeredAddress") or data.get("address"))),
+        ]
+    elif registry == RegistryName.EDR_SUBJECT:
+        head = data.get("head") if isinstance(data.get("head"), dict) else {}
+        head_name = " ".join(_text(head.get(k)) for k in ("surname", "name", "patronym") if head.get(k))
+        pairs = [
+            ("name", _("name of the legal entity"), data.get("name")),
+            ("head_name", _("head"), head_name),
+            ("address", _("address"), _address_text(data.get("address"))),
+        ]
+    fields = []
+    for name, label, value in pairs:
+        field = _field(name, label, value, _max_length(name))
+        if field is not None:
+            fields.append(field)
+    return fields
+
+
+def registry_summary(registry_request: RegistryRequest) -> list[tuple[Any, str]]:
+    """Read-only lines for responses that fill no applicant field (property rights, land parcels)."""
+    data = registry_request.response if isinstance(registry_request.response, dict) else {}
+    lines: list[tuple[Any, str]] = []
+    if registry_request.registry == RegistryName.DRRP_RIGHTS:
+        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+        lines.append((_("owner"), _text(subject.get("name"))))
+        for right in (data.get("rights") or [])[:50]:
+            if isinstance(right, dict):
+                text = ", ".join(
+                    _text(right.get(key)) for key in ("objectType", "address", "rightType", "share") if right.get(key)
+                )
+                area = right.get("area")
+                if area:
+                    text += f", {area} {_text(right.get('areaUnit'))}"
+                lines.append((_("right"), text))
+    elif registry_request.registry == RegistryName.DZK_PARCEL:
+        purpose = data.get("purpose") if isinstance(data.get("purpose"), dict) else {}
+        lines += [
+            (_("cadastral number"), _text(data.get("cadastralNumber"))),
+            (_("area"), f"{_text(data.get('area'))} {_text(data.get('areaUnit'))}"),
+            (_("purpose"), _text(purpose.get("text"))),
+            (_("category of land"), _text(data.get("category"))),
+            (_("form of ownership"), _text(data.get("ownershipForm"))),
+            (_("location"), _address_text(data.get("location"))),
+        ]
+    return [(label, value) for label, value in lines if value.strip()]
+
+
+def display_message(registry_request: RegistryRequest) -> str:
+    """The administrator-facing message in the active language (stored as a key with each attempt)."""
+    attempts = registry_request.attempts or []
+    key = attempts[-1].get("message_key") if attempts and isinstance(attempts[-1], dict) else None
+    if key in client.MESSAGES:
+        return str(client.MESSAGES[key])
+    return registry_request.message
+
+
+def masked_query(registry_request: RegistryRequest) -> str:
+    """The query as shown in lists and logs: tax numbers masked except the last four digits."""
+    parts = []
+    for name, value in (registry_request.query or {}).items():
+        value = str(value)
+        if name in ("rnokpp", "edrpou") and len(value) > 4:
+            value = "*" * (len(value) - 4) + value[-4:]
+        parts.append(f"{PARAM_LABELS.get(name, name)} {value}")
+    return ", ".join(parts)

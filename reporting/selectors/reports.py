@@ -1,0 +1,278 @@
+"""Reports (DESIGN §9): the national open-data set of provided services and the monthly report.
+
+Open data follows the CMU 835 annex "Дані про надані адміністративні послуги" (reference/domain.md
+§2.3). Natural persons are never named or identified: ``applicantName`` and ``applicantId`` are filled
+for legal entities only. The monthly report is read from the summary table MonthlyStats."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from applications.constants import ApplicantKind, ApplicationStatus
+from applications.models import Application
+from cnap.security.spreadsheet import spreadsheet_safe
+from services.models import Service, ServiceVersion
+
+from ..models import MonthlyStats
+from ..stats import MEASURES
+
+__all__ = [
+    "OPEN_DATA_FIELDS",
+    "MonthlyReport",
+    "monthly_report",
+    "monthly_report_xlsx",
+    "open_data_rows",
+    "write_open_data",
+]
+
+OPEN_DATA_FIELDS = (
+    "uid",
+    "registrationDateTime",
+    "code",
+    "title",
+    "authorityId",
+    "authorityName",
+    "applicantType",
+    "applicantName",
+    "applicantId",
+    "status",
+    "providDate",
+    "amount",
+    "currency",
+    "issuedDate",
+)
+
+# Values of the data set, in Ukrainian whatever the interface language (the schema's own words).
+STATUS_WORDS = {
+    ApplicationStatus.DRAFT: "Чернетка",
+    ApplicationStatus.REGISTERED: "На виконанні",
+    ApplicationStatus.SENT_TO_PROVIDER: "На виконанні",
+    ApplicationStatus.IN_PROGRESS: "На виконанні",
+    ApplicationStatus.RETURNED_FOR_REVISION: "Повернуто на доопрацювання",
+    ApplicationStatus.SUSPENDED: "Зупинено",
+    ApplicationStatus.RESULT_READY: "Виконано",
+    ApplicationStatus.ISSUED: "Виконано",
+    ApplicationStatus.REFUSED: "Відмовлено",
+    ApplicationStatus.LEFT_WITHOUT_CONSIDERATION: "Залишено без розгляду",
+    ApplicationStatus.WITHDRAWN: "Відкликано заявником",
+    ApplicationStatus.UNCLAIMED: "Виконано (результат не отримано)",
+}
+APPLICANT_TYPES = {ApplicantKind.PERSON: "фізична особа", ApplicantKind.LEGAL_ENTITY: "юридична особа"}
+#: Outcomes whose date is the providDate (the result, or the decision to refuse or not to consider).
+PROVIDED_BY_CLOSING = frozenset({ApplicationStatus.REFUSED, ApplicationStatus.LEFT_WITHOUT_CONSIDERATION})
+
+
+def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min), tz)
+    return start, end
+
+
+def _local_iso(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _local_day(moment: dt.datetime | None) -> str:
+    return timezone.localdate(moment).isoformat() if moment else ""
+
+
+def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable[int] | None = None) -> Iterator[dict]:
+    """One dict per case registered in [date_from, date_to] (local days), in OPEN_DATA_FIELDS order."""
+    start, end = _day_bounds(date_from, date_to)
+    cases = (
+        Application.objects.filter(registered_at__gte=start, registered_at__lt=end)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("service", "service_version", "provider", "applicant")
+        .only(
+            "number",
+            "registered_at",
+            "status",
+            "fee_amount",
+            "result_ready_at",
+            "closed_at",
+            "issued_at",
+            "service__national_id",
+            "service__local_code",
+            "service_version__title",
+            "provider__edrpou",
+            "provider__name",
+            "applicant__kind",
+            "applicant__name",
+            "applicant__edrpou",
+        )
+        .order_by("registered_at", "id")
+    )
+    if office_ids is not None:
+        cases = cases.filter(office_id__in=list(office_ids))
+    for app in cases.iterator(chunk_size=2000):
+        legal = app.applicant.kind == ApplicantKind.LEGAL_ENTITY
+        provided = app.result_ready_at or (app.closed_at if app.status in PROVIDED_BY_CLOSING else None)
+        yield {
+            "uid": app.number,
+            "registrationDateTime": _local_iso(app.registered_at),
+            "code": app.service.national_id or app.service.local_code,
+            "title": app.service_version.title,
+            "authorityId": app.provider.edrpou,
+            "authorityName": app.provider.name,
+            "applicantType": APPLICANT_TYPES.get(app.applicant.kind, ""),
+            "applicantName": app.applicant.name if legal else "",
+            "applicantId": app.applicant.edrpou if legal else "",
+            "status": STATUS_WORDS.get(app.status, app.status),
+            "providDate": _local_day(provided),
+            "amount": f"{app.fee_amount:.2f}",
+            "currency": "UAH",
+            "issuedDate": _local_day(app.issued_at),
+        }
+
+
+def write_open_data(rows: Iterable[dict], fmt: str, out: io.TextIOBase) -> int:
+    """Write the rows as CSV (UTF-8, a header row) or JSON (an array of objects); return how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=OPEN_DATA_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    elif fmt == "json":
+        out.write("[")
+        for row in rows:
+            out.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    else:
+        raise ValueError(f"unknown format {fmt!r}: csv or json")
+    return count
+
+
+# Monthly report ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportLine:
+    code: str
+    title: str
+    registered: int = 0
+    completed: int = 0
+    completed_on_time: int = 0
+    issued: int = 0
+    refused: int = 0
+    left_without_consideration: int = 0
+    withdrawn: int = 0
+    unclaimed: int = 0
+    fees: Decimal = Decimal(0)
+
+    @property
+    def completed_late(self) -> int:
+        return self.completed - self.completed_on_time
+
+
+REPORT_COLUMNS = (
+    "registered",
+    "completed",
+    "completed_on_time",
+    "completed_late",
+    "issued",
+    "refused",
+    "left_without_consideration",
+    "withdrawn",
+    "unclaimed",
+    "fees",
+)
+
+
+@dataclass
+class MonthlyReport:
+    month: dt.date
+    title: str
+    lines: list[ReportLine] = field(default_factory=list)
+    total: ReportLine = field(default_factory=lambda: ReportLine(code="", title=""))
+
+
+def monthly_report(*, month: dt.date, office_ids: Iterable[int], title: str = "") -> MonthlyReport:
+    """By service: registered, completed (on time / late) and outcomes in ``month`` (two queries)."""
+    month = month.replace(day=1)
+    sums = {name: Sum(name) for name in MEASURES}
+    rows = (
+        MonthlyStats.objects.filter(month=month, office_id__in=list(office_ids))
+        .values("service_id")
+        .annotate(**sums)
+        .order_by()
+    )
+    rows = {row["service_id"]: row for row in rows}
+    latest_title = ServiceVersion.objects.filter(service=OuterRef("pk")).order_by("-number").values("title")[:1]
+    services = Service.objects.filter(pk__in=list(rows)).annotate(title=Subquery(latest_title)).order_by("local_code")
+    report = MonthlyReport(month=month, title=title)
+    for service in services:
+        line = ReportLine(code=service.national_id or service.local_code, title=service.title or "")
+        for name in REPORT_COLUMNS:
+            if name in rows[service.pk]:
+                setattr(line, name, rows[service.pk][name] or 0)
+                setattr(report.total, name, getattr(report.total, name) + (rows[service.pk][name] or 0))
+        report.lines.append(line)
+    return report
+
+
+def report_headers() -> list[str]:
+    from django.utils.translation import gettext as _
+
+    return [
+        _("Code"),
+        _("Service"),
+        _("Registered"),
+        _("Completed"),
+        _("On time"),
+        _("Late"),
+        _("Issued"),
+        _("Refused"),
+        _("Left without consideration"),
+        _("Withdrawn"),
+        _("Unclaimed"),
+        _("Fees, UAH"),
+    ]
+
+
+def monthly_report_xlsx(report: MonthlyReport) -> bytes:
+    from django.utils.translation import gettext as _
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = report.month.strftime("%Y-%m")
+    sheet.append([report.title])
+    sheet.append([_("Month"), report.month.strftime("%m.%Y")])
+    sheet.append([])
+    sheet.append(report_headers())
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for line in [*report.lines, report.total]:
+        values = [getattr(line, name) for name in REPORT_COLUMNS]
+        values[-1] = float(values[-1])
+        title = line.title if line is not report.total else _("Total")
+        sheet.append([spreadsheet_safe(line.code), spreadsheet_safe(title), *values])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["B"].width = 60
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def monthly_report_pdf(report: MonthlyReport) -> bytes:
+    from cnap.pdf import render_pdf
+
+    return render_pdf(
+        "reporting/monthly_report_pdf.html",
+        {"report": report, "headers": report_headers(), "columns": REPORT_COLUMNS},
+    )
