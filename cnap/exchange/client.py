@@ -373,7 +373,7 @@ def lookup_with_retries(
     Returns the last result; its ``attempts`` holds the earlier ones. For code outside Celery.
     """
     config = config or get_config()
-    attempts = int(attempts or config["retry"]["attempts"])
+    attempts = int(attempts or config["retry"]["attempts"] or 1000)  # 0 = no cap: the deadline bounds it
     total = float(deadline if deadline is not None else config["timeouts"]["total_deadline"])
     ends = time.monotonic() + total
     history: list[LookupResult] = []

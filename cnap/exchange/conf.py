@@ -84,9 +84,9 @@ DEFAULTS: dict[str, Any] = {
     "client": "SEVDEIR-TEST/GOV/04054903/CNAP_workstation",
     "timeouts": {"connect": 5.0, "read": 30.0, "total_deadline": 90.0},
     "retry": {
-        "attempts": 3,
-        "backoff": [1.0, 4.0, 10.0],
-        "jitter": 0.1,
+        "attempts": 0,
+        "backoff": [2.0, 5.0, 10.0, 20.0, 40.0, 60.0, 120.0],
+        "jitter": 0.3,
         "horizon": 900.0,
         "sweep_every": 1800.0,
         "cutoff": 86400.0,

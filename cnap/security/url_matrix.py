@@ -106,6 +106,13 @@ MATRIX: dict[str, Rule] = {
         answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
         other=404,
     ),
+    "registry:stop": Rule(
+        "post",
+        answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
+        other=404,
+    ),
+    # The signed ASiC container of a lookup: the response's scope (a download)
+    "registry:evidence": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
     # The case page's lookup history has the case page's scope (provider officers: cases sent to them).
     "registry:history": Rule("get", answers(default=200, catalog_manager=404), other=404),
     # Dashboards and reports: heads of the CNAP and community heads

@@ -4,47 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SecurityServerProbe',
+            name="SecurityServerProbe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField(verbose_name='checked at')),
-                ('ok', models.BooleanField(verbose_name='answers')),
-                ('status', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
-                ('elapsed_ms', models.PositiveIntegerField(default=0, verbose_name='time, ms')),
-                ('detail', models.CharField(blank=True, max_length=300, verbose_name='detail')),
-                ('last_ok_at', models.DateTimeField(blank=True, null=True, verbose_name='last answered at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("checked_at", models.DateTimeField(verbose_name="checked at")),
+                ("ok", models.BooleanField(verbose_name="answers")),
+                ("status", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="HTTP status")),
+                ("elapsed_ms", models.PositiveIntegerField(default=0, verbose_name="time, ms")),
+                ("detail", models.CharField(blank=True, max_length=300, verbose_name="detail")),
+                ("last_ok_at", models.DateTimeField(blank=True, null=True, verbose_name="last answered at")),
             ],
             options={
-                'verbose_name': 'security server probe',
-                'verbose_name_plural': 'security server probes',
+                "verbose_name": "security server probe",
+                "verbose_name_plural": "security server probes",
             },
         ),
         migrations.CreateModel(
-            name='ServiceDescription',
+            name="ServiceDescription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registry', models.CharField(max_length=50, verbose_name='registry')),
-                ('url', models.CharField(max_length=1000, verbose_name='WSDL address')),
-                ('content', models.TextField(verbose_name='WSDL')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('previous_sha256', models.CharField(blank=True, max_length=64, verbose_name='previous SHA-256')),
-                ('fetched_at', models.DateTimeField(verbose_name='fetched at')),
-                ('changed_at', models.DateTimeField(verbose_name='changed at')),
-                ('compatible', models.BooleanField(default=True, verbose_name='compatible')),
-                ('problem', models.TextField(blank=True, verbose_name='problem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("registry", models.CharField(max_length=50, verbose_name="registry")),
+                ("url", models.CharField(max_length=1000, verbose_name="WSDL address")),
+                ("content", models.TextField(verbose_name="WSDL")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("previous_sha256", models.CharField(blank=True, max_length=64, verbose_name="previous SHA-256")),
+                ("fetched_at", models.DateTimeField(verbose_name="fetched at")),
+                ("changed_at", models.DateTimeField(verbose_name="changed at")),
+                ("compatible", models.BooleanField(default=True, verbose_name="compatible")),
+                ("problem", models.TextField(blank=True, verbose_name="problem")),
             ],
             options={
-                'verbose_name': 'service description (WSDL)',
-                'verbose_name_plural': 'service descriptions (WSDL)',
-                'constraints': [models.UniqueConstraint(fields=('registry', 'url'), name='exchange_wsdl_registry_url')],
+                "verbose_name": "service description (WSDL)",
+                "verbose_name_plural": "service descriptions (WSDL)",
+                "constraints": [models.UniqueConstraint(fields=("registry", "url"), name="exchange_wsdl_registry_url")],
             },
         ),
     ]
