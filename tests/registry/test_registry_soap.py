@@ -168,7 +168,8 @@ def test_a_worker_killed_mid_soap_lookup_the_lookup_still_completes(
     wait_for(running, timeout=20, interval=0.05, what="the SOAP lookup to be running")
     first.kill()
     start_worker(queues="registry", pool="threads", concurrency=2, **worker_env(config))
-    assert resend_stale_registry_requests(pending_after=3600, running_after=0) == [str(request.id)]
+    # The sweeper finds the abandoned request (unless the new worker already has it from a redelivery).
+    assert resend_stale_registry_requests(pending_after=3600, running_after=0) in ([str(request.id)], [])
     wait_final(request)
 
     assert request.state == S.SUCCEEDED

@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,8 +150,9 @@ def test_stop_waiting(settings, emulator, operator, application, client, sent):
     assert run_registry_attempt(request_id=request.id) is None
     assert RegistryRequest.objects.get(pk=request.pk).attempts == []
     assert resend_stale_registry_requests(pending_after=0) == []
-    with pytest.raises(Exception, match="not waiting"):
+    with pytest.raises(ValidationError) as error:
         stop_waiting(registry_request=request, acting_user=operator)
+    assert error.value.code == "not_waiting"
 
     other = UserFactory()
     client.force_login(other)
@@ -242,8 +244,9 @@ def test_the_panel_and_the_validation_come_from_the_declarative_list(settings, e
         "passport_series": "АА",
         "passport_number": "123456",
     }  # a stored query asked again
-    with pytest.raises(Exception, match="passport"):
+    with pytest.raises(ValidationError) as error:
         validate_query("mvs_passport", {"passport": "12345"})
+    assert "passport" in error.value.message_dict
 
     request = request_lookup(
         registry="mvs_passport", query={"passport": "АА 123456"}, office=operator.office, acting_user=operator
