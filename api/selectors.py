@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from applications.models import Application, StatusChange
 from cnap.accounts.models import Office
-from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.constants import FeeOption
+from services.fees import MissingSubsistenceMinimum, compute_fee, has_option
 from services.models import Service, ServiceVersion
 from services.selectors import catalog_list, version_in_force
 
@@ -30,7 +31,7 @@ def attach_fees(version: ServiceVersion, on_date: dt.date) -> ServiceVersion:
     try:
         version.fee_today = compute_fee(version, on_date=on_date)
         version.fee_today_late = (
-            compute_fee(version, on_date=on_date, late=True) if version.fee_fraction_late is not None else None
+            compute_fee(version, on_date=on_date, late=True) if has_option(version, FeeOption.LATE) else None
         )
     except MissingSubsistenceMinimum:
         version.fee_today = version.fee_today_late = None
@@ -62,7 +63,9 @@ def catalog_service(local_code: str, *, on_date: dt.date | None = None) -> tuple
     version = version_in_force(service, on_date)
     if version is None:
         return None
-    version = ServiceVersion.objects.prefetch_related("documents", "stages", "refusal_grounds").get(pk=version.pk)
+    version = ServiceVersion.objects.prefetch_related(
+        "documents", "stages", "refusal_grounds", "fees", "fee_exemptions"
+    ).get(pk=version.pk)
     return service, attach_fees(version, on_date)
 
 

@@ -10,7 +10,17 @@ from applications.constants import ApplicantKind, ApplicationStatus, IdentityDoc
 from applications.models import Application, StatusChange
 from cnap.accounts.constants import OfficeKind
 from cnap.workdays import TermUnit
-from services.constants import Channel, DeliveryMethod, DocumentKind, FeeKind, ServiceCategory, StageAction
+from services.constants import (
+    Channel,
+    ChargeKind,
+    DeliveryMethod,
+    DocumentKind,
+    FeeBase,
+    FeeOption,
+    FeeRounding,
+    ServiceCategory,
+    StageAction,
+)
 
 from .models import EApplication, EApplicationState
 
@@ -64,16 +74,26 @@ class TermSerializer(serializers.Serializer):
     note = serializers.CharField(source="term_note")
 
 
-class PaymentSerializer(serializers.Serializer):
-    iban = serializers.CharField(source="payment_iban")
-    recipient = serializers.CharField(source="payment_recipient")
-    recipient_edrpou = serializers.CharField(source="payment_recipient_edrpou")
-    purpose = serializers.CharField(source="payment_purpose")
+class ChargeSerializer(serializers.Serializer):
+    slot = serializers.IntegerField(help_text="The payment number; rows of one slot are tiers of one payment.")
+    option = serializers.ChoiceField(choices=[("", "always"), *FeeOption.choices])
+    charge_kind = serializers.ChoiceField(choices=ChargeKind.choices)
+    title = serializers.CharField()
+    base = serializers.ChoiceField(choices=FeeBase.choices)
+    share = serializers.DecimalField(max_digits=10, decimal_places=5, allow_null=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    rounding = serializers.ChoiceField(choices=FeeRounding.choices)
+    prepaid = serializers.BooleanField()
+    payee = serializers.CharField()
+    payee_edrpou = serializers.CharField()
+    iban = serializers.CharField()
+    budget_code = serializers.CharField()
+    purpose = serializers.CharField()
+    legal_source = serializers.CharField()
 
 
 class FeeSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(source="fee_kind", choices=FeeKind.choices)
-    kind_label = serializers.CharField(source="get_fee_kind_display")
+    free = serializers.SerializerMethodField()
     amount_today = serializers.DecimalField(
         source="fee_today",
         max_digits=12,
@@ -85,7 +105,11 @@ class FeeSerializer(serializers.Serializer):
         source="fee_today_late", max_digits=12, decimal_places=2, allow_null=True
     )
     late_filing_note = serializers.CharField()
-    payment = PaymentSerializer(source="*")
+    charges = ChargeSerializer(source="fees.all", many=True)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_free(self, version) -> bool:
+        return not version.fees.all()
 
 
 class RequiredDocumentSerializer(serializers.Serializer):

@@ -55,3 +55,25 @@ class PrintedDocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("receipt (description of the incoming package)")
     ROUTING_SLIP = "routing_slip", _("routing slip")
     DECISION = "decision", _("decision")
+
+
+class PaymentState(models.TextChoices):
+    NOT_DUE = "not_due", _("not due")
+    AWAITING = "awaiting", _("awaiting payment")
+    PAID = "paid", _("paid")
+    EXEMPT = "exempt", _("exempt")
+    REFUNDED = "refunded", _("refunded")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK = "bank", _("bank transfer (banking app, internet bank)")
+    TERMINAL = "terminal", _("card at the office's terminal")
+    CASH = "cash", _("cash at a bank or post office")
+    ONLINE = "online", _("online (Diia portal)")
+
+
+class RegistryActionKind(models.TextChoices):
+    """What a state registrar did in the national register (the result of a registrar's service)."""
+
+    RECORD = "record", _("registration action recorded in the register")
+    REFUSAL = "refusal", _("refusal of the state registrar")

@@ -4,15 +4,13 @@ gives the stored bytes, so the same document is always the same."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from cnap.pdf import render_pdf
-from cnap.workdays import TermUnit, WorkCalendar, office_calendar
+from cnap.workdays import WorkCalendar, chain_terms, office_calendar
 
 from .actions.decisions import applicant_name_in
 from .constants import PrintedDocumentKind
@@ -53,7 +51,8 @@ def _header(application: Application) -> dict:
 def render_decision_pdf(decision: Decision) -> bytes:
     application = decision.application
     provider = application.provider
-    grounds = list(decision.grounds.all()) or None
+    grounds = list(decision.grounds.all())
+    version = application.service_version
     context = {
         **_header(application),
         "office_name": provider.name,
@@ -62,9 +61,14 @@ def render_decision_pdf(decision: Decision) -> bytes:
         "document_number": decision.number,
         "decision": decision,
         "is_refusal": decision.kind == "refusal",
-        "grounds": [g.text for g in grounds]
-        if grounds
-        else [line for line in decision.grounds_text.splitlines() if line],
+        "grounds": [{"text": g.text, "citation": g.citation} for g in grounds]
+        or [{"text": line, "citation": ""} for line in decision.grounds_text.splitlines() if line],
+        "complaint": {
+            "body": version.complaint_body,
+            "address": version.complaint_address,
+            "term": version.complaint_term,
+            "court": version.complaint_court,
+        },
         "application": application,
         "applicant_name": application.applicant.display_name,
         "applicant_dative": applicant_name_in(application.applicant, "dative"),
@@ -107,26 +111,13 @@ def decision_document(decision: Decision, *, acting_user) -> PrintedDocument:
 
 def planned_stages(application: Application, *, calendar: WorkCalendar | None = None) -> list[dict]:
     """The tech card's stages with the day each is planned to end, counted one after another from the
-    day the case was sent to the provider (or registered), never later than the due date."""
+    moment the case was sent to the provider (or registered), never later than the due date."""
     calendar = calendar or office_calendar(application.office_id)
-    start = timezone.localtime(application.sent_to_provider_at or application.registered_at)
-    day = start.date()
-    rows = []
-    for stage in application.service_version.stages.all():
-        unit, value = stage.duration_unit, stage.duration or 0
-        if unit == TermUnit.SAME_DAY:
-            day = calendar.working_day_on_or_after(day)
-        elif unit == TermUnit.NEXT_WORKING_DAY:
-            day = calendar.next_working_day(day)
-        elif unit == TermUnit.WORKING_DAYS:
-            day = calendar.add_working_days(day, value)
-        elif unit == TermUnit.CALENDAR_DAYS:
-            day = calendar.add_calendar_days(day, value)
-        elif unit == TermUnit.HOURS:
-            moment = dt.datetime.combine(day, start.time(), tzinfo=start.tzinfo)
-            day = calendar.add_working_hours(moment, value).date()
-        rows.append({"stage": stage, "planned_on": min(day, application.due_date)})
-    return rows
+    stages = list(application.service_version.stages.all())
+    start = application.sent_to_provider_at or application.registered_at
+    ends = chain_terms(start, [(s.duration, s.duration_unit) for s in stages], calendar)
+    due = application.due_date
+    return [{"stage": stage, "planned_on": min(day, due)} for stage, day in zip(stages, ends, strict=True)]
 
 
 def render_routing_slip_pdf(application: Application) -> bytes:

@@ -4,6 +4,7 @@ is made (inside their transaction).
     application_registered(application)                                       # registration
     application_status_changed(application, from_status=..., to_status=...)  # workflow moves
     application_overdue(application, new_expected_date=...)                   # the daily overdue job
+    application_paid(application, amount=..., day=...)                         # payments and refunds
 
 Each function sends a Django signal of the same name (``registered``, ``status_changed``, ``overdue``,
 sender: the Application class). The apps above this one subscribe in their ``AppConfig.ready()``: the
@@ -23,6 +24,7 @@ from .models import Application
 registered = Signal()  # application
 status_changed = Signal()  # application, from_status, to_status
 overdue = Signal()  # application, new_expected_date
+paid = Signal()  # application, amount (negative for a refund), day
 
 
 def application_registered(application: Application) -> None:
@@ -36,3 +38,8 @@ def application_status_changed(application: Application, *, from_status: str, to
 def application_overdue(application: Application, *, new_expected_date: dt.date) -> None:
     """The office missed the due date; the applicant is told the new expected date."""
     overdue.send(sender=Application, application=application, new_expected_date=new_expected_date)
+
+
+def application_paid(application: Application, *, amount, day: dt.date) -> None:
+    """A payment of the case was recorded (a refund: a negative amount), made on ``day``."""
+    paid.send(sender=Application, application=application, amount=amount, day=day)

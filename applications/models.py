@@ -20,7 +20,10 @@ from .constants import (
     ApplicationStatus,
     DecisionKind,
     IdentityDocumentType,
+    PaymentMethod,
+    PaymentState,
     PrintedDocumentKind,
+    RegistryActionKind,
 )
 
 # Trigram (pg_trgm) indexes on Applicant.search_name and Application.number are created by the
@@ -233,8 +236,23 @@ class Application(models.Model):
     initial_due_date = models.DateField(_("due date at registration"))
     suspended_working_days = models.PositiveIntegerField(_("suspended working days"), default=0)
     is_overdue = models.BooleanField(_("overdue"), default=False)
-    fee_amount = models.DecimalField(_("fee, UAH"), max_digits=12, decimal_places=2, default=0)
+    fee_amount = models.DecimalField(_("fee due, UAH"), max_digits=12, decimal_places=2, default=0)
     fee_late = models.BooleanField(_("late filing fee"), default=False)
+    fee_options = models.JSONField(_("fee options chosen"), default=list, blank=True)
+    fee_paid = models.DecimalField(
+        _("fee paid, UAH"), max_digits=12, decimal_places=2, default=0, help_text=_("Paid less refunded.")
+    )
+    earliest_result_on = models.DateField(
+        _("not earlier than"), null=True, blank=True, help_text=_("The end of the waiting period the law sets.")
+    )
+    legal_suspension = models.ForeignKey(
+        "applications.LegalActSuspension",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered while suspended by"),
+    )
     access_code = models.CharField(_("access code"), max_length=12, default=new_access_code)
     comment = models.TextField(_("comment"), blank=True)
     sent_to_provider_at = models.DateTimeField(_("sent to the provider"), null=True, blank=True)
@@ -386,6 +404,14 @@ class Suspension(models.Model):
     resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     legal_act = models.CharField(_("legal act"), max_length=255, blank=True)
+    by_act = models.ForeignKey(
+        "LegalActSuspension",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_suspensions",
+        verbose_name=_("suspension by a legal act"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("suspended by")
     )
@@ -435,6 +461,120 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Payment(models.Model):
+    """One payment a case owes: what is due (copied from the catalog's charge at registration, with its
+    payee, IBAN and budget code), what was paid, or the exemption claimed with its proving document."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="payments", verbose_name=_("application")
+    )
+    slot = models.PositiveSmallIntegerField(_("payment No"))
+    title = models.CharField(_("charge"), max_length=300)
+    charge_kind = models.CharField(_("kind of charge"), max_length=24)
+    payee = models.CharField(_("payee"), max_length=300)
+    payee_edrpou = models.CharField(_("payee's EDRPOU code"), max_length=8)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    budget_code = models.CharField(_("budget classification code"), max_length=8, blank=True)
+    purpose = models.CharField(_("purpose of payment"), max_length=420, blank=True)
+    legal_source = models.CharField(_("legal source"), max_length=500, blank=True)
+    prepaid = models.BooleanField(_("paid before filing"), default=True)
+    amount_due = models.DecimalField(_("due, UAH"), max_digits=12, decimal_places=2)
+    state = models.CharField(_("state"), max_length=12, choices=PaymentState.choices)
+    exemption = models.CharField(_("exemption claimed"), max_length=500, blank=True)
+    exemption_document = models.CharField(_("document proving the exemption"), max_length=500, blank=True)
+    paid_amount = models.DecimalField(_("paid, UAH"), max_digits=12, decimal_places=2, null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payer = models.CharField(_("payer"), max_length=300, blank=True)
+    reference = models.CharField(_("payment reference or receipt number"), max_length=100, blank=True)
+    method = models.CharField(_("method"), max_length=12, choices=PaymentMethod.choices, blank=True)
+    refunded_on = models.DateField(_("refunded on"), null=True, blank=True)
+    refund_note = models.CharField(_("refund"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["application", "slot"]
+        constraints = [models.UniqueConstraint(fields=["application", "slot"], name="one_payment_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} #{self.slot}: {self.get_state_display()}"
+
+
+class RegistryAction(models.Model):
+    """The result of a state registrar's service: the action in the national register (record or
+    decision number and date, the extract) or the registrar's refusal with its legal grounds."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="registry_action", verbose_name=_("application")
+    )
+    kind = models.CharField(_("what the registrar did"), max_length=12, choices=RegistryActionKind.choices)
+    register_name = models.CharField(_("register"), max_length=300)
+    record_number = models.CharField(_("record or decision number"), max_length=100)
+    recorded_on = models.DateField(_("date of the record or decision"))
+    registrar = models.CharField(_("state registrar"), max_length=300)
+    grounds = models.ManyToManyField(
+        "services.RefusalGround", blank=True, related_name="+", verbose_name=_("grounds for refusal")
+    )
+    grounds_text = models.TextField(_("grounds for refusal as cited"), blank=True)
+    extract = models.ForeignKey(
+        Scan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("extract")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("registrar's action")
+        verbose_name_plural = _("registrar's actions")
+
+    def __str__(self) -> str:
+        return f"{self.register_name} {self.record_number}"
+
+
+class LegalActSuspension(models.Model):
+    """Terms suspended by a legal act (e.g. CMU resolution No 165): for the services and territory it
+    names, for its period. While it holds, every open case of those services in an office of the territory
+    is suspended, and cases registered then start suspended; when it ends they resume with their due dates
+    moved on by the working days lost."""
+
+    act = models.CharField(_("legal act"), max_length=500)
+    reason = models.TextField(_("reason"))
+    services = models.ManyToManyField("services.Service", related_name="+", verbose_name=_("services"))
+    hromada = models.ForeignKey(
+        "accounts.Hromada", on_delete=models.PROTECT, related_name="+", verbose_name=_("territory (hromada)")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to (last day)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[services])
+
+    class Meta:
+        verbose_name = _("suspension by a legal act")
+        verbose_name_plural = _("suspensions by legal acts")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.act
+
+    def holds_on(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 class PrintedDocument(models.Model):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from decimal import Decimal
 from urllib.parse import unquote, urlencode
@@ -15,11 +16,20 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from applications.constants import PrintedDocumentKind
-from applications.models import Application, PrintedDocument
-from cnap.pdf import qr_png_data_uri, render_pdf
+from applications.constants import PaymentState, PrintedDocumentKind
+from applications.models import Application, Payment, PrintedDocument
+from cnap import nbu_qr
+from cnap.pdf import fonts_dir, qr_png_data_uri, render_pdf
 
-__all__ = ["amount_in_words", "receipt_context", "receipt_pdf", "render_receipt", "status_url"]
+__all__ = [
+    "amount_in_words",
+    "payment_purpose",
+    "payment_transfer",
+    "receipt_context",
+    "receipt_pdf",
+    "render_receipt",
+    "status_url",
+]
 
 RECEIPT_TEMPLATE = "pdf/receipt.html"
 
@@ -41,6 +51,45 @@ def amount_in_words(amount: Decimal) -> str:
     return f"{hryvnias} {kopecks:02d} коп."
 
 
+PAYER_PLACEHOLDER = "РНОКПП платника"
+
+
+def payment_purpose(payment: Payment, application: Application) -> str:
+    """The treasury purpose of payment («*;101;<payer's code>;<text>;;;») with the payer's code filled in
+    and the case number added, so the payee can match the money to the case."""
+    applicant = application.applicant
+    code = applicant.tax_id or applicant.document_number or ""
+    purpose = payment.purpose or f"*;101;{PAYER_PLACEHOLDER};{payment.title};;;"
+    purpose = purpose.replace(PAYER_PLACEHOLDER, code)
+    return f"{purpose.rstrip(';')}; справа {application.number};;"
+
+
+def payment_transfer(payment: Payment, application: Application) -> nbu_qr.CreditTransfer:
+    return nbu_qr.CreditTransfer(
+        recipient=payment.payee,
+        iban=payment.iban,
+        recipient_code=payment.payee_edrpou,
+        amount=payment.amount_due,
+        purpose=payment_purpose(payment, application),
+    )
+
+
+def _payment_rows(application: Application) -> list[dict]:
+    rows = []
+    font = str(fonts_dir() / "CnapSans-Bold.ttf")
+    for payment in application.payments.all():
+        row = {"payment": payment, "qr": None, "qr_error": ""}
+        if payment.state == PaymentState.AWAITING and payment.amount_due > 0:
+            try:
+                url = nbu_qr.payment_url(payment_transfer(payment, application))
+                png = nbu_qr.payment_qr_png(url, font_path=font, scale=4, border=2)
+                row["qr"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            except nbu_qr.PaymentQRError as exc:
+                row["qr_error"] = str(exc)
+        rows.append(row)
+    return rows
+
+
 def receipt_context(application: Application) -> dict:
     application = (
         Application.objects.select_related(
@@ -52,7 +101,8 @@ def receipt_context(application: Application) -> dict:
             "provider",
             "registered_by",
         )
-        .prefetch_related("documents")
+        .select_related("legal_suspension")
+        .prefetch_related("documents", "payments")
         .get(pk=application.pk)
     )
     version = application.service_version
@@ -75,6 +125,8 @@ def receipt_context(application: Application) -> dict:
         "documents": list(application.documents.all()),
         "fee": application.fee_amount,
         "fee_in_words": amount_in_words(application.fee_amount) if application.fee_amount > 0 else "",
+        "payments": _payment_rows(application),
+        "legal_suspension": application.legal_suspension,
         "administrator": application.registered_by,
         "status_url": url,
         "status_url_display": unquote(url),

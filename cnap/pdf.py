@@ -31,6 +31,7 @@ import base64
 import datetime as dt
 import io
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,6 +193,29 @@ def render_html_to_pdf(html: str) -> bytes:
     )
 
 
+_CYRILLIC = "А-Яа-яЇїІіЄєҐґ"
+# Django's autoescaping writes ' as &#x27; (older versions &#39;): matched too.
+_APOSTROPHE = re.compile(rf"(?<=[{_CYRILLIC}])(?:'|&#x27;|&#39;|ʼ|`|´|‘)(?=[{_CYRILLIC}])")
+
+
+def typographic_apostrophes(text: str) -> str:
+    """One apostrophe in Ukrainian words: U+2019 («м’ята»), whatever was typed (', ʼ, `, ´, ‘)."""
+    return _APOSTROPHE.sub("’", text)
+
+
+def layout_pdf(template_name: str, context: dict | None = None):
+    """The laid-out WeasyPrint document (pages of boxes) of a template, as ``render_pdf`` would print it:
+    for checks of the layout itself (page count, boxes inside their cells)."""
+    from weasyprint import HTML
+
+    context = dict(context or {})
+    context.setdefault("pdf_created", w3c_date(context.get("created")))
+    html = typographic_apostrophes(render_to_string(template_name, context))
+    res = _resources()
+    document = HTML(string=html, base_url=res.base_url, url_fetcher=res.url_fetcher)
+    return document.render(stylesheets=[res.stylesheet], font_config=res.font_config)
+
+
 def render_pdf(template_name: str, context: dict | None = None, *, request=None) -> bytes:
     """Render a Django template (normally extending ``pdf/base.html``) to PDF bytes.
 
@@ -200,7 +224,7 @@ def render_pdf(template_name: str, context: dict | None = None, *, request=None)
     """
     context = dict(context or {})
     context.setdefault("pdf_created", w3c_date(context.get("created")))
-    html = render_to_string(template_name, context, request=request)
+    html = typographic_apostrophes(render_to_string(template_name, context, request=request))
     return render_html_to_pdf(html)
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "MARTIAL_LAW_START",
     "TermUnit",
     "WorkCalendar",
+    "add_months",
+    "chain_terms",
     "compute_due_date",
     "office_calendar",
     "shift_due_date",
@@ -43,6 +45,7 @@ class TermUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("calendar days")
     SAME_DAY = "same_day", _("same day")
     NEXT_WORKING_DAY = "next_working_day", _("next working day")
+    MONTHS = "months", _("months")
 
 
 #: Martial law in Ukraine since this day: public holidays from then on are working days.
@@ -51,7 +54,7 @@ MARTIAL_LAW_START = dt.date(2022, 2, 24)
 KYIV = ZoneInfo("Europe/Kyiv")
 
 #: Units whose term needs a positive ``term_value``.
-UNITS_WITH_VALUE = frozenset({TermUnit.HOURS, TermUnit.WORKING_DAYS, TermUnit.CALENDAR_DAYS})
+UNITS_WITH_VALUE = frozenset({TermUnit.HOURS, TermUnit.WORKING_DAYS, TermUnit.CALENDAR_DAYS, TermUnit.MONTHS})
 
 _ONE_DAY = dt.timedelta(days=1)
 _SATURDAY = 5
@@ -297,6 +300,19 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(KYIV)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; the 31st becomes the last day of a shorter month (civil law
+    counts a term in months to the same date of the last month, Civil Code art. 254)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot add {months} months to {day}")
+
+
 def compute_due_date(
     *,
     registered_at: dt.datetime,
@@ -321,9 +337,37 @@ def compute_due_date(
         return calendar.add_working_days(filed_on, term_value)
     if term_unit == TermUnit.CALENDAR_DAYS:
         return calendar.add_calendar_days(filed_on, term_value)
+    if term_unit == TermUnit.MONTHS:
+        return calendar.working_day_on_or_after(add_months(filed_on, term_value))
     # Hours: the date of the last instant of the term (a term ending at midnight ends on the day before).
     end = calendar.add_working_hours(local, term_value)
     return (end - dt.timedelta(microseconds=1)).date()
+
+
+def chain_terms(start: dt.datetime, terms, calendar: WorkCalendar) -> list[dt.date]:
+    """The day each of ``terms`` ((value, unit) pairs, e.g. the stages of a technological card) ends
+    when they run one after another from ``start``: same day stays, next working day moves one working
+    day on, days and months add up, hours count working hours from the start's time of day."""
+    local = _local(start)
+    day = local.date()
+    ends = []
+    for value, unit in terms:
+        value = value or 0
+        if unit == TermUnit.SAME_DAY:
+            day = calendar.working_day_on_or_after(day)
+        elif unit == TermUnit.NEXT_WORKING_DAY:
+            day = calendar.next_working_day(day)
+        elif unit == TermUnit.WORKING_DAYS:
+            day = calendar.add_working_days(day, value)
+        elif unit == TermUnit.CALENDAR_DAYS:
+            day = calendar.add_calendar_days(day, value)
+        elif unit == TermUnit.MONTHS:
+            day = calendar.working_day_on_or_after(add_months(day, value))
+        elif unit == TermUnit.HOURS:
+            moment = dt.datetime.combine(day, local.time(), tzinfo=local.tzinfo)
+            day = (calendar.add_working_hours(moment, value) - dt.timedelta(microseconds=1)).date()
+        ends.append(day)
+    return ends
 
 
 def shift_due_date(

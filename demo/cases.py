@@ -22,7 +22,8 @@ from cnap.accounts.models import Hromada, Office, User
 from cnap.workdays import office_calendar
 from reporting.stats import rebuild_stats
 from services.actions import set_provider_officer
-from services.constants import DeliveryMethod
+from services.constants import DeliveryMethod, FeeOption
+from services.fees import has_option
 from services.models import Provider, RefusalGround
 from services.selectors import provider_id_of, services_offered_by, version_in_force
 
@@ -180,7 +181,7 @@ def _register_all(rng, offices, per_office, registrars, people, start, end) -> i
                 documents=documents,
                 channel=channel,
                 result_delivery="in_person" if "in_person" in delivery else delivery[0],
-                late_filing=version.fee_fraction_late is not None and rng.random() < 0.1,
+                late_filing=has_option(version, FeeOption.LATE) and rng.random() < 0.1,
                 acting_user=registrars[office.pk],
                 registered_at=moment,
             )
@@ -299,7 +300,7 @@ class _Case:
             raise _Stop
         started = timezone.now()
         result = action(application=self.app, **kwargs)
-        app = result.application if isinstance(result, Decision) else result
+        app = result if isinstance(result, Application) else Application.objects.get(pk=result.application_id)
         self._stamp(app, started, moment, decided=isinstance(result, Decision))
         self.moment = moment
         self.moves += 1
@@ -360,13 +361,23 @@ class _Case:
 
     def decide(self, *, kind: str, late: bool, grounds=()):
         moment = self.decision_moment(late=late)
+        day = timezone.localdate(moment, self.tz)
+        if self.app.service_version.result_kind == "registrar_action":
+            # A state registrar acts in the national register; the officer records that action.
+            self.step(
+                moment,
+                decisions.record_registry_action,
+                kind="refusal" if kind == DecisionKind.REFUSAL else "record",
+                register_name=self.app.service_version.title[:300],
+                record_number=f"{self.app.pk:06d}{day:%Y%m%d}",
+                recorded_on=day,
+                registrar=self.officer.full_name or self.officer.username,
+                grounds=grounds,
+                acting_user=self.officer,
+            )
+            return
         self.step(
-            moment,
-            decisions.record_decision,
-            kind=kind,
-            grounds=grounds,
-            decided_on=timezone.localdate(moment, self.tz),
-            acting_user=self.officer,
+            moment, decisions.record_decision, kind=kind, grounds=grounds, decided_on=day, acting_user=self.officer
         )
 
     def revision_detour(self):

@@ -15,6 +15,11 @@ def on_status_changed(sender, *, application, from_status: str, to_status: str, 
     stats.record_status_change(application, from_status, to_status, application.status_changed_at)
 
 
+def on_paid(sender, *, application, amount, day, **kwargs) -> None:
+    stats.record_payment(application, amount, day)
+
+
 def connect() -> None:
     events.registered.connect(on_registered, dispatch_uid="reporting.registered")
     events.status_changed.connect(on_status_changed, dispatch_uid="reporting.status_changed")
+    events.paid.connect(on_paid, dispatch_uid="reporting.paid")

@@ -19,7 +19,9 @@ checks that after any sequence of events the incremental tables equal a rebuild.
 
 Rules:
 
-* registered, fees: on the local date of ``registered_at`` (drafts do not count until registered);
+* registered: on the local date of ``registered_at`` (drafts do not count until registered);
+* fees: what was paid (the case's ``Payment`` rows), on the day it was paid, less refunds on the day
+  they were refunded: a case refused for non-payment adds nothing;
 * completed (first result: ``result_ready`` or ``refused``): on the local date of the move; on time
   when that date is not after ``due_date`` (the due date the law allows, suspensions included);
   processing days = that date minus the registration date; days allowed = ``due_date`` minus the
@@ -43,8 +45,8 @@ from django.db.models import Case, Count, DateField, F, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from applications.constants import CLOSED_STATUSES, ApplicationStatus
-from applications.models import Application, StatusChange
+from applications.constants import CLOSED_STATUSES, ApplicationStatus, PaymentState
+from applications.models import Application, Payment, StatusChange
 
 from .models import DailyStats, MonthlyStats, OpenStats
 
@@ -53,6 +55,7 @@ __all__ = [
     "COMPLETED_STATUSES",
     "NO_DEADLINE",
     "rebuild_stats",
+    "record_payment",
     "record_registration",
     "record_status_change",
     "stats_snapshot",
@@ -137,9 +140,18 @@ def record_registration(application) -> None:
     app = application
     if app.status == ApplicationStatus.DRAFT:
         return
-    _add_flow(app, _local_date(app.registered_at), {"registered": 1, "fees": app.fee_amount or Decimal(0)})
+    _add_flow(app, _local_date(app.registered_at), {"registered": 1})
+    if app.fee_paid:  # paid at the counter: on the day each payment was made
+        for payment in app.payments.filter(state=PaymentState.PAID).order_by("paid_on", "slot"):
+            _add_flow(app, payment.paid_on, {"fees": payment.paid_amount})
     if app.status not in _CLOSED:
         _add_open([(app.status, _open_due(app.status, app), 1)], app)
+
+
+def record_payment(application, amount: Decimal, day: dt.date) -> None:
+    """A payment recorded on a case (``amount`` < 0 for a refund), counted on the day it was made."""
+    if application.status != ApplicationStatus.DRAFT and amount:
+        _add_flow(application, day, {"fees": amount})
 
 
 def record_status_change(application, from_status: str, to_status: str, changed_at: dt.datetime) -> None:
@@ -195,15 +207,30 @@ def compute_stats() -> tuple[dict, dict, dict]:
         Application.objects.exclude(status=ApplicationStatus.DRAFT)
         .annotate(day=TruncDate("registered_at", tzinfo=tz))
         .values("day", *DIMENSIONS)
-        .annotate(n=Count("id"), fee_total=Sum("fee_amount"))
+        .annotate(n=Count("id"))
         .order_by()
     )
     for row in registrations.iterator(chunk_size=5000):
-        measures = daily[(row["day"], *(row[d] for d in DIMENSIONS))]
-        measures["registered"] += row["n"]
-        measures["fees"] += row["fee_total"] or Decimal(0)
+        daily[(row["day"], *(row[d] for d in DIMENSIONS))]["registered"] += row["n"]
 
     app_dims = [f"application__{d}" for d in DIMENSIONS]
+    payments = Payment.objects.exclude(application__status=ApplicationStatus.DRAFT)
+    paid = (
+        payments.filter(state__in=[PaymentState.PAID, PaymentState.REFUNDED])
+        .values("paid_on", *app_dims)
+        .annotate(total=Sum("paid_amount"))
+        .order_by()
+    )
+    for row in paid:
+        daily[(row["paid_on"], *(row[d] for d in app_dims))]["fees"] += row["total"] or Decimal(0)
+    refunded = (
+        payments.filter(state=PaymentState.REFUNDED)
+        .values("refunded_on", *app_dims)
+        .annotate(total=Sum("paid_amount"))
+        .order_by()
+    )
+    for row in refunded:
+        daily[(row["refunded_on"], *(row[d] for d in app_dims))]["fees"] -= row["total"] or Decimal(0)
     moves = StatusChange.objects.exclude(from_status="").exclude(from_status=ApplicationStatus.DRAFT)
     completions = (
         moves.filter(to_status__in=COMPLETED_STATUSES)

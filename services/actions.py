@@ -10,53 +10,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .catalog_fields import EDITABLE_VERSION_FIELDS, PART_FIELDS, names
+from .checks import publication_problems
 from .constants import VersionStatus
-from .models import (
-    Provider,
-    ProviderOfficer,
-    PublishedVersionError,
-    RefusalGround,
-    RequiredDocument,
-    Service,
-    ServiceVersion,
-    TechCardStage,
-)
+from .models import Provider, ProviderOfficer, PublishedVersionError, Service, ServiceVersion
 
-# The fields of a version's information card, in the order of the card.
-VERSION_FIELDS = [
-    "title",
-    "purpose",
-    "legal_basis",
-    "term_value",
-    "term_unit",
-    "term_note",
-    "fee_kind",
-    "fee_amount",
-    "fee_fraction",
-    "fee_fraction_late",
-    "late_filing_note",
-    "payment_iban",
-    "payment_recipient",
-    "payment_recipient_edrpou",
-    "payment_purpose",
-    "documents_note",
-    "channels",
-    "result",
-    "result_delivery",
-    "storage_days",
-    "decision_template",
-]
+# The fields of a version's cards and its rows: one list for the forms, the import/export and these actions.
+VERSION_FIELDS = EDITABLE_VERSION_FIELDS
 SERVICE_FIELDS = ["local_code", "national_id", "category", "provider", "is_active"]
-
-# The rows of a version: related name -> (model, fields copied with the row).
-VERSION_PARTS = {
-    "documents": (RequiredDocument, ["name", "kind", "copies", "mandatory", "note"]),
-    "stages": (
-        TechCardStage,
-        ["name", "responsible_position", "unit", "action", "duration", "duration_unit"],
-    ),
-    "refusal_grounds": (RefusalGround, ["text"]),
-}
+VERSION_PARTS = {related_name: (model, names(fields)) for related_name, (model, fields) in PART_FIELDS.items()}
 
 
 def _save(instance, acting_user, *, exclude=None):
@@ -122,6 +84,8 @@ def create_service(
     documents: list[dict] | None = None,
     stages: list[dict] | None = None,
     refusal_grounds: list[dict] | None = None,
+    fees: list[dict] | None = None,
+    fee_exemptions: list[dict] | None = None,
     **card,
 ) -> Service:
     """A new service with its first version as a draft (`card`: the fields of `VERSION_FIELDS`)."""
@@ -141,7 +105,13 @@ def create_service(
     version = _save(ServiceVersion(service=service, number=1, title=title, **card), acting_user)
     _replace_parts(
         version,
-        {"documents": documents, "stages": stages, "refusal_grounds": refusal_grounds},
+        {
+            "documents": documents,
+            "stages": stages,
+            "refusal_grounds": refusal_grounds,
+            "fees": fees,
+            "fee_exemptions": fee_exemptions,
+        },
         acting_user,
     )
     return service
@@ -168,6 +138,8 @@ def update_draft(
     documents: list[dict] | None = None,
     stages: list[dict] | None = None,
     refusal_grounds: list[dict] | None = None,
+    fees: list[dict] | None = None,
+    fee_exemptions: list[dict] | None = None,
     **fields,
 ) -> ServiceVersion:
     """Edit a draft: card fields, and (when given) replace its documents, stages, refusal grounds."""
@@ -180,7 +152,13 @@ def update_draft(
     _save(version, acting_user)
     _replace_parts(
         version,
-        {"documents": documents, "stages": stages, "refusal_grounds": refusal_grounds},
+        {
+            "documents": documents,
+            "stages": stages,
+            "refusal_grounds": refusal_grounds,
+            "fees": fees,
+            "fee_exemptions": fee_exemptions,
+        },
         acting_user,
     )
     return version
@@ -213,6 +191,9 @@ def publish_version(*, version: ServiceVersion, valid_from: date, acting_user) -
         )
     if not version.stages.exists():
         raise ValidationError({"stages": _("The technological card needs at least one stage.")})
+    problems = publication_problems(version)
+    if problems:
+        raise ValidationError(problems)
     version.status = VersionStatus.PUBLISHED
     version.valid_from = valid_from
     version.published_at = timezone.now()

@@ -1,4 +1,4 @@
-"""Import and export of the catalog as one JSON document (format "cnap-catalog", version 1).
+"""Import and export of the catalog as one JSON document (format "cnap-catalog", version 2; version 1 is still read).
 
 The import is all or nothing: every item is checked first and each problem is reported with its
 position and field (``services[12].term_unit: unknown unit 'weeks'``); if there is any, nothing is
@@ -19,75 +19,84 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cnap.workdays import TermUnit
 
+from .catalog_fields import PART_FIELDS, PROVIDER_FIELDS, SERVICE_FIELDS, VERSION_FIELDS, kinds, names
+from .checks import publication_problems
 from .constants import (
     STAGE_ACTION_ALIASES,
     Channel,
+    ChargeKind,
     DeliveryMethod,
     DocumentKind,
-    FeeKind,
+    FeeBase,
+    FeeOption,
+    FeeRounding,
+    ResultKind,
     ServiceCategory,
     StageAction,
     VersionStatus,
 )
-from .models import (
-    Provider,
-    RefusalGround,
-    RequiredDocument,
-    Service,
-    ServiceVersion,
-    SubsistenceMinimum,
-    TechCardStage,
-)
+from .models import Provider, Service, ServiceVersion, SubsistenceMinimum
 
 FORMAT = "cnap-catalog"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Older formats still read (version 1 wrote one fee rule and one payee per service: converted on read).
+READ_VERSIONS = {1, 2}
 DEMO_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.json"
 
-PROVIDER_FIELDS = ["edrpou", "name", "short_name", "address", "schedule", "phone", "email", "website"]
-PAYMENT_FIELDS = {
-    "iban": "payment_iban",
-    "recipient": "payment_recipient",
-    "recipient_edrpou": "payment_recipient_edrpou",
-    "purpose": "payment_purpose",
-}
-TEXT_FIELDS = [
-    "purpose",
-    "legal_basis",
-    "term_note",
-    "late_filing_note",
-    "documents_note",
-    "result",
-    "decision_template",
-]
-DOCUMENT_FIELDS = ["name", "kind", "copies", "mandatory", "note"]
-STAGE_FIELDS = ["name", "responsible_position", "unit", "action", "duration", "duration_unit"]
-SERVICE_KEYS = {
-    "local_code",
-    "national_id",
-    "title",
-    "category",
-    "provider_edrpou",
-    "is_active",
-    "valid_from",
-    "term_value",
-    "term_unit",
-    "fee_kind",
-    "fee_amount",
-    "fee_fraction",
-    "fee_fraction_late",
-    "payment",
-    "channels",
-    "result_delivery",
-    "storage_days",
-    "refusal_grounds",
-    "documents",
-    "stages",
-    *TEXT_FIELDS,
-}
+SERVICE_KEYS = {*names(SERVICE_FIELDS), *names(VERSION_FIELDS), *PART_FIELDS}
 REQUIRED_SERVICE_KEYS = ["local_code", "title", "category", "provider_edrpou", "term_unit"]
+#: Choice fields of a version and of its rows, checked with a clear message before the model's own checks.
+CHOICES = {
+    "category": ServiceCategory.choices,
+    "term_unit": TermUnit.choices,
+    "min_wait_unit": TermUnit.choices,
+    "result_kind": ResultKind.choices,
+    "channels": Channel.choices,
+    "result_delivery": DeliveryMethod.choices,
+    "kind": DocumentKind.choices,
+    "action": StageAction.choices,
+    "duration_unit": TermUnit.choices,
+    "option": FeeOption.choices,
+    "charge_kind": ChargeKind.choices,
+    "base": FeeBase.choices,
+    "rounding": FeeRounding.choices,
+}
+#: How an unknown choice is reported, by field (others: "unknown value").
+CHOICE_MESSAGES = {
+    "term_unit": _lazy("unknown unit '%(value)s'"),
+    "min_wait_unit": _lazy("unknown unit '%(value)s'"),
+    "duration_unit": _lazy("unknown unit '%(value)s'"),
+    "channels": _lazy("unknown channel '%(value)s'"),
+    "result_delivery": _lazy("unknown way to receive the result '%(value)s'"),
+    "kind": _lazy("unknown kind '%(value)s'"),
+    "action": _lazy("unknown action '%(value)s'"),
+    "option": _lazy("unknown fee option '%(value)s'"),
+    "base": _lazy("unknown fee base '%(value)s'"),
+}
+#: Defaults of row fields a file may leave out.
+ROW_DEFAULTS = {
+    "kind": DocumentKind.ORIGINAL,
+    "copies": 1,
+    "mandatory": True,
+    "action": StageAction.EXECUTES,
+    "slot": 1,
+    "charge_kind": ChargeKind.ADMINISTRATIVE_FEE,
+    "base": FeeBase.SUBSISTENCE_MINIMUM,
+    "rounding": FeeRounding.KOPECK,
+    "prepaid": True,
+    "slots": [],
+}
+REQUIRED_ROW_FIELDS = {
+    "documents": ["name"],
+    "stages": ["name", "responsible_position", "duration_unit"],
+    "refusal_grounds": ["text"],
+    "fees": ["title", "payee", "payee_edrpou", "iban", "legal_source"],
+    "fee_exemptions": ["title", "proving_document", "legal_source"],
+}
 
 
 class CatalogImportError(Exception):
@@ -110,6 +119,8 @@ class ImportReport:
     versions_published: int = 0
     drafts_saved: int = 0
     service_codes: list[str] = field(default_factory=list)
+    #: Published versions loaded although they miss what publishing requires (``allow_incomplete``).
+    incomplete: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return _(
@@ -142,32 +153,32 @@ def _decimal(value: Decimal | None, places: int | None = None) -> str | None:
     return text
 
 
-def version_to_dict(version: ServiceVersion, documents, stages, grounds) -> dict:
-    """The card fields of a version as they appear in a catalog file."""
-    return {
-        "title": version.title,
-        "valid_from": version.valid_from.isoformat() if version.valid_from else None,
-        "purpose": version.purpose,
-        "legal_basis": version.legal_basis,
-        "term_value": version.term_value,
-        "term_unit": version.term_unit,
-        "term_note": version.term_note,
-        "fee_kind": version.fee_kind,
-        "fee_amount": _decimal(version.fee_amount, 2),
-        "fee_fraction": _decimal(version.fee_fraction),
-        "fee_fraction_late": _decimal(version.fee_fraction_late),
-        "late_filing_note": version.late_filing_note,
-        "payment": {key: getattr(version, attr) for key, attr in PAYMENT_FIELDS.items()},
-        "documents_note": version.documents_note,
-        "channels": list(version.channels),
-        "result": version.result,
-        "result_delivery": list(version.result_delivery),
-        "storage_days": version.storage_days,
-        "decision_template": version.decision_template,
-        "refusal_grounds": [g.text for g in grounds],
-        "documents": [{f: getattr(d, f) for f in DOCUMENT_FIELDS} for d in documents],
-        "stages": [{f: getattr(s, f) for f in STAGE_FIELDS} for s in stages],
-    }
+def _plain(value, kind: str):
+    """A model value as a catalog file writes it."""
+    if kind == "date":
+        return value.isoformat() if value else None
+    if kind == "decimal":
+        return _decimal(value)
+    if kind in ("list", "ints"):
+        return list(value or [])
+    if kind == "json":
+        return dict(value or {})
+    return value
+
+
+def version_to_dict(version: ServiceVersion, parts: dict) -> dict:
+    """The card fields and rows of a version as they appear in a catalog file (``parts``: related name
+    -> rows)."""
+    data = {f.name: _plain(getattr(version, f.name), f.kind) for f in VERSION_FIELDS}
+    for related_name, (_model, fields) in PART_FIELDS.items():
+        data[related_name] = [
+            {f.name: _plain(getattr(row, f.name), f.kind) for f in fields} for row in parts[related_name]
+        ]
+    return data
+
+
+def version_parts(version: ServiceVersion) -> dict:
+    return {related_name: list(getattr(version, related_name).all()) for related_name in PART_FIELDS}
 
 
 def _exported_version(service: Service) -> ServiceVersion | None:
@@ -185,7 +196,7 @@ def export_catalog() -> dict:
         .prefetch_related(
             Prefetch(
                 "versions",
-                queryset=ServiceVersion.objects.prefetch_related("documents", "stages", "refusal_grounds"),
+                queryset=ServiceVersion.objects.prefetch_related(*PART_FIELDS),
             )
         )
         .order_by("local_code")
@@ -202,9 +213,7 @@ def export_catalog() -> dict:
             "provider_edrpou": service.provider.edrpou,
             "is_active": service.is_active,
         }
-        item.update(
-            version_to_dict(version, version.documents.all(), version.stages.all(), version.refusal_grounds.all())
-        )
+        item.update(version_to_dict(version, version_parts(version)))
         items.append(item)
     return {
         "format": FORMAT,
@@ -229,15 +238,42 @@ class _ServicePlan:
     is_new: bool
     service_changed: bool
     version: ServiceVersion  # unsaved
-    documents: list[RequiredDocument]
-    stages: list[TechCardStage]
-    grounds: list[RefusalGround]
+    parts: dict  # related name -> unsaved rows
     payload: dict
 
 
+V1_FEE_KEYS = ("fee_kind", "fee_amount", "fee_fraction", "fee_fraction_late", "payment")
+
+
+def _from_version_1(item: dict) -> dict:
+    """A service of format 1 (one fee rule, one payee) in format 2: its rule becomes charge rows."""
+    new = {k: v for k, v in item.items() if k not in V1_FEE_KEYS}
+    kind = item.get("fee_kind") or "free"
+    payment = item.get("payment") if isinstance(item.get("payment"), dict) else {}
+    if kind == "free":
+        return new
+    row = {
+        "title": "Адміністративний збір",
+        "payee": payment.get("recipient") or "",
+        "payee_edrpou": payment.get("recipient_edrpou") or "",
+        "iban": payment.get("iban") or "",
+        "purpose": payment.get("purpose") or "",
+        "legal_source": item.get("legal_basis") or "",
+    }
+    if kind == "fixed":
+        new["fees"] = [{**row, "base": FeeBase.FIXED, "amount": item.get("fee_amount")}]
+    else:
+        new["fees"] = [{**row, "base": FeeBase.SUBSISTENCE_MINIMUM, "share": item.get("fee_fraction")}]
+        if item.get("fee_fraction_late") not in (None, ""):
+            new["fees"].append({**new["fees"][0], "share": item["fee_fraction_late"], "option": FeeOption.LATE})
+    return new
+
+
 class _Checker:
-    def __init__(self, data):
+    def __init__(self, data, *, allow_incomplete: bool = False):
         self.data = data
+        self.allow_incomplete = allow_incomplete
+        self.incomplete: list[str] = []
         self.errors: list[str] = []
         self.minimums: list[tuple[SubsistenceMinimum, bool]] = []
         self.providers: dict[str, tuple[Provider, bool]] = {}
@@ -337,7 +373,7 @@ class _Checker:
             return
         if self.data.get("format") != FORMAT:
             self.error("format", _("must be '%(format)s'") % {"format": FORMAT})
-        if self.data.get("version") != FORMAT_VERSION:
+        if self.data.get("version") not in READ_VERSIONS:
             self.error("version", _("unsupported version %(value)s") % {"value": self.data.get("version")})
         for key in sorted(set(self.data) - {"format", "version", "subsistence_minimums", "providers", "services"}):
             self.error(key, _("unknown section"))
@@ -417,8 +453,11 @@ class _Checker:
                 )
             )
         }
+        upgrade = self.data.get("version") == 1
         for index, raw in enumerate(self.section("services")):
             path = f"services[{index}]"
+            if upgrade and isinstance(raw, dict):
+                raw = _from_version_1(raw)
             item = self.item(path, raw, SERVICE_KEYS)
             if item is None:
                 continue
@@ -437,6 +476,57 @@ class _Checker:
             if plan is not None and len(self.errors) == before:
                 self.services.append(plan)
 
+    def value(self, path: str, kind: str, raw, choices=None):
+        """(ok, value) of one field as its kind reads it; a problem is reported at ``path``."""
+        name = path.rsplit(".", 1)[-1]
+        unknown = str(CHOICE_MESSAGES.get(name, _lazy("unknown value '%(value)s'")))
+        if kind == "int":
+            return self.integer(path, raw)
+        if kind == "decimal":
+            return self.decimal(path, raw)
+        if kind == "bool":
+            if raw is None or isinstance(raw, bool):
+                return True, raw
+            if isinstance(raw, str) and raw.strip().lower() in {"true", "false", "1", "0", "так", "ні", "yes", "no"}:
+                return True, raw.strip().lower() in {"true", "1", "так", "yes"}
+            self.error(path, _("must be true or false"))
+            return False, None
+        if kind == "date":
+            if raw in (None, ""):
+                return True, None
+            try:
+                return True, date.fromisoformat(str(raw))
+            except ValueError:
+                self.error(path, _("not a date (YYYY-MM-DD): '%(value)s'") % {"value": raw})
+                return False, None
+        if kind == "list":
+            result = self.string_list(path, raw, choices, unknown)
+            return result is not None, result
+        if kind == "ints":
+            if raw in (None, ""):
+                return True, []
+            if not isinstance(raw, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in raw):
+                self.error(path, _("must be a list of whole numbers"))
+                return False, None
+            return True, list(raw)
+        if kind == "json":
+            if raw in (None, ""):
+                return True, {}
+            if not isinstance(raw, dict) or any(not isinstance(v, str) for v in raw.values()):
+                self.error(path, _("must be an object of texts"))
+                return False, None
+            return True, dict(raw)
+        if raw is None:
+            return True, ""
+        if not isinstance(raw, str | int) or isinstance(raw, bool):
+            self.error(path, _("must be text"))
+            return False, None
+        text = str(raw).strip()
+        if choices is not None and text and text not in {v for v, _label in choices}:
+            self.error(path, unknown % {"value": text})
+            return False, None
+        return True, text
+
     def check_service(self, path, item, code, known_providers, existing, before) -> _ServicePlan | None:
         provider_code = str(item.get("provider_edrpou") or "").strip()
         provider = None
@@ -450,50 +540,19 @@ class _Checker:
         category = item.get("category")
         if category is not None:
             self.choice(f"{path}.category", category, ServiceCategory.choices, _("unknown category '%(value)s'"))
-        term_unit = item.get("term_unit")
-        if term_unit is not None:
-            self.choice(f"{path}.term_unit", term_unit, TermUnit.choices, _("unknown unit '%(value)s'"))
-        fee_kind = item.get("fee_kind", FeeKind.FREE)
-        self.choice(f"{path}.fee_kind", fee_kind, FeeKind.choices, _("unknown kind of fee '%(value)s'"))
-        _ok, term_value = self.integer(f"{path}.term_value", item.get("term_value"))
-        _ok, storage_days = self.integer(f"{path}.storage_days", item.get("storage_days", 30), allow_none=False)
-        decimals = {}
-        for name in ("fee_amount", "fee_fraction", "fee_fraction_late"):
-            _ok, decimals[name] = self.decimal(f"{path}.{name}", item.get(name))
-        channels = self.string_list(
-            f"{path}.channels", item.get("channels"), Channel.choices, _("unknown channel '%(value)s'")
-        )
-        delivery = self.string_list(
-            f"{path}.result_delivery",
-            item.get("result_delivery"),
-            DeliveryMethod.choices,
-            _("unknown way to receive the result '%(value)s'"),
-        )
-        valid_from = None
-        if item.get("valid_from"):
-            try:
-                valid_from = date.fromisoformat(str(item["valid_from"]))
-            except ValueError:
-                self.error(
-                    f"{path}.valid_from",
-                    _("not a date (YYYY-MM-DD): '%(value)s'") % {"value": item["valid_from"]},
-                )
-        payment = item.get("payment") or {}
-        if not isinstance(payment, dict):
-            self.error(f"{path}.payment", _("must be an object"))
-            payment = {}
-        for key in sorted(set(payment) - set(PAYMENT_FIELDS)):
-            self.error(f"{path}.payment.{key}", _("unknown field"))
-        texts = {}
-        for name in TEXT_FIELDS:
-            value = item.get(name)
-            if value is not None and not isinstance(value, str):
-                self.error(f"{path}.{name}", _("must be text"))
-                value = ""
-            texts[name] = value or ""
-        documents = self.check_documents(path, item.get("documents"))
-        stages = self.check_stages(path, item.get("stages"))
-        grounds = self.check_grounds(path, item.get("refusal_grounds"))
+        fields = {}
+        for spec in VERSION_FIELDS:
+            if spec.name not in item:
+                continue
+            ok, value = self.value(f"{path}.{spec.name}", spec.kind, item[spec.name], CHOICES.get(spec.name))
+            if ok:
+                fields[spec.name] = value
+        if fields.get("storage_days") is None:
+            fields.pop("storage_days", None)
+        valid_from = fields.pop("valid_from", None)
+        parts = {}
+        for related_name in PART_FIELDS:
+            parts[related_name] = self.check_rows(path, related_name, item.get(related_name))
 
         # Fields already reported are left out of the model's own checks, so nothing is said twice.
         skip = {
@@ -501,10 +560,9 @@ class _Checker:
             for e in self.errors[before:]
             if e.startswith(path + ".")
         }
-        if skip & {"term_value", "term_unit"}:
-            skip |= {"term_value", "term_unit"}
-        if skip & {"fee_kind", "fee_amount", "fee_fraction", "fee_fraction_late"}:
-            skip |= {"fee_kind", "fee_amount", "fee_fraction", "fee_fraction_late"}
+        for pair in ({"term_value", "term_unit"}, {"min_wait_value", "min_wait_unit"}):
+            if skip & pair:
+                skip |= pair
 
         service = existing.get(code)
         is_new = service is None
@@ -522,19 +580,11 @@ class _Checker:
             service.provider_id,
             service.is_active,
         )
+        values = {k: v for k, v in fields.items() if k not in skip}
+        if "term_unit" in skip or not values.get("term_unit"):
+            values["term_unit"] = TermUnit.CALENDAR_DAYS
         version = ServiceVersion(
-            title=str(item.get("title") or "").strip(),
-            status=VersionStatus.PUBLISHED if valid_from else VersionStatus.DRAFT,
-            valid_from=valid_from,
-            term_value=None if "term_value" in skip else term_value,
-            term_unit=TermUnit.CALENDAR_DAYS if "term_unit" in skip else term_unit or "",
-            fee_kind=FeeKind.FREE if "fee_kind" in skip else fee_kind,
-            channels=channels or [],
-            result_delivery=delivery or [],
-            storage_days=30 if storage_days is None else storage_days,
-            **({} if "fee_kind" in skip else decimals),
-            **texts,
-            **{attr: str(payment.get(key) or "").strip() for key, attr in PAYMENT_FIELDS.items()},
+            status=VersionStatus.PUBLISHED if valid_from else VersionStatus.DRAFT, valid_from=valid_from, **values
         )
         try:
             service.full_clean(exclude=["provider", "local_code", *skip])
@@ -543,10 +593,10 @@ class _Checker:
         try:
             version.full_clean(exclude=["service", "number", *skip])
         except ValidationError as exc:
-            self.model_errors(path, exc, {v: f"payment.{k}" for k, v in PAYMENT_FIELDS.items()}, skip=skip)
-        if valid_from and stages == []:
+            self.model_errors(path, exc, skip=skip)
+        if valid_from and parts["stages"] == []:
             self.error(f"{path}.stages", _("the technological card needs at least one stage"))
-        if documents is None or stages is None or grounds is None:
+        if any(rows is None for rows in parts.values()):
             return None
         if not is_new and valid_from:
             published = [v for v in service.versions.all() if v.is_published]
@@ -558,104 +608,58 @@ class _Checker:
                         _("earlier than %(date)s, the start of published version %(number)s")
                         % {"date": latest.valid_from.isoformat(), "number": latest.number},
                     )
-        payload = version_to_dict(version, documents, stages, grounds)
-        return _ServicePlan(path, service, is_new, service_changed, version, documents, stages, grounds, payload)
+        if valid_from:
+            problems = publication_problems(version, service=service, parts=parts)
+            for field_name, messages in problems.items():
+                for message in messages:
+                    if self.allow_incomplete:
+                        self.incomplete.append(f"{path}.{field_name}: {message}")
+                    else:
+                        self.error(f"{path}.{field_name}", message)
+        payload = version_to_dict(version, parts)
+        return _ServicePlan(path, service, is_new, service_changed, version, parts, payload)
 
-    def check_documents(self, path, rows) -> list | None:
+    def check_rows(self, path, related_name, rows) -> list | None:
         if rows is None:
             return []
         if not isinstance(rows, list):
-            self.error(f"{path}.documents", _("must be a list"))
+            self.error(f"{path}.{related_name}", _("must be a list"))
             return None
+        model, fields = PART_FIELDS[related_name]
+        field_kinds = kinds(fields)
         result, ok = [], True
         for index, raw in enumerate(rows):
-            where = f"{path}.documents[{index}]"
-            row = self.item(where, raw, set(DOCUMENT_FIELDS))
-            if row is None or not self.required(where, row, ["name"]):
+            where = f"{path}.{related_name}[{index}]"
+            if related_name == "refusal_grounds" and isinstance(raw, str):
+                raw = {"text": raw}  # format 1 wrote a ground as its text
+            row = self.item(where, raw, set(field_kinds))
+            if row is None or not self.required(where, row, REQUIRED_ROW_FIELDS[related_name]):
                 ok = False
                 continue
-            kind = row.get("kind", DocumentKind.ORIGINAL)
-            if not self.choice(f"{where}.kind", kind, DocumentKind.choices, _("unknown kind '%(value)s'")):
+            values, good = {}, True
+            for name, kind in field_kinds.items():
+                raw_value = row.get(name, ROW_DEFAULTS.get(name))
+                if name == "action" and raw_value is not None:
+                    raw_value = str(raw_value).strip().upper()
+                    raw_value = STAGE_ACTION_ALIASES.get(raw_value, raw_value)
+                field_ok, value = self.value(f"{where}.{name}", kind, raw_value, CHOICES.get(name))
+                if not field_ok:
+                    good = False
+                    continue
+                if value is None and name in ROW_DEFAULTS:
+                    value = ROW_DEFAULTS[name]
+                values[name] = value
+            if not good:
                 ok = False
                 continue
-            ok_copies, copies = self.integer(f"{where}.copies", row.get("copies", 1), allow_none=False)
-            if not ok_copies:
-                ok = False
-                continue
-            document = RequiredDocument(
-                order=index + 1,
-                name=str(row["name"]).strip(),
-                kind=kind,
-                copies=copies,
-                mandatory=bool(row.get("mandatory", True)),
-                note=str(row.get("note") or "").strip(),
-            )
+            instance = model(order=index + 1, **values)
             try:
-                document.full_clean(exclude=["version"])
+                instance.full_clean(exclude=["version"])
             except ValidationError as exc:
                 self.model_errors(where, exc)
                 ok = False
                 continue
-            result.append(document)
-        return result if ok else None
-
-    def check_stages(self, path, rows) -> list | None:
-        if rows is None:
-            return []
-        if not isinstance(rows, list):
-            self.error(f"{path}.stages", _("must be a list"))
-            return None
-        result, ok = [], True
-        for index, raw in enumerate(rows):
-            where = f"{path}.stages[{index}]"
-            row = self.item(where, raw, set(STAGE_FIELDS))
-            if row is None or not self.required(where, row, ["name", "responsible_position", "duration_unit"]):
-                ok = False
-                continue
-            action = str(row.get("action") or StageAction.EXECUTES).strip().upper()
-            action = STAGE_ACTION_ALIASES.get(action, action)
-            good = self.choice(f"{where}.action", action, StageAction.choices, _("unknown action '%(value)s'"))
-            good &= self.choice(
-                f"{where}.duration_unit",
-                row["duration_unit"],
-                TermUnit.choices,
-                _("unknown unit '%(value)s'"),
-            )
-            ok_duration, duration = self.integer(f"{where}.duration", row.get("duration"))
-            if not (good and ok_duration):
-                ok = False
-                continue
-            stage = TechCardStage(
-                order=index + 1,
-                name=str(row["name"]).strip(),
-                responsible_position=str(row["responsible_position"]).strip(),
-                unit=str(row.get("unit") or "").strip(),
-                action=action,
-                duration=duration,
-                duration_unit=row["duration_unit"],
-            )
-            try:
-                stage.full_clean(exclude=["version"])
-            except ValidationError as exc:
-                self.model_errors(where, exc)
-                ok = False
-                continue
-            result.append(stage)
-        return result if ok else None
-
-    def check_grounds(self, path, rows) -> list | None:
-        if rows is None:
-            return []
-        if not isinstance(rows, list):
-            self.error(f"{path}.refusal_grounds", _("must be a list"))
-            return None
-        result, ok = [], True
-        for index, text in enumerate(rows):
-            if not isinstance(text, str) or not text.strip():
-                self.error(f"{path}.refusal_grounds[{index}]", _("must be non-empty text"))
-                ok = False
-                continue
-            result.append(RefusalGround(order=index + 1, text=text.strip()))
+            result.append(instance)
         return result if ok else None
 
 
@@ -673,8 +677,7 @@ def _current_payload(service: Service, *, draft: bool) -> tuple[ServiceVersion |
         version = max(published, key=lambda v: (v.valid_from, v.number)) if published else None
     if version is None:
         return None, None
-    payload = version_to_dict(version, version.documents.all(), version.stages.all(), version.refusal_grounds.all())
-    return version, payload
+    return version, version_to_dict(version, version_parts(version))
 
 
 def _without_date(payload: dict) -> dict:
@@ -690,7 +693,7 @@ def _write_version(plan: _ServicePlan, service: Service, acting_user, *, number:
         version.published_by = acting_user if getattr(acting_user, "pk", None) else None
     version._history_user = acting_user
     version.save()
-    for rows in (plan.documents, plan.stages, plan.grounds):
+    for rows in plan.parts.values():
         for row in rows:
             row.version = version
             row._history_user = acting_user
@@ -752,14 +755,19 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
             report.versions_published += 1
 
 
-def import_catalog(data: dict, *, acting_user=None) -> ImportReport:
-    """Load a catalog document in one transaction; raise `CatalogImportError` listing every problem."""
+def import_catalog(data: dict, *, acting_user=None, allow_incomplete: bool = False) -> ImportReport:
+    """Load a catalog document in one transaction; raise `CatalogImportError` listing every problem.
+
+    A published version must pass the checks before publishing (services/checks.py); with
+    ``allow_incomplete`` (the demo catalog, whose register identifiers are not all verified) what it
+    misses is listed in ``report.incomplete`` instead.
+    """
     with transaction.atomic():
-        checker = _Checker(data)
+        checker = _Checker(data, allow_incomplete=allow_incomplete)
         checker.check()
         if checker.errors:
             raise CatalogImportError(checker.errors)
-        report = ImportReport()
+        report = ImportReport(incomplete=checker.incomplete)
         _apply(checker, acting_user, report)
     return report
 
@@ -774,7 +782,7 @@ def load_demo_catalog(*, hromada=None, acting_user=None) -> ImportReport:
     with DEMO_CATALOG.open(encoding="utf-8") as handle:
         data = json.load(handle)
     with transaction.atomic():
-        report = import_catalog(data, acting_user=acting_user)
+        report = import_catalog(data, acting_user=acting_user, allow_incomplete=True)
         offices = Office.objects.all() if hromada is None else Office.objects.filter(hromada=hromada)
         offices = list(offices)
         if offices:

@@ -24,10 +24,48 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", _("published")
 
 
-class FeeKind(models.TextChoices):
-    FREE = "free", _("free of charge")
+class FeeBase(models.TextChoices):
+    """What a charge is a share of (or a fixed amount)."""
+
     FIXED = "fixed", _("fixed amount")
-    SUBSISTENCE_FRACTION = "subsistence_fraction", _("fraction of the subsistence minimum")
+    SUBSISTENCE_MINIMUM = "subsistence_minimum", _("subsistence minimum for able-bodied persons on 1 January")
+    NMDG = "nmdg", _("non-taxable minimum income of citizens (17 UAH)")
+
+
+class FeeRounding(models.TextChoices):
+    """How the law rounds the computed amount."""
+
+    KOPECK = "kopeck", _("to the kopeck")
+    NEAREST_10 = "nearest_10", _("to the nearest 10 UAH")
+
+
+class ChargeKind(models.TextChoices):
+    """What the citizen pays: the card must say which."""
+
+    ADMINISTRATIVE_FEE = "administrative_fee", _("administrative fee")
+    STATE_DUTY = "state_duty", _("state duty")
+    BLANK_COST = "blank_cost", _("cost of the blank form")
+    SERVICE_PAYMENT = "service_payment", _("payment for the service")
+
+
+class FeeOption(models.TextChoices):
+    """Conditions that select another tier of a payment or add one (chosen at registration)."""
+
+    LATE = "late", _("late filing")
+    URGENT = "urgent", _("urgent processing")
+    URGENT_2_WORKING_DAYS = "urgent_2wd", _("within 2 working days")
+    URGENT_1_WORKING_DAY = "urgent_1wd", _("within 1 working day")
+    URGENT_2_HOURS = "urgent_2h", _("within 2 hours")
+    REPEAT = "repeat", _("repeated application")
+    WITH_DRRP_DATA = "drrp_data", _("with data from the State Register of Real Property Rights")
+    ELECTRONIC = "electronic", _("in electronic form")
+
+
+class ResultKind(models.TextChoices):
+    """Who decides: the provider by its decision, or a state registrar by an action in a national register."""
+
+    DECISION = "decision", _("decision of the provider")
+    REGISTRAR_ACTION = "registrar_action", _("action of a state registrar in a national register")
 
 
 class DocumentKind(models.TextChoices):

@@ -9,7 +9,18 @@ from cnap.accounts.models import Office
 from cnap.workdays import TermUnit
 
 from .actions import VERSION_FIELDS
-from .constants import Channel, DeliveryMethod, DocumentKind, ServiceCategory, StageAction
+from .catalog_fields import part_names
+from .constants import (
+    Channel,
+    ChargeKind,
+    DeliveryMethod,
+    DocumentKind,
+    FeeBase,
+    FeeOption,
+    FeeRounding,
+    ServiceCategory,
+    StageAction,
+)
 from .models import Provider, Service, ServiceVersion
 
 
@@ -88,11 +99,21 @@ class VersionForm(forms.ModelForm):
             "documents_note": forms.Textarea(attrs={"rows": 2}),
             "result": forms.Textarea(attrs={"rows": 2}),
             "decision_template": forms.Textarea(attrs={"rows": 3}),
+            "fee_note": forms.Textarea(attrs={"rows": 2}),
+            "term_justification": forms.Textarea(attrs={"rows": 2}),
+            "approval_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sources"].required = False
         self.helper = _NoFormTag()
+
+    def clean_sources(self):
+        value = self.cleaned_data.get("sources") or {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise forms.ValidationError(_('Write the sources as an object: {"fees": "Law ..., art. ..."}.'))
+        return value
 
 
 class _RowForm(forms.Form):
@@ -149,6 +170,43 @@ class StageRowForm(_RowForm):
 class RefusalGroundRowForm(_RowForm):
     key_field = "text"
     text = forms.CharField(label=_("Ground for refusal"), widget=forms.Textarea(attrs={"rows": 1}))
+    citation = forms.CharField(label=_("Legal ground (act, article, part, point)"), max_length=500, required=False)
+
+
+class FeeRowForm(_RowForm):
+    key_field = "title"
+    slot = forms.IntegerField(label=_("Payment No"), min_value=1, initial=1)
+    option = forms.ChoiceField(label=_("Applies when"), choices=[("", _("always"))] + FeeOption.choices, required=False)
+    charge_kind = forms.ChoiceField(label=_("Kind of charge"), choices=ChargeKind.choices)
+    title = forms.CharField(label=_("Charge"), max_length=300)
+    base = forms.ChoiceField(label=_("Base"), choices=FeeBase.choices)
+    share = forms.DecimalField(label=_("Share"), required=False, max_digits=10, decimal_places=5, min_value=0)
+    amount = forms.DecimalField(label=_("Amount, UAH"), required=False, max_digits=12, decimal_places=2, min_value=0)
+    rounding = forms.ChoiceField(label=_("Rounding"), choices=FeeRounding.choices)
+    prepaid = forms.BooleanField(label=_("Paid before filing"), required=False, initial=True)
+    payee = forms.CharField(label=_("Payee"), max_length=300)
+    payee_edrpou = forms.CharField(label=_("Payee's EDRPOU"), max_length=8)
+    iban = forms.CharField(label=_("IBAN"), max_length=34)
+    budget_code = forms.CharField(label=_("Budget code"), max_length=8, required=False)
+    purpose = forms.CharField(label=_("Purpose of payment"), max_length=300, required=False)
+    legal_source = forms.CharField(label=_("Legal source"), max_length=500)
+
+
+class FeeExemptionRowForm(_RowForm):
+    key_field = "title"
+    title = forms.CharField(label=_("Who is exempt"), max_length=500)
+    proving_document = forms.CharField(label=_("Proving document"), max_length=500)
+    slots = forms.CharField(label=_("Payment Nos (empty: all)"), max_length=50, required=False)
+    legal_source = forms.CharField(label=_("Legal source"), max_length=500)
+
+    def clean_slots(self):
+        raw = self.cleaned_data.get("slots") or ""
+        if isinstance(raw, list):
+            return raw
+        try:
+            return [int(part) for part in raw.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Enter payment numbers separated by commas.")) from None
 
 
 class _RowFormSet(forms.BaseFormSet):
@@ -167,20 +225,29 @@ def _formset(form_class):
 DocumentFormSet = _formset(DocumentRowForm)
 StageFormSet = _formset(StageRowForm)
 RefusalGroundFormSet = _formset(RefusalGroundRowForm)
+FeeFormSet = _formset(FeeRowForm)
+FeeExemptionFormSet = _formset(FeeExemptionRowForm)
 
 PART_FORMSETS = {
-    # related name -> (formset class, fields of a row)
-    "documents": (DocumentFormSet, ["name", "kind", "copies", "mandatory", "note"]),
-    "stages": (StageFormSet, ["name", "responsible_position", "unit", "action", "duration", "duration_unit"]),
-    "refusal_grounds": (RefusalGroundFormSet, ["text"]),
+    # related name -> (formset class, fields of a row: the catalog's one field list)
+    "documents": (DocumentFormSet, part_names("documents")),
+    "stages": (StageFormSet, part_names("stages")),
+    "refusal_grounds": (RefusalGroundFormSet, part_names("refusal_grounds")),
+    "fees": (FeeFormSet, part_names("fees")),
+    "fee_exemptions": (FeeExemptionFormSet, part_names("fee_exemptions")),
 }
+
+
+def _initial(value):
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def part_formsets(version: ServiceVersion, data=None) -> dict:
     formsets = {}
     for related_name, (formset_class, fields) in PART_FORMSETS.items():
         initial = [
-            {"order": row.order, **{f: getattr(row, f) for f in fields}} for row in getattr(version, related_name).all()
+            {"order": row.order, **{f: _initial(getattr(row, f)) for f in fields}}
+            for row in getattr(version, related_name).all()
         ]
         formsets[related_name] = formset_class(data, initial=initial, prefix=related_name)
     return formsets

@@ -20,15 +20,19 @@ from cnap.workdays import TermUnit, validate_term
 
 from .constants import (
     Channel,
+    ChargeKind,
     DeliveryMethod,
     DocumentKind,
-    FeeKind,
+    FeeBase,
+    FeeOption,
+    FeeRounding,
+    ResultKind,
     ServiceCategory,
     StageAction,
     VersionStatus,
 )
 from .search import normalize
-from .validators import validate_edrpou, validate_ua_iban
+from .validators import validate_budget_code, validate_edrpou, validate_ua_iban
 
 
 class PublishedVersionError(ValidationError):
@@ -189,39 +193,9 @@ class ServiceVersion(models.Model):
     term_value = models.PositiveIntegerField(_("term"), null=True, blank=True)
     term_unit = models.CharField(_("term unit"), max_length=20, choices=TermUnit.choices)
     term_note = models.CharField(_("term note"), max_length=500, blank=True)
-    # 3. Fee.
-    fee_kind = models.CharField(_("fee"), max_length=24, choices=FeeKind.choices, default=FeeKind.FREE)
-    fee_amount = models.DecimalField(
-        _("fixed fee, UAH"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    fee_fraction = models.DecimalField(
-        _("fee, fraction of the subsistence minimum"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.00001"))],
-    )
-    fee_fraction_late = models.DecimalField(
-        _("fee for late filing, fraction of the subsistence minimum"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.00001"))],
-    )
+    # 3. Fee: the charges are `fees` (FeeComponent rows) and `fee_exemptions`; this is the card's note.
     late_filing_note = models.TextField(_("when the filing is late"), blank=True)
-    payment_iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_ua_iban])
-    payment_recipient = models.CharField(_("payment recipient"), max_length=300, blank=True)
-    payment_recipient_edrpou = models.CharField(
-        _("recipient's EDRPOU code"), max_length=8, blank=True, validators=[validate_edrpou]
-    )
-    payment_purpose = models.CharField(_("purpose of payment"), max_length=500, blank=True)
+    fee_note = models.TextField(_("note on payment"), blank=True)
     # 4. Documents and how they are submitted.
     documents_note = models.TextField(_("how documents are submitted"), blank=True)
     channels = models.JSONField(_("channels"), default=list, blank=True, validators=[validate_channels])
@@ -234,6 +208,28 @@ class ServiceVersion(models.Model):
         _("storage of unclaimed results, days"), default=30, validators=[MinValueValidator(1)]
     )
     decision_template = models.TextField(_("decision template"), blank=True)
+    result_kind = models.CharField(
+        _("who decides"), max_length=20, choices=ResultKind.choices, default=ResultKind.DECISION
+    )
+    # A waiting period the law sets before the result (e.g. marriage: not earlier than one month).
+    min_wait_value = models.PositiveIntegerField(_("minimum wait"), null=True, blank=True)
+    min_wait_unit = models.CharField(_("minimum wait unit"), max_length=20, choices=TermUnit.choices, blank=True)
+    term_justification = models.TextField(
+        _("why the stages may take longer than the term"),
+        blank=True,
+        help_text=_("Required to publish when the stages of the technological card add up to more than the term."),
+    )
+    # 6. The complaint route (Law «Про адміністративну процедуру», art. 70, 75, 78).
+    complaint_body = models.CharField(_("body that considers complaints"), max_length=500, blank=True)
+    complaint_address = models.CharField(_("its address"), max_length=500, blank=True)
+    complaint_term = models.CharField(_("time limit for a complaint"), max_length=300, blank=True)
+    complaint_court = models.CharField(_("court"), max_length=500, blank=True)
+    # 7. The approving act (CMU resolution No 44, p. 1): printed as «ЗАТВЕРДЖЕНО» on both cards.
+    approved_by = models.CharField(_("approved by (body)"), max_length=500, blank=True)
+    approval_act = models.CharField(_("approving act (kind and number)"), max_length=300, blank=True)
+    approval_date = models.DateField(_("date of the approving act"), null=True, blank=True)
+    # Where each fact of the card comes from: {"fees": "Закон ... ст. 36; ...", "national_id": "...", ...}.
+    sources = models.JSONField(_("sources of the facts"), default=dict, blank=True)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
@@ -297,7 +293,13 @@ class ServiceVersion(models.Model):
             validate_term(self.term_value, self.term_unit, value_field="term_value", unit_field="term_unit")
         except ValidationError as exc:
             errors.update(exc.message_dict)
-        errors.update(self._fee_errors())
+        if self.min_wait_value is not None or self.min_wait_unit:
+            try:
+                validate_term(
+                    self.min_wait_value, self.min_wait_unit, value_field="min_wait_value", unit_field="min_wait_unit"
+                )
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
         if self.status == VersionStatus.PUBLISHED:
             for field in ("legal_basis", "result"):
                 if not getattr(self, field).strip():
@@ -310,31 +312,6 @@ class ServiceVersion(models.Model):
                 errors.setdefault("valid_from", []).append(_("Required to publish."))
         if errors:
             raise ValidationError(errors)
-
-    def _fee_errors(self) -> dict:
-        errors = {}
-        required = _("Required for this kind of fee.")
-        not_used = _("Leave empty for this kind of fee.")
-        if self.fee_kind == FeeKind.FREE:
-            for field in ("fee_amount", "fee_fraction", "fee_fraction_late"):
-                if getattr(self, field) is not None:
-                    errors[field] = [not_used]
-        elif self.fee_kind == FeeKind.FIXED:
-            if self.fee_amount is None:
-                errors["fee_amount"] = [required]
-            for field in ("fee_fraction", "fee_fraction_late"):
-                if getattr(self, field) is not None:
-                    errors[field] = [not_used]
-        elif self.fee_kind == FeeKind.SUBSISTENCE_FRACTION:
-            if self.fee_fraction is None:
-                errors["fee_fraction"] = [required]
-            if self.fee_amount is not None:
-                errors["fee_amount"] = [not_used]
-        if self.fee_kind != FeeKind.FREE:
-            for field in ("payment_iban", "payment_recipient"):
-                if not getattr(self, field).strip():
-                    errors[field] = [_("Required for a paid service.")]
-        return errors
 
 
 class VersionPart(models.Model):
@@ -417,6 +394,12 @@ class RefusalGround(VersionPart):
         ServiceVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="refusal_grounds"
     )
     text = models.TextField(_("ground for refusal"))
+    citation = models.CharField(
+        _("legal ground (act, article, part, point)"),
+        max_length=500,
+        blank=True,
+        help_text=_("E.g. Law No 1871-IX, art. 8, part 1, point 2."),
+    )
     history = HistoricalRecords()
 
     class Meta(VersionPart.Meta):
@@ -425,3 +408,104 @@ class RefusalGround(VersionPart):
 
     def __str__(self):
         return self.text[:80]
+
+
+class FeeComponent(VersionPart):
+    """One charge of a service: a payment with its own payee, or another tier of one.
+
+    The charges of a case are chosen by ``slot``: in each slot, the row whose ``option`` was chosen at
+    registration (late filing, urgency, ...) if there is one, else the row without an option. A slot
+    whose rows all have an option is an add-on (e.g. the State Register of Real Property Rights data
+    in a land cadastre extract). ``services.fees`` computes the amounts.
+    """
+
+    version = models.ForeignKey(
+        ServiceVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="fees"
+    )
+    slot = models.PositiveSmallIntegerField(_("payment No"), default=1, validators=[MinValueValidator(1)])
+    option = models.CharField(_("applies when"), max_length=20, choices=FeeOption.choices, blank=True)
+    charge_kind = models.CharField(
+        _("kind of charge"), max_length=24, choices=ChargeKind.choices, default=ChargeKind.ADMINISTRATIVE_FEE
+    )
+    title = models.CharField(_("charge"), max_length=300)
+    base = models.CharField(_("base"), max_length=24, choices=FeeBase.choices, default=FeeBase.SUBSISTENCE_MINIMUM)
+    share = models.DecimalField(
+        _("share of the base"),
+        max_digits=10,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00001"))],
+    )
+    amount = models.DecimalField(
+        _("fixed amount, UAH"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    rounding = models.CharField(_("rounding"), max_length=12, choices=FeeRounding.choices, default=FeeRounding.KOPECK)
+    prepaid = models.BooleanField(
+        _("paid before filing"), default=True, help_text=_("The proof of payment is handed in with the application.")
+    )
+    payee = models.CharField(_("payee"), max_length=300)
+    payee_edrpou = models.CharField(_("payee's EDRPOU code"), max_length=8, validators=[validate_edrpou])
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_ua_iban])
+    budget_code = models.CharField(
+        _("budget classification code"), max_length=8, blank=True, validators=[validate_budget_code]
+    )
+    purpose = models.CharField(_("purpose of payment"), max_length=300, blank=True)
+    legal_source = models.CharField(_("legal source (act, article)"), max_length=500)
+    history = HistoricalRecords()
+
+    class Meta(VersionPart.Meta):
+        ordering = ["slot", "order", "pk"]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        required = _("Required for this base.")
+        not_used = _("Leave empty for this base.")
+        if self.base == FeeBase.FIXED:
+            if self.amount is None:
+                errors["amount"] = [required]
+            if self.share is not None:
+                errors["share"] = [not_used]
+        else:
+            if self.share is None:
+                errors["share"] = [required]
+            if self.amount is not None:
+                errors["amount"] = [not_used]
+        if errors:
+            raise ValidationError(errors)
+
+
+class FeeExemption(VersionPart):
+    """Who pays nothing (or not one of the payments), and the document that proves it."""
+
+    version = models.ForeignKey(
+        ServiceVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="fee_exemptions"
+    )
+    title = models.CharField(_("who is exempt"), max_length=500)
+    proving_document = models.CharField(_("document that proves it"), max_length=500)
+    slots = models.JSONField(
+        _("payments it exempts from"), default=list, blank=True, help_text=_("Payment numbers; empty: all of them.")
+    )
+    legal_source = models.CharField(_("legal source (act, article)"), max_length=500)
+    history = HistoricalRecords()
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("fee exemption")
+        verbose_name_plural = _("fee exemptions")
+
+    def __str__(self):
+        return self.title
+
+    def covers(self, slot: int) -> bool:
+        return not self.slots or slot in self.slots

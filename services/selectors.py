@@ -121,7 +121,7 @@ def catalog_list(
             | Q(provider__short_name__icontains=search)
         )
     return services.prefetch_related(
-        Prefetch("versions", queryset=_in_force(on_date), to_attr="in_force_versions")
+        Prefetch("versions", queryset=_in_force(on_date).prefetch_related("fees"), to_attr="in_force_versions")
     ).order_by("display_title", "local_code")
 
 
@@ -164,7 +164,7 @@ def service_card(service: Service, *, version_pk: int | None = None, on_date: da
     if chosen is not None:
         chosen = (
             ServiceVersion.objects.select_related("service__provider", "published_by")
-            .prefetch_related("documents", "stages", "refusal_grounds")
+            .prefetch_related("documents", "stages", "refusal_grounds", "fees", "fee_exemptions")
             .get(pk=chosen.pk)
         )
     return ServiceCard(service=service, version=chosen, in_force=in_force, draft=draft, versions=versions)

@@ -26,3 +26,9 @@ def validate_ua_iban(value: str) -> None:
         raise ValidationError(_("Enter a valid IBAN."), code="invalid_iban") from None
     if not compact.startswith("UA") or len(compact) != 29:
         raise ValidationError(_("Enter a Ukrainian IBAN: UA followed by 27 characters."), code="invalid_iban")
+
+
+def validate_budget_code(value: str) -> None:
+    """A code of the budget classification of revenues: 8 digits (e.g. 22012600)."""
+    if not (len(value) == 8 and value.isdigit()):
+        raise ValidationError(_("Enter the 8-digit budget classification code."), code="invalid_budget_code")

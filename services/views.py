@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from cnap.accounts.permissions import can
 
 from . import actions, selectors
-from .constants import FeeKind, VersionStatus
-from .fees import MissingSubsistenceMinimum, compute_fee
+from .constants import VersionStatus
+from .fees import MissingSubsistenceMinimum, fee_table
 from .forms import (
     CatalogFilter,
     CopyServiceForm,
@@ -65,6 +65,25 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _apply_publication_errors(form, exc: ValidationError) -> None:
+    """What stops publishing, each message with the card field it is about."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+            continue
+        try:
+            model = Service if field == "national_id" else ServiceVersion
+            label = str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:  # a list of rows (stages, fees...)
+            label = field
+        for error in errors:
+            for message in error.messages:
+                form.add_error(None, f"{label[:1].upper()}{label[1:]}: {message}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading
 
@@ -101,14 +120,12 @@ def _without_page(request) -> str:
 
 
 def _fee_context(version: ServiceVersion | None, today) -> dict:
-    if version is None or version.fee_kind == FeeKind.FREE:
+    if version is None:
         return {}
     try:
-        fee = compute_fee(version, on_date=today)
-        fee_late = compute_fee(version, on_date=today, late=True) if version.fee_fraction_late is not None else None
+        return {"fee_rows": fee_table(version, on_date=today)}
     except MissingSubsistenceMinimum as exc:
         return {"fee_error": str(exc)}
-    return {"fee_today": fee, "fee_late_today": fee_late}
 
 
 def _card(request, service: Service):
@@ -285,7 +302,7 @@ def publish(request, pk: int):
                 version=draft, valid_from=form.cleaned_data["valid_from"], acting_user=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _apply_publication_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -9,45 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
-from .catalog_io import DOCUMENT_FIELDS, FORMAT, FORMAT_VERSION, PAYMENT_FIELDS, PROVIDER_FIELDS, STAGE_FIELDS
+from .catalog_fields import MINIMUM_FIELDS, PART_FIELDS, PROVIDER_FIELDS, SERVICE_FIELDS, VERSION_FIELDS, kinds, names
+from .catalog_io import FORMAT, FORMAT_VERSION
 
-SERVICE_COLUMNS = [
-    "local_code",
-    "national_id",
-    "title",
-    "category",
-    "provider_edrpou",
-    "is_active",
-    "valid_from",
-    "purpose",
-    "legal_basis",
-    "term_value",
-    "term_unit",
-    "term_note",
-    "fee_kind",
-    "fee_amount",
-    "fee_fraction",
-    "fee_fraction_late",
-    "late_filing_note",
-    *[f"payment_{key}" for key in PAYMENT_FIELDS],
-    "documents_note",
-    "channels",
-    "result",
-    "result_delivery",
-    "storage_days",
-    "decision_template",
-]
-LIST_COLUMNS = {"channels", "result_delivery"}
-BOOL_COLUMNS = {"is_active", "mandatory"}
-NULLABLE_COLUMNS = {"valid_from", "term_value", "fee_amount", "fee_fraction", "fee_fraction_late", "duration"}
+SERVICE_COLUMNS = [*names(SERVICE_FIELDS), *names(VERSION_FIELDS)]
+#: Sheet of each kind of version row (related name -> sheet).
+PART_SHEETS = {
+    "documents": "Documents",
+    "stages": "Stages",
+    "refusal_grounds": "RefusalGrounds",
+    "fees": "Fees",
+    "fee_exemptions": "FeeExemptions",
+}
+COLUMN_KINDS = {
+    **kinds(SERVICE_FIELDS),
+    **kinds(VERSION_FIELDS),
+    **{name: kind for _model, fields in PART_FIELDS.values() for name, kind in kinds(fields).items()},
+}
 SHEETS = {
     "Services": SERVICE_COLUMNS,
-    "Documents": ["local_code", *DOCUMENT_FIELDS],
-    "Stages": ["local_code", *STAGE_FIELDS],
-    "RefusalGrounds": ["local_code", "text"],
+    **{sheet: ["local_code", *names(PART_FIELDS[part][1])] for part, sheet in PART_SHEETS.items()},
     "Providers": PROVIDER_FIELDS,
-    "SubsistenceMinimums": ["year", "amount", "legal_basis"],
+    "SubsistenceMinimums": MINIMUM_FIELDS,
 }
 TRUE = {"true", "1", "yes", "так", "y"}
 
@@ -58,7 +43,9 @@ def _cell(value) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ", ".join(value)
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else None
     return str(value)
 
 
@@ -70,19 +57,15 @@ def catalog_to_xlsx(data: dict) -> bytes:
     workbook.remove(workbook.active)
     rows: dict[str, list[list]] = {name: [] for name in SHEETS}
     for service in data["services"]:
-        flat = {**service, **{f"payment_{k}": v for k, v in (service.get("payment") or {}).items()}}
-        rows["Services"].append([flat.get(column) for column in SERVICE_COLUMNS])
+        rows["Services"].append([service.get(column) for column in SERVICE_COLUMNS])
         code = service["local_code"]
-        for document in service.get("documents", []):
-            rows["Documents"].append([code, *[document.get(f) for f in DOCUMENT_FIELDS]])
-        for stage in service.get("stages", []):
-            rows["Stages"].append([code, *[stage.get(f) for f in STAGE_FIELDS]])
-        for text in service.get("refusal_grounds", []):
-            rows["RefusalGrounds"].append([code, text])
+        for part, sheet in PART_SHEETS.items():
+            for row in service.get(part, []):
+                rows[sheet].append([code, *[row.get(f) for f in SHEETS[sheet][1:]]])
     for provider in data["providers"]:
         rows["Providers"].append([provider.get(f) for f in PROVIDER_FIELDS])
     for minimum in data["subsistence_minimums"]:
-        rows["SubsistenceMinimums"].append([minimum.get("year"), minimum.get("amount"), minimum.get("legal_basis")])
+        rows["SubsistenceMinimums"].append([minimum.get(f) for f in MINIMUM_FIELDS])
     for name, columns in SHEETS.items():
         sheet = workbook.create_sheet(name)
         sheet.append(columns)
@@ -117,13 +100,22 @@ def _text(value) -> str | None:
 
 def _value(column: str, raw):
     text = _text(raw)
-    if column in LIST_COLUMNS:
+    kind = COLUMN_KINDS.get(column, "text")
+    if kind == "list":
         return [part.strip() for part in (text or "").split(",") if part.strip()]
-    if column in BOOL_COLUMNS:
-        return True if text is None else text.lower() in TRUE
-    if column in NULLABLE_COLUMNS:
-        return text
-    if column in ("year", "copies", "storage_days"):
+    if kind == "ints":
+        parts = [part.strip() for part in (text or "").split(",") if part.strip()]
+        return [int(part) if part.isdigit() else part for part in parts]
+    if kind == "json":
+        if text is None:
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text  # reported by the import as "must be an object of texts"
+    if kind == "bool":
+        return None if text is None else text.lower() in TRUE
+    if kind in ("int", "decimal", "date") or column == "year":
         return text
     return text or ""
 
@@ -152,8 +144,7 @@ def xlsx_to_catalog(content: bytes) -> tuple[dict, dict[str, str], list[str]]:
     problems: list[str] = []
     services, by_code = [], {}
     for index, (number, row) in enumerate(_sheet_rows(workbook, "Services")):
-        payment = {key: row.pop(f"payment_{key}", "") or "" for key in PAYMENT_FIELDS}
-        item = {**row, "payment": payment, "refusal_grounds": [], "documents": [], "stages": []}
+        item = {**{k: v for k, v in row.items() if v is not None}, **{part: [] for part in PART_SHEETS}}
         services.append(item)
         locations[f"services[{index}]"] = f"Services row {number}"
         by_code.setdefault(row.get("local_code"), (index, item))
@@ -168,9 +159,8 @@ def xlsx_to_catalog(content: bytes) -> tuple[dict, dict[str, str], list[str]]:
             locations[f"services[{index}].{key}[{len(item[key])}]"] = f"{sheet} row {number}"
             item[key].append(build(row))
 
-    attach("Documents", "documents", lambda row: row)
-    attach("Stages", "stages", lambda row: row)
-    attach("RefusalGrounds", "refusal_grounds", lambda row: row.get("text") or "")
+    for part, sheet in PART_SHEETS.items():
+        attach(sheet, part, lambda row: {k: v for k, v in row.items() if v is not None})
     providers = []
     for index, (number, row) in enumerate(_sheet_rows(workbook, "Providers")):
         providers.append(row)

@@ -13,16 +13,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from cnap.names import CASES, decline_name
 from services.selectors import provider_id_of
 
 from ..constants import ApplicantKind, ApplicationStatus, DecisionKind
 from ..models import Applicant, Application, Decision, DecisionCounter
 from .workflow import _check_revision, _lock, _transition_locked
 
-__all__ = ["applicant_name_in", "decision_context", "next_decision_number", "record_decision"]
+__all__ = [
+    "applicant_name_in",
+    "decision_context",
+    "next_decision_number",
+    "record_decision",
+    "record_registry_action",
+]
 
-# Grammatical cases by their Ukrainian names, as template authors write them.
-CASES = ("nominative", "genitive", "dative", "accusative", "ablative", "locative", "vocative")
 
 # A sandboxed engine for the catalog manager's templates: no loaders, no app template tags.
 _ENGINE = Engine(builtins=["django.template.defaultfilters", "django.template.defaulttags"], autoescape=False)
@@ -30,26 +35,10 @@ _ENGINE = Engine(builtins=["django.template.defaultfilters", "django.template.de
 
 def applicant_name_in(applicant: Applicant, case: str = "nominative") -> str:
     """The applicant's full name in a grammatical case («Шевченку Тарасу Григоровичу» in the dative);
-    a legal entity's name is not declined. Falls back to the nominative if the name cannot be declined."""
+    a legal entity's name is not declined (cnap/names.py: the package and its corrections)."""
     if applicant.kind == ApplicantKind.LEGAL_ENTITY:
         return applicant.name
-    parts = {"familyName": applicant.last_name, "givenName": applicant.first_name}
-    if applicant.patronymic:
-        parts["patronymicName"] = applicant.patronymic
-    nominative = applicant.display_name
-    if case == "nominative":
-        return nominative
-    try:
-        import shevchenko
-
-        gender = shevchenko.detect_gender(parts)["gender"]
-        if gender is None:
-            return nominative
-        declined = shevchenko.inflect({"gender": gender, **parts}, shevchenko.GrammaticalCase(case))
-    except (TypeError, ValueError, KeyError, IndexError):  # an unusual name must never block a decision
-        return nominative
-    order = ("familyName", "givenName", "patronymicName")
-    return " ".join(declined.get(key) or parts[key] for key in order if parts.get(key))
+    return decline_name(applicant.last_name, applicant.first_name, applicant.patronymic, case)
 
 
 def decision_context(application: Application, *, kind: str, number: str, decided_on: dt.date, grounds=()) -> dict:
@@ -74,22 +63,21 @@ def decision_context(application: Application, *, kind: str, number: str, decide
         "applicant_genitive": names["genitive"],
         "address": applicant.address,
         "grounds": [ground.text for ground in grounds],
+        "citations": [ground.citation for ground in grounds],
     }
 
 
 def _default_text(context: dict) -> str:
     with translation.override("uk"):
         if context["is_refusal"]:
-            grounds = "; ".join(context["grounds"])
             return _(
                 "Having considered application No %(application)s of %(registered)s, refuse %(name)s "
-                "the administrative service «%(service)s» on the grounds: %(grounds)s."
+                "the administrative service «%(service)s» on the grounds stated below."
             ) % {
                 "application": context["application_number"],
                 "registered": context["registered_on"],
                 "name": context["applicant_dative"],
                 "service": context["service"],
-                "grounds": grounds,
             }
         return _(
             "Having considered application No %(application)s of %(registered)s, provide %(name)s "
@@ -148,6 +136,16 @@ def record_decision(
     kind = str(kind)
     if kind not in DecisionKind.values:
         raise ValidationError(_("Unknown kind of decision."), code="bad_kind")
+    from services.constants import ResultKind
+
+    if application.service_version.result_kind == ResultKind.REGISTRAR_ACTION:
+        raise ValidationError(
+            _(
+                "A state registrar decides on this service in the national register: record the registrar's "
+                "action (record or decision number and date, the extract) instead of a decision."
+            ),
+            code="registrar_service",
+        )
     grounds = list(grounds or ())
     with transaction.atomic():
         app = _lock(application)
@@ -196,7 +194,7 @@ def record_decision(
             kind=kind,
             decided_on=decided_on,
             text=text,
-            grounds_text="\n".join(g.text for g in grounds),
+            grounds_text="\n".join(f"{g.text} ({g.citation})" if g.citation else g.text for g in grounds),
             decided_by=acting_user,
         )
         decision._history_user = acting_user
@@ -210,3 +208,82 @@ def record_decision(
             app, to_status=to_status, acting_user=acting_user, comment=comment, details={"decision": decision}
         )
         return decision
+
+
+def record_registry_action(
+    *,
+    application,
+    kind: str,
+    register_name: str,
+    record_number: str,
+    recorded_on: dt.date,
+    registrar: str,
+    grounds=(),
+    extract=None,
+    acting_user,
+    expected_revision: int | None = None,
+):
+    """The result of a state registrar's service: the action in the national register (→ result ready) or
+    the registrar's refusal citing the service's grounds (→ refused). ``extract``: a Scan of the case."""
+    from services.constants import ResultKind
+
+    from ..constants import RegistryActionKind
+    from ..models import RegistryAction
+    from ..transitions import may_act_on
+
+    kind = str(kind)
+    if kind not in RegistryActionKind.values:
+        raise ValidationError(_("Unknown kind of registrar's action."), code="bad_kind")
+    grounds = list(grounds or ())
+    with transaction.atomic():
+        app = _lock(application)
+        _check_revision(app, expected_revision)
+        if not may_act_on(acting_user, app):
+            raise PermissionDenied(_("This case belongs to another office or provider: you cannot act on it."))
+        if app.service_version.result_kind != ResultKind.REGISTRAR_ACTION:
+            raise ValidationError(_("This service ends with a decision of the provider, not a registrar's action."))
+        if app.status != ApplicationStatus.IN_PROGRESS:
+            raise ValidationError(
+                _("The registrar's action is recorded on a case in progress; this one is «%(status)s».")
+                % {"status": ApplicationStatus(app.status).label},
+                code="not_in_progress",
+            )
+        if not ((register_name or "").strip() and (record_number or "").strip() and (registrar or "").strip()):
+            raise ValidationError(_("Enter the register, the record or decision number and the registrar."))
+        today = timezone.localdate()
+        if recorded_on is None or not timezone.localdate(app.registered_at) <= recorded_on <= today:
+            raise ValidationError(_("The date of the record is between the registration of the case and today."))
+        if kind == RegistryActionKind.REFUSAL and not grounds:
+            raise ValidationError(_("A refusal must cite at least one ground for refusal."), code="no_grounds")
+        if kind == RegistryActionKind.RECORD and grounds:
+            raise ValidationError(_("A registration action cites no grounds for refusal."))
+        if any(g.version_id != app.service_version_id for g in grounds):
+            raise ValidationError(_("Cite only the grounds for refusal of this service."), code="foreign_ground")
+        if extract is not None and extract.application_id != app.pk:
+            raise ValidationError(_("The extract must be a scan of this case."))
+        action = RegistryAction(
+            application=app,
+            kind=kind,
+            register_name=register_name.strip(),
+            record_number=record_number.strip(),
+            recorded_on=recorded_on,
+            registrar=registrar.strip(),
+            grounds_text="\n".join(f"{g.text} ({g.citation})" if g.citation else g.text for g in grounds),
+            extract=extract,
+            recorded_by=acting_user,
+        )
+        action._history_user = acting_user
+        action.save()
+        if grounds:
+            action.grounds.set(grounds)
+        with translation.override("uk"):
+            comment = _("%(register)s: record No %(number)s of %(date)s") % {
+                "register": action.register_name,
+                "number": action.record_number,
+                "date": date_format(recorded_on, "d.m.Y"),
+            }
+        to_status = ApplicationStatus.REFUSED if kind == RegistryActionKind.REFUSAL else ApplicationStatus.RESULT_READY
+        _transition_locked(
+            app, to_status=to_status, acting_user=acting_user, comment=comment, details={"registry_action": action}
+        )
+        return action

@@ -44,12 +44,14 @@ from applications.models import (
     scan_path,
 )
 from cnap.workdays import compute_due_date, office_calendar
-from services.constants import Channel, DeliveryMethod, DocumentKind
-from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.checks import earliest_start
+from services.constants import Channel, DeliveryMethod, DocumentKind, FeeOption
+from services.fees import MissingSubsistenceMinimum, charges
 from services.models import Service, ServiceVersion
 from services.selectors import services_offered_by, version_in_force
 
 from .applicants import get_or_create_applicant, validate_applicant_data
+from .payments import payments_for
 
 __all__ = [
     "ALLOWED_SCAN_TYPES",
@@ -298,6 +300,10 @@ def register_application(
     channel: str = Channel.IN_PERSON,
     result_delivery: str = DeliveryMethod.IN_PERSON,
     late_filing: bool = False,
+    fee_options=(),
+    exemption=None,
+    exemption_document: str = "",
+    payments: dict | None = None,
     representative: Applicant | dict | None = None,
     power_of_attorney_number: str = "",
     power_of_attorney_date: dt.date | None = None,
@@ -316,8 +322,11 @@ def register_application(
     force must be there; a line with no `required_document` is an extra document and needs a name.
     `scans`: uploaded files, each either a file, ``(file, document_index)`` or ``{"file": f, "document":
     index}`` where the index points into `documents`.
+    `late_filing` / `fee_options`: the fee options chosen (late filing, urgency, add-ons: services.constants
+    .FeeOption); `exemption`: a FeeExemption of the version (or its pk) claimed with `exemption_document`;
+    `payments`: {slot: {"amount", "paid_on", "reference", "method", "payer"}} already paid at the counter.
     Raises `ValidationError` keyed by field (`service`, `documents`, `scans`, `channel`, `result_delivery`,
-    `power_of_attorney_number`, `applicant-<field>`, `representative-<field>`) and saves nothing.
+    `fee`, `power_of_attorney_number`, `applicant-<field>`, `representative-<field>`) and saves nothing.
     """
     registered_at = registered_at or timezone.now()
     on_date = timezone.localdate(registered_at)
@@ -338,18 +347,40 @@ def register_application(
     else:
         version = version_in_force(service, on_date)
     fee = Decimal("0.00")
-    due_date = None
+    due_date = earliest_on = None
+    fee_charges = []
+    options = sorted({str(o) for o in fee_options or ()} | ({FeeOption.LATE.value} if late_filing else set()))
     if version is not None:
+        if exemption is not None and not hasattr(exemption, "covers"):
+            exemption = version.fee_exemptions.filter(pk=exemption).first()
+        if exemption is not None and exemption.version_id != version.pk:
+            errors.setdefault("fee", []).append(
+                ValidationError(_("This exemption is not one of the service's."), code="foreign_exemption")
+            )
+            exemption = None
+        if exemption is not None and not (exemption_document or "").strip():
+            errors.setdefault("fee", []).append(
+                ValidationError(
+                    _("Enter the document that proves the exemption: %(document)s.")
+                    % {"document": exemption.proving_document},
+                    code="exemption_document",
+                )
+            )
         try:
-            fee = compute_fee(version, on_date=on_date, late=bool(late_filing))
+            fee_charges = charges(version, on_date=on_date, options=options, exemption=exemption)
+            fee = sum((c.due for c in fee_charges), Decimal("0.00"))
         except MissingSubsistenceMinimum as exc:
             errors.setdefault("service", []).append(ValidationError(str(exc), code="missing_subsistence_minimum"))
         try:
+            calendar = office_calendar(office)
+            start = earliest_start(version, registered_at, calendar)
+            if start != registered_at:
+                earliest_on = timezone.localdate(start)
             due_date = compute_due_date(
-                registered_at=registered_at,
+                registered_at=start,
                 term_value=version.term_value,
                 term_unit=version.term_unit,
-                calendar=office_calendar(office),
+                calendar=calendar,
             )
         except ValueError:
             errors.setdefault("service", []).append(
@@ -423,8 +454,14 @@ def register_application(
                 channel=channel,
                 result_delivery=result_delivery,
                 fee=fee,
-                late_filing=bool(late_filing) and version.fee_fraction_late is not None,
+                fee_charges=fee_charges,
+                fee_options=options,
+                exemption_document=(exemption_document or "").strip(),
+                paid=payments,
+                late_filing=FeeOption.LATE.value in options
+                and any(c.component.option == FeeOption.LATE for c in fee_charges),
                 due_date=due_date,
+                earliest_on=earliest_on,
                 comment=(comment or "").strip(),
                 registered_at=registered_at,
                 acting_user=acting_user,
@@ -465,8 +502,13 @@ def _create(
     document_lines,
     checked_scans,
     fee,
+    fee_charges,
+    fee_options,
+    exemption_document,
+    paid,
     late_filing,
     due_date,
+    earliest_on,
     **fields,
 ) -> Application:
     applicant = _party(applicant, hromada, acting_user, "applicant")
@@ -496,10 +538,22 @@ def _create(
         initial_due_date=due_date,
         fee_amount=fee,
         fee_late=late_filing,
+        fee_options=fee_options,
+        earliest_result_on=earliest_on,
         **fields,
     )
     application._history_user = acting_user
     application.save()
+    rows = payments_for(application, fee_charges, exemption_document=exemption_document, paid=paid)
+    for payment in rows:
+        payment._history_user = acting_user
+        payment.recorded_by = acting_user if payment.state == "paid" else None
+        payment.recorded_at = registered_at if payment.state == "paid" else None
+        payment.save()
+    paid_total = sum((p.paid_amount or Decimal(0) for p in rows if p.state == "paid"), Decimal(0))
+    if paid_total:
+        application.fee_paid = paid_total
+        application.save(update_fields=["fee_paid"])
     saved_documents = []
     for order, line in enumerate(document_lines, start=1):
         document = SubmittedDocument(application=application, order=order, **line)
@@ -527,4 +581,6 @@ def _create(
         changed_by=acting_user,
     )
     events.application_registered(application)
-    return application
+    from .legal_suspensions import apply_to_new_case
+
+    return apply_to_new_case(application, acting_user)

@@ -18,23 +18,20 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.workdays import office_calendar, shift_due_date
-from services.selectors import provider_id_of
 
 from .. import events
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, StatusChange, Suspension
-from ..transitions import SUSPENDABLE, Move, Needs, get_move, may_act_on, role_allows
+from ..transitions import Move, Needs, get_move, may_act_on, role_allows
 
 __all__ = [
     "ConcurrentChangeError",
     "issue_result",
     "mark_unclaimed",
     "resume",
-    "resume_service",
     "return_for_revision",
     "send_to_provider",
     "suspend",
-    "suspend_service",
     "take_into_work",
     "transition",
 ]
@@ -86,8 +83,10 @@ def _previous_status(app: Application) -> str | None:
     return change.from_status if change else None
 
 
-def _check_move(app: Application, to_status: str, user) -> Move:
-    if not may_act_on(user, app):
+def _check_move(app: Application, to_status: str, user, *, by_act: bool = False) -> Move:
+    """``by_act``: the move is made by a legal act (it holds for every office of its territory, whoever
+    enters it or registers a case while it holds); the callers check who may enter the act."""
+    if not by_act and not may_act_on(user, app):
         raise PermissionDenied(_("This case belongs to another office or provider: you cannot act on it."))
     move = get_move(app.status, to_status)
     if move is None:
@@ -96,7 +95,7 @@ def _check_move(app: Application, to_status: str, user) -> Move:
             % {"from": _status_label(app.status), "to": _status_label(to_status)},
             code="forbidden_move",
         )
-    if not role_allows(user, move):
+    if not by_act and not role_allows(user, move):
         raise PermissionDenied(
             _("Your role (%(role)s) may not move a case from «%(from)s» to «%(to)s».")
             % {
@@ -143,7 +142,8 @@ def _apply(app: Application, move: Move, user, comment: str, now: dt.datetime) -
 
 def _transition_locked(app: Application, *, to_status: str, acting_user, comment: str, details: dict) -> Application:
     """Check and make one move on a locked case; ``details`` carry what special moves need."""
-    move = _check_move(app, to_status, acting_user)
+    by_act = details.get("by_act")
+    move = _check_move(app, to_status, acting_user, by_act=by_act is not None)
     comment = (comment or "").strip()
     now = timezone.now()
 
@@ -151,7 +151,7 @@ def _transition_locked(app: Application, *, to_status: str, acting_user, comment
         raise ValidationError(_("Give the reason in the comment."), code="comment_required")
 
     if move.needs_(Needs.REFUSAL_DECISION):
-        decision = details.get("decision")
+        decision = details.get("decision") or details.get("registry_action")
         if decision is None or decision.kind != "refusal" or decision.application_id != app.pk:
             raise ValidationError(
                 _("A refusal is made by recording a refusal decision that cites at least one ground."),
@@ -196,7 +196,12 @@ def _transition_locked(app: Application, *, to_status: str, acting_user, comment
                 _("The suspension cannot start before the case was registered."), code="before_registration"
             )
         Suspension(
-            application=app, started_on=started_on, reason=reason, legal_act=legal_act, created_by=acting_user
+            application=app,
+            started_on=started_on,
+            reason=reason,
+            legal_act=legal_act,
+            by_act=by_act,
+            created_by=acting_user,
         ).save()
         comment = f"{reason} ({legal_act})" if legal_act else reason
 
@@ -353,65 +358,6 @@ def resume(
         return _transition_locked(
             app, to_status=previous, acting_user=acting_user, comment=comment, details={"resumed_on": resumed_on}
         )
-
-
-def _service_cases(service, acting_user, statuses):
-    cases = Application.objects.filter(service=service, status__in=[str(s) for s in statuses])
-    if not acting_user.is_superuser:
-        if provider_id_of(acting_user) and acting_user.role == "provider_officer":
-            cases = cases.filter(provider_id=provider_id_of(acting_user))
-        elif acting_user.office_id:
-            cases = cases.filter(office_id=acting_user.office_id)
-        else:
-            cases = cases.none()
-    return cases
-
-
-def suspend_service(
-    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
-) -> list[Application]:
-    """Suspend every open case of ``service`` the user may act on (e.g. by CMU No 165), in one go."""
-    if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
-        raise PermissionDenied(_("Your role may not suspend cases."))
-    if not (reason or "").strip():
-        raise ValidationError(_("Give the reason for the suspension."), code="reason_required")
-    done = []
-    with transaction.atomic():
-        cases = _service_cases(service, acting_user, SUSPENDABLE).select_for_update(of=("self",))
-        for app in cases.select_related("service_version", "office").order_by("id"):
-            done.append(
-                _transition_locked(
-                    app,
-                    to_status=ApplicationStatus.SUSPENDED,
-                    acting_user=acting_user,
-                    comment="",
-                    details={"reason": reason, "legal_act": legal_act, "started_on": started_on},
-                )
-            )
-    return done
-
-
-def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
-    """Resume every case of ``service`` suspended by ``legal_act`` (that the user may act on)."""
-    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
-        raise PermissionDenied(_("Your role may not resume cases."))
-    done = []
-    with transaction.atomic():
-        cases = (
-            _service_cases(service, acting_user, [ApplicationStatus.SUSPENDED])
-            .filter(suspensions__resumed_on__isnull=True, suspensions__legal_act=legal_act)
-            .distinct()
-        )
-        ids = list(cases.values_list("id", flat=True))
-        locked = Application.objects.select_for_update(of=("self",)).select_related("service_version", "office")
-        for app in locked.filter(id__in=ids).order_by("id"):
-            previous = _previous_status(app) or ApplicationStatus.REGISTERED
-            done.append(
-                _transition_locked(
-                    app, to_status=previous, acting_user=acting_user, comment="", details={"resumed_on": resumed_on}
-                )
-            )
-    return done
 
 
 def issue_result(

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..constants import ApplicationStatus, DecisionKind
+from ..constants import ApplicationStatus, DecisionKind, PaymentMethod, RegistryActionKind
 
 
 class DateInput(forms.DateInput):
@@ -82,3 +82,44 @@ class IssueForm(ActionForm):
     issued_to = forms.CharField(label=_("Handed to"), max_length=255, widget=_text())
     identity_document = forms.CharField(label=_("Identity document shown"), max_length=255, widget=_text())
     issued_at = forms.DateTimeField(label=_("When"), required=False, widget=DateTimeInput())
+
+
+class PaymentForm(forms.Form):
+    """The administrator records a payment of the case (from the payer's receipt or the bank statement)."""
+
+    payment = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(label=_("Amount paid, UAH"), max_digits=12, decimal_places=2, min_value=0)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    reference = forms.CharField(label=_("Payment reference or receipt number"), max_length=100, widget=_text())
+    method = forms.ChoiceField(
+        label=_("Method"), choices=PaymentMethod.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    payer = forms.CharField(label=_("Payer"), max_length=300, required=False, widget=_text())
+
+
+class RegistryActionForm(ActionForm):
+    """The result of a state registrar's service, as recorded in the national register."""
+
+    kind = forms.ChoiceField(
+        label=_("What the registrar did"),
+        choices=RegistryActionKind.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    register_name = forms.CharField(label=_("Register"), max_length=300, widget=_text())
+    record_number = forms.CharField(label=_("Record or decision number"), max_length=100, widget=_text())
+    recorded_on = forms.DateField(label=_("Date of the record or decision"), widget=DateInput())
+    registrar = forms.CharField(label=_("State registrar"), max_length=300, widget=_text())
+    grounds = forms.ModelMultipleChoiceField(
+        label=_("Grounds for refusal"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    extract = forms.ModelChoiceField(
+        label=_("Extract (a scan of the case)"),
+        queryset=None,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grounds"].queryset = application.service_version.refusal_grounds.all()
+        self.fields["extract"].queryset = application.scans.filter(removed_at__isnull=True)

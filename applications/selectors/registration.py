@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from applications.models import Application, Scan
 from cnap.accounts.constants import Role
-from services.constants import Channel, DeliveryMethod
-from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.constants import Channel, DeliveryMethod, FeeOption
+from services.fees import MissingSubsistenceMinimum, compute_fee, has_option
 from services.models import RequiredDocument, Service, ServiceVersion
 from services.selectors import provider_id_of, services_offered_by, version_in_force
 
@@ -84,7 +84,7 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
     fee_error = ""
     try:
         fee = compute_fee(version, on_date=today)
-        if version.fee_fraction_late is not None:
+        if has_option(version, FeeOption.LATE):
             late_fee = compute_fee(version, on_date=today, late=True)
     except MissingSubsistenceMinimum as exc:
         fee_error = str(exc)
@@ -95,7 +95,7 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
         fee=fee,
         late_fee=late_fee,
         fee_error=fee_error,
-        has_late_fee=version.fee_fraction_late is not None,
+        has_late_fee=has_option(version, FeeOption.LATE),
         channel_choices=[
             (value, label) for value, label in Channel.choices if value in (version.channels or Channel.values)
         ],

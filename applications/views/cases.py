@@ -12,12 +12,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
+from services.constants import ResultKind
 
 from ..actions import decisions, workflow
+from ..actions.payments import prepaid_missing
 from ..constants import ApplicationStatus, DecisionKind
 from ..documents import decision_document, routing_slip_document
-from ..forms.workflow import DecisionForm, IssueForm, ResumeForm, SuspendForm, TransitionForm
-from ..models import Decision, PrintedDocument
+from ..forms.workflow import (
+    DecisionForm,
+    IssueForm,
+    PaymentForm,
+    RegistryActionForm,
+    ResumeForm,
+    SuspendForm,
+    TransitionForm,
+)
+from ..models import Decision, PrintedDocument, RegistryAction
 from ..selectors.cases import case_for, case_page
 from ..transitions import Needs, get_move, may_act_on, role_allows
 
@@ -65,7 +75,10 @@ def detail(request, pk: int):
         elif move.needs_(Needs.ISSUE):
             forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
         elif move.needs_(Needs.REFUSAL_DECISION) or move.needs_(Needs.DECISION_OR_NOTE):
-            forms.setdefault("decision", DecisionForm(initial=revision, version=app.service_version))
+            if app.service_version.result_kind == ResultKind.REGISTRAR_ACTION:
+                forms.setdefault("registry_action", RegistryActionForm(initial=revision, application=app))
+            else:
+                forms.setdefault("decision", DecisionForm(initial=revision, version=app.service_version))
     handover = get_move(ApplicationStatus.RESULT_READY, ApplicationStatus.ISSUED)
     if (
         app.status == ApplicationStatus.REFUSED
@@ -75,6 +88,7 @@ def detail(request, pk: int):
     ):
         forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
     log_personal_data_access(request=request, action=Action.VIEW_CASE, application=app)
+    payments = list(app.payments.all())
     simple_moves = [
         move
         for move in page.moves
@@ -94,6 +108,14 @@ def detail(request, pk: int):
             "simple_moves": simple_moves,
             "forms": forms,
             "may_look_up": can(request.user, "look_up_registries"),
+            "payments": payments,
+            "unpaid_prepaid": prepaid_missing(app, payments),
+            "payment_form": PaymentForm(initial={"paid_on": timezone.localdate(), "method": "bank"})
+            if may_act_on(request.user, app)
+            else None,
+            "registry_action": RegistryAction.objects.filter(application=app).first()
+            if app.service_version.result_kind == ResultKind.REGISTRAR_ACTION
+            else None,
             "today": timezone.localdate(),
             "statuses": ApplicationStatus,
         },
@@ -258,3 +280,63 @@ def printed_document(request, pk: int, document_id):
     document = get_object_or_404(PrintedDocument, pk=document_id, application=app)
     log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=app, detail=document.kind)
     return _pdf(document, f"{document.kind}-{app.number}.pdf")
+
+
+@require_POST
+@case_viewer
+def payment(request, pk: int):
+    from ..actions.payments import record_payment
+
+    app = case_for(request.user, pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    data = form.cleaned_data
+    target = app.payments.filter(pk=data["payment"]).first()
+    if target is None:
+        raise Http404
+    try:
+        record_payment(
+            payment=target,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+            method=data["method"],
+            payer=data["payer"],
+            acting_user=request.user,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("The payment is recorded."))
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def registry_action(request, pk: int):
+    app = case_for(request.user, pk)
+    form = RegistryActionForm(request.POST, application=app)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    data = form.cleaned_data
+    try:
+        decisions.record_registry_action(
+            application=app,
+            kind=data["kind"],
+            register_name=data["register_name"],
+            record_number=data["record_number"],
+            recorded_on=data["recorded_on"],
+            registrar=data["registrar"],
+            grounds=list(data["grounds"]),
+            extract=data["extract"],
+            acting_user=request.user,
+            expected_revision=data["revision"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("The registrar's action is recorded."))
+    return _to_case(pk)

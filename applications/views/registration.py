@@ -153,7 +153,10 @@ def register(request):
 def registered(request, pk):
     application = application_for_user(request.user, pk)
     log_personal_data_access(request=request, action=Action.VIEW_CASE, application=application, detail="registered")
-    return render(request, "applications/registration/registered.html", {"application": application})
+    from ..actions.payments import prepaid_missing
+
+    context = {"application": application, "unpaid_prepaid": prepaid_missing(application)}
+    return render(request, "applications/registration/registered.html", context)
 
 
 def receipt(request, pk):

@@ -1,6 +1,6 @@
 """Suspend or resume ALL open cases of a service by a legal act (e.g. CMU Resolution No 165 under martial law).
 
-Thin over applications.actions.workflow.suspend_service / resume_service; heads of the CNAP (their office's
+Thin over applications.actions.legal_suspensions.suspend_service / resume_service; heads of the CNAP (their office's
 cases) and provider officers (their provider's); everyone else 403."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from cnap.accounts.permissions import can
 
-from ..actions import workflow
+from ..actions import legal_suspensions
 from ..forms.service_suspension import SUSPEND, ServiceSuspensionForm
 
 
@@ -27,7 +27,7 @@ def service_suspension(request):
         data = form.cleaned_data
         try:
             if data["action"] == SUSPEND:
-                done = workflow.suspend_service(
+                done = legal_suspensions.suspend_service(
                     service=data["service"],
                     reason=data["reason"].strip(),
                     legal_act=data["legal_act"],
@@ -35,7 +35,7 @@ def service_suspension(request):
                     acting_user=request.user,
                 )
             else:
-                done = workflow.resume_service(
+                done = legal_suspensions.resume_service(
                     service=data["service"],
                     legal_act=data["legal_act"],
                     resumed_on=data["on_date"],

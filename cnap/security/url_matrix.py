@@ -96,6 +96,8 @@ MATRIX: dict[str, Rule] = {
     "applications:resume": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:decide": Rule("post", answers(default=302, **CASE_READERS), other=404),
     "applications:issue": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:payment": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:registry_action": Rule("post", answers(default=302, **CASE_READERS), other=404),
     # Registry lookups: those who register or work the provider queue; responses are personal data
     "registry:lookup": Rule(
         "post", answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from applications.constants import ApplicantKind, ApplicationStatus
@@ -78,26 +78,43 @@ def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.d
     return start, end
 
 
-def _local_iso(moment: dt.datetime | None) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+def _local_iso(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
-def _local_day(moment: dt.datetime | None) -> str:
-    return timezone.localdate(moment).isoformat() if moment else ""
+def _local_day(moment: dt.datetime | None) -> str | None:
+    return timezone.localdate(moment).isoformat() if moment else None
+
+
+def provided_in(start: dt.datetime, end: dt.datetime) -> Q:
+    """Cases provided in [start, end): the result became ready, or (refused, left without consideration)
+    the case was closed with that decision. ``providDate`` is that day."""
+    return Q(result_ready_at__gte=start, result_ready_at__lt=end) | Q(
+        result_ready_at__isnull=True,
+        status__in=[str(s) for s in PROVIDED_BY_CLOSING],
+        closed_at__gte=start,
+        closed_at__lt=end,
+    )
 
 
 def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable[int] | None = None) -> Iterator[dict]:
-    """One dict per case registered in [date_from, date_to] (local days), in OPEN_DATA_FIELDS order."""
+    """One dict per case **provided** in [date_from, date_to] (local days), in OPEN_DATA_FIELDS order.
+
+    The data set is «Дані про надані адміністративні послуги» and its ``providDate`` is required: a case
+    is in the file of the period it was provided in (its result, refusal or decision to leave it without
+    consideration), whenever it was registered; cases still open, withdrawn or drafts are not in it.
+    ``amount`` is the fee paid (paid less refunded), not the fee due. Absent values are ``null`` in JSON
+    (empty in CSV): the applicant's name and code for persons, the issue date before the result is handed."""
     start, end = _day_bounds(date_from, date_to)
     cases = (
-        Application.objects.filter(registered_at__gte=start, registered_at__lt=end)
+        Application.objects.filter(provided_in(start, end))
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("service", "service_version", "provider", "applicant")
         .only(
             "number",
             "registered_at",
             "status",
-            "fee_amount",
+            "fee_paid",
             "result_ready_at",
             "closed_at",
             "issued_at",
@@ -116,7 +133,7 @@ def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable
         cases = cases.filter(office_id__in=list(office_ids))
     for app in cases.iterator(chunk_size=2000):
         legal = app.applicant.kind == ApplicantKind.LEGAL_ENTITY
-        provided = app.result_ready_at or (app.closed_at if app.status in PROVIDED_BY_CLOSING else None)
+        provided = app.result_ready_at or app.closed_at
         yield {
             "uid": app.number,
             "registrationDateTime": _local_iso(app.registered_at),
@@ -125,29 +142,37 @@ def open_data_rows(*, date_from: dt.date, date_to: dt.date, office_ids: Iterable
             "authorityId": app.provider.edrpou,
             "authorityName": app.provider.name,
             "applicantType": APPLICANT_TYPES.get(app.applicant.kind, ""),
-            "applicantName": app.applicant.name if legal else "",
-            "applicantId": app.applicant.edrpou if legal else "",
+            "applicantName": (app.applicant.name or None) if legal else None,
+            "applicantId": (app.applicant.edrpou or None) if legal else None,
             "status": STATUS_WORDS.get(app.status, app.status),
             "providDate": _local_day(provided),
-            "amount": f"{app.fee_amount:.2f}",
+            "amount": app.fee_paid.quantize(Decimal("0.01")),
             "currency": "UAH",
             "issuedDate": _local_day(app.issued_at),
         }
 
 
+def _json_value(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def write_open_data(rows: Iterable[dict], fmt: str, out: io.TextIOBase) -> int:
-    """Write the rows as CSV (UTF-8, a header row) or JSON (an array of objects); return how many."""
+    """Write the rows as CSV (UTF-8, a header row; a null is an empty cell) or JSON (an array of objects;
+    nulls as null, amounts as numbers); return how many."""
     count = 0
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=OPEN_DATA_FIELDS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(
+                {k: ("" if v is None else f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in row.items()}
+            )
             count += 1
     elif fmt == "json":
         out.write("[")
         for row in rows:
-            out.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            data = {k: _json_value(v) for k, v in row.items()}
+            out.write(("," if count else "") + "\n" + json.dumps(data, ensure_ascii=False))
             count += 1
         out.write("\n]\n" if count else "]\n")
     else:

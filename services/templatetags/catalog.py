@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from cnap.workdays import TermUnit
 
-from ..constants import Channel, DeliveryMethod, FeeKind
+from ..constants import Channel, DeliveryMethod, FeeBase, FeeRounding
 
 register = template.Library()
 
@@ -25,6 +25,8 @@ def term_text(value: int | None, unit: str) -> str:
         return str(TermUnit(unit).label) if unit in TermUnit.values else ""
     if unit == TermUnit.HOURS:
         return ngettext("%(n)d hour", "%(n)d hours", value) % {"n": value}
+    if unit == TermUnit.MONTHS:
+        return ngettext("%(n)d month", "%(n)d months", value) % {"n": value}
     if unit == TermUnit.WORKING_DAYS:
         return ngettext("%(n)d working day", "%(n)d working days", value) % {"n": value}
     return ngettext("%(n)d calendar day", "%(n)d calendar days", value) % {"n": value}
@@ -33,6 +35,11 @@ def term_text(value: int | None, unit: str) -> str:
 @register.filter
 def term(version) -> str:
     return term_text(version.term_value, version.term_unit)
+
+
+@register.filter
+def min_wait(version) -> str:
+    return term_text(version.min_wait_value, version.min_wait_unit) if version.min_wait_unit else ""
 
 
 @register.filter
@@ -45,17 +52,32 @@ def _fraction(value: Decimal) -> str:
 
 
 @register.filter
-def fee_rule(version) -> str:
-    if version.fee_kind == FeeKind.FREE:
-        return _("free of charge")
-    if version.fee_kind == FeeKind.FIXED:
-        return _("%(amount)s UAH") % {"amount": money(version.fee_amount)}
-    text = _("%(fraction)s of the subsistence minimum for able-bodied persons") % {
-        "fraction": _fraction(version.fee_fraction)
-    }
-    if version.fee_fraction_late is not None:
-        text += "; " + _("for late filing %(fraction)s") % {"fraction": _fraction(version.fee_fraction_late)}
+def charge_rule(component) -> str:
+    """«0,015 of the subsistence minimum ..., rounded to the kopeck» / «17,00 UAH»."""
+    if component.base == FeeBase.FIXED:
+        text = _("%(amount)s UAH") % {"amount": money(component.amount)}
+    elif component.base == FeeBase.NMDG:
+        text = _("%(share)s of the non-taxable minimum income of citizens") % {"share": _fraction(component.share)}
+    else:
+        text = _("%(share)s of the subsistence minimum for able-bodied persons") % {"share": _fraction(component.share)}
+    if component.base != FeeBase.FIXED and component.rounding == FeeRounding.NEAREST_10:
+        text += ", " + _("rounded to the nearest 10 UAH")
     return text
+
+
+@register.filter
+def fee_rule(version) -> str:
+    """A one-line summary of a version's charges (lists, the catalog table)."""
+    rows = list(version.fees.all())
+    if not rows:
+        return _("free of charge")
+    parts = []
+    for component in rows:
+        label = f"{component.title}: {charge_rule(component)}"
+        if component.option:
+            label += f" ({component.get_option_display()})"
+        parts.append(label)
+    return "; ".join(parts)
 
 
 @register.filter

@@ -6,10 +6,9 @@ from django.core.cache import cache
 
 from api.actions import create_api_client
 from cnap.accounts.constants import Role
-from services.constants import FeeKind
 from tests.applications.factories import valid_rnokpp
 from tests.factories import OfficeFactory, UserFactory
-from tests.services.factories import ServiceFactory, ServiceVersionFactory, SubsistenceMinimumFactory
+from tests.services.factories import ServiceFactory, ServiceVersionFactory, SubsistenceMinimumFactory, add_fee
 
 
 @pytest.fixture(autouse=True)
@@ -37,17 +36,14 @@ def service(office):
     for year in (dt.date.today().year, 2026):
         SubsistenceMinimumFactory(year=year, amount=Decimal("3328.00"))
     service = ServiceFactory(local_code="API-001")
-    ServiceVersionFactory(
+    version = ServiceVersionFactory(
         service=service,
         published=True,
         title="Реєстрація місця проживання",
         channels=["in_person", "online"],
         result_delivery=["in_person", "electronic"],
-        fee_kind=FeeKind.SUBSISTENCE_FRACTION,
-        fee_fraction=Decimal("0.1"),
-        payment_iban="UA213223130000026007233566001",
-        payment_recipient="Бюджет громади",
     )
+    add_fee(version, share="0.1")
     service.offices.add(office)
     return service
 

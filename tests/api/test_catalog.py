@@ -19,7 +19,13 @@ def test_services_list_is_public_and_shows_the_version_in_force_with_todays_fee(
     item = body["results"][0]
     assert item["title"] == "Реєстрація місця проживання"
     assert Decimal(item["fee"]["amount_today"]) == Decimal("332.80")
-    assert item["fee"]["payment"]["iban"] == "UA213223130000026007233566001"
+    charge = item["fee"]["charges"][0]
+    assert (charge["iban"], charge["budget_code"], charge["rounding"]) == (
+        "UA598999980000031417919000001",
+        "22012500",
+        "kopeck",
+    )
+    assert item["fee"]["free"] is False
     assert item["office_ids"] == [office.pk]
     assert set(body) == {"next", "previous", "results"}
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cnap.accounts.constants import Role
-from services.constants import FeeKind
 from tests.factories import OfficeFactory, UserFactory
-from tests.services.factories import ServiceVersionFactory, SubsistenceMinimumFactory
+from tests.services.factories import ServiceVersionFactory, SubsistenceMinimumFactory, add_fee
 
 from .factories import valid_rnokpp
 
@@ -39,7 +38,10 @@ def make_counter(*, office=None, user=None, **version_fields) -> Counter:
     SubsistenceMinimumFactory(year=2027, amount="3500.00")
     office = office or OfficeFactory()
     user = user or UserFactory(role=Role.ADMINISTRATOR, office=office)
+    fees = version_fields.pop("fees", ())
     version = ServiceVersionFactory(published=True, **version_fields)
+    for order, fee in enumerate(fees, start=1):
+        add_fee(version, order=order, **fee)
     version.service.offices.add(office)
     return Counter(office=office, user=user, service=version.service, version=version)
 
@@ -61,14 +63,13 @@ def person(n: int = 1, **fields) -> dict:
 
 
 def paid_version_fields(**extra) -> dict:
+    """A test service with an ordinary charge and a late-filing tier (shares chosen for the tests)."""
+    purpose = "*;101;РНОКПП платника;Адміністративний збір;;;"
     fields = {
-        "fee_kind": FeeKind.SUBSISTENCE_FRACTION,
-        "fee_fraction": "0.0085",
-        "fee_fraction_late": "0.0255",
-        "payment_iban": "UA598999980000031417919000001",
-        "payment_recipient": "ГУК у Київ.обл/Світанківська тг/22012500",
-        "payment_recipient_edrpou": "37955989",
-        "payment_purpose": "*;101;Адміністративний збір",
+        "fees": [
+            {"share": "0.0085", "purpose": purpose},
+            {"share": "0.0255", "option": "late", "purpose": purpose},
+        ]
     }
     fields.update(extra)
     return fields

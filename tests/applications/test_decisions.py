@@ -49,7 +49,8 @@ def test_a_refusal_cites_grounds_numbers_the_decision_and_refuses_the_case(taras
     assert decision.number == f"Р-{taras_case.provider.edrpou}-{decision.decided_on.year}-00001"
     assert list(decision.grounds.all()) == [ground]
     assert "Шевченку Тарасу Григоровичу" in decision.text
-    assert ground.text in decision.text
+    assert "нижче" in decision.text  # the grounds are listed once, below the text, with their citations
+    assert ground.text in decision.grounds_text and ground.citation in decision.grounds_text
     taras_case.refresh_from_db()
     assert taras_case.status == ApplicationStatus.REFUSED
     assert taras_case.closed_at is not None

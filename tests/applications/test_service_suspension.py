@@ -146,9 +146,9 @@ def test_a_future_date_is_refused(client, world):
     assert not Suspension.objects.exists()
 
 
-def test_an_action_error_is_shown_as_a_message(client, world):
+def test_an_act_in_force_before_a_case_was_registered_suspends_it_from_its_registration(client, world):
     first = world["first"]
-    # Before the cases were registered: the action refuses it with a ValidationError.
+    start = world["friday"] - dt.timedelta(days=10)
     response = post(
         client,
         user_for(first, Role.CNAP_HEAD),
@@ -156,7 +156,23 @@ def test_an_action_error_is_shown_as_a_message(client, world):
         action="suspend",
         legal_act=ACT,
         reason="Воєнний стан",
-        on_date=(world["friday"] - dt.timedelta(days=10)).isoformat(),
+        on_date=start.isoformat(),
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    suspension = Suspension.objects.get(application=first)
+    assert suspension.started_on == timezone.localdate(first.registered_at) > start
+    assert suspension.by_act.starts_on == start
+
+
+def test_an_action_error_is_shown_as_a_message(client, world):
+    first = world["first"]
+    response = post(
+        client,
+        user_for(first, Role.CNAP_HEAD),
+        service=first.service_id,
+        action="resume",
+        legal_act=ACT,
+        on_date=timezone.localdate().isoformat(),
     )
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from applications.actions import workflow
+from applications.actions import legal_suspensions, workflow
 from applications.constants import ApplicationStatus
 from applications.models import Application, StatusChange, Suspension
 from cnap.accounts.constants import Role
@@ -125,7 +125,7 @@ def test_a_whole_service_is_suspended_by_a_legal_act_and_resumed_with_every_due_
     other_service = registered_case(friday - dt.timedelta(days=2), due)
     head = user_for(first, Role.CNAP_HEAD)
 
-    suspended = workflow.suspend_service(
+    suspended = legal_suspensions.suspend_service(
         service=first.service,
         reason="Воєнний стан",
         legal_act="Постанова КМУ від 28.02.2022 № 165",
@@ -136,7 +136,7 @@ def test_a_whole_service_is_suspended_by_a_legal_act_and_resumed_with_every_due_
     assert Application.objects.get(pk=closed.pk).status == ApplicationStatus.ISSUED
     assert Application.objects.get(pk=other_service.pk).status == ApplicationStatus.IN_PROGRESS
 
-    resumed = workflow.resume_service(
+    resumed = legal_suspensions.resume_service(
         service=first.service,
         legal_act="Постанова КМУ від 28.02.2022 № 165",
         resumed_on=friday + dt.timedelta(days=4),
@@ -155,7 +155,7 @@ def test_a_whole_service_is_suspended_by_a_legal_act_and_resumed_with_every_due_
 def test_an_administrator_may_not_suspend_a_service():
     app = case_in(ApplicationStatus.IN_PROGRESS)
     with pytest.raises(PermissionDenied):
-        workflow.suspend_service(
+        legal_suspensions.suspend_service(
             service=app.service, reason="x", legal_act="y", acting_user=user_for(app, Role.ADMINISTRATOR)
         )
     app.refresh_from_db()

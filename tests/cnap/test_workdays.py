@@ -54,9 +54,10 @@ def test_term_unit_values():
         "calendar_days",
         "same_day",
         "next_working_day",
+        "months",
     ]
     assert TermUnit("same_day") is TermUnit.SAME_DAY
-    assert len(TermUnit.choices) == 5
+    assert len(TermUnit.choices) == 6
     with translation.override("en"):
         assert str(TermUnit.WORKING_DAYS.label) == "working days"
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from applications.constants import CLOSED_STATUSES, ApplicationStatus, DecisionKind
-from applications.models import Application, Decision, StatusChange, Suspension
+from applications.models import Application, Decision, RegistryAction, StatusChange, Suspension
 from cnap.accounts.constants import Role
 from cnap.accounts.models import User
 from demo.cases import progress_demo_applications, seed_demo_applications
@@ -48,17 +48,27 @@ def test_statuses_are_spread_like_a_real_office(progressed):
     assert statuses[ApplicationStatus.ISSUED] >= 15, statuses
     assert statuses[ApplicationStatus.REFUSED] >= 1, statuses
     assert sum(statuses[s] for s in OPEN) >= 1, statuses
-    # Every refusal is a numbered refusal decision citing a ground of the case's service version.
-    for app in Application.objects.filter(status=ApplicationStatus.REFUSED):
-        decision = app.decisions.get()
-        assert decision.kind == DecisionKind.REFUSAL and decision.grounds.exists()
-        assert set(decision.grounds.values_list("version_id", flat=True)) == {app.service_version_id}
+    # Every refusal is a numbered refusal decision, or (state-registrar services) the registrar's refusal,
+    # citing a ground of the case's service version.
+    for app in Application.objects.filter(status=ApplicationStatus.REFUSED).select_related("service_version"):
+        if app.service_version.result_kind == "registrar_action":
+            refusal = RegistryAction.objects.get(application=app)
+            assert refusal.kind == "refusal" and not app.decisions.exists()
+        else:
+            refusal = app.decisions.get()
+            assert refusal.kind == DecisionKind.REFUSAL
+        assert refusal.grounds.exists()
+        assert set(refusal.grounds.values_list("version_id", flat=True)) == {app.service_version_id}
     # Issued cases were handed over, after their result was ready, by the office's staff.
     for app in Application.objects.filter(status=ApplicationStatus.ISSUED).select_related("issued_by"):
         assert app.issued_to and app.issued_identity_document
         assert app.result_ready_at <= app.issued_at == app.closed_at
         assert app.issued_by.office_id == app.office_id
-    assert Decision.objects.filter(kind=DecisionKind.APPROVAL).count() >= statuses[ApplicationStatus.ISSUED]
+    results = (
+        Decision.objects.filter(kind=DecisionKind.APPROVAL).count()
+        + RegistryAction.objects.filter(kind="record").count()
+    )
+    assert results >= statuses[ApplicationStatus.ISSUED]
 
 
 def test_every_timeline_is_consistent_and_in_the_past(progressed):

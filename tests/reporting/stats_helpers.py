@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from applications.constants import CLOSED_STATUSES, ApplicationStatus
-from applications.models import StatusChange
+from applications.constants import CLOSED_STATUSES, ApplicationStatus, PaymentState
+from applications.models import Payment, StatusChange
 from reporting import stats
 from tests.applications.factories import ApplicationFactory
 
@@ -17,10 +17,32 @@ def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=KYIV)
 
 
-def registered(*, on: dt.date, due: dt.date, fee="0", hour=10, **kwargs):
+def registered(*, on: dt.date, due: dt.date, fee="0", hour=10, paid=True, **kwargs):
+    """A registered case; a fee (paid at the counter on the day unless ``paid=False``) is a Payment row."""
+    fee = Decimal(fee)
     app = ApplicationFactory(
-        registered_at=at(on, hour), due_date=due, initial_due_date=due, fee_amount=Decimal(fee), **kwargs
+        registered_at=at(on, hour),
+        due_date=due,
+        initial_due_date=due,
+        fee_amount=fee,
+        fee_paid=fee if paid else Decimal(0),
+        **kwargs,
     )
+    if fee:
+        Payment.objects.create(
+            application=app,
+            slot=1,
+            title="Адміністративний збір",
+            charge_kind="administrative_fee",
+            payee="ГУК у Київ.обл/тг/22012500",
+            payee_edrpou="37955989",
+            iban="UA598999980000031417919000001",
+            amount_due=fee,
+            state=PaymentState.PAID if paid else PaymentState.AWAITING,
+            paid_amount=fee if paid else None,
+            paid_on=on if paid else None,
+            reference="ПН-1" if paid else "",
+        )
     StatusChange.objects.create(
         application=app,
         from_status="",

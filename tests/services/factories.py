@@ -5,8 +5,9 @@ import factory
 from factory.django import DjangoModelFactory
 from stdnum.ua import edrpou
 
-from services.constants import FeeKind, ServiceCategory, StageAction, VersionStatus
+from services.constants import FeeBase, ServiceCategory, StageAction, VersionStatus
 from services.models import (
+    FeeComponent,
     Provider,
     RefusalGround,
     RequiredDocument,
@@ -48,6 +49,7 @@ class ServiceFactory(DjangoModelFactory):
         model = Service
 
     local_code = factory.Sequence(lambda n: f"T-{n:03d}")
+    national_id = factory.Sequence(lambda n: f"9{n:04d}")
     category = ServiceCategory.RESIDENCE
     provider = factory.SubFactory(ProviderFactory)
 
@@ -68,10 +70,16 @@ class ServiceVersionFactory(DjangoModelFactory):
     legal_basis = "Закон України «Про свободу пересування та вільний вибір місця проживання в Україні»"
     term_value = None
     term_unit = "same_day"
-    fee_kind = FeeKind.FREE
     result = "Внесення відомостей до реєстру територіальної громади"
     result_delivery = factory.LazyFunction(lambda: ["in_person"])
     channels = factory.LazyFunction(lambda: ["in_person"])
+    approved_by = "Виконавчий комітет Світанківської сільської ради"
+    approval_act = "рішення № 12"
+    approval_date = dt.date(2025, 12, 29)
+    complaint_body = "Світанківський сільський голова"
+    complaint_address = "вул. Центральна, 1, с. Світанок"
+    complaint_term = "протягом 30 днів"
+    complaint_court = "Київський окружний адміністративний суд"
 
     @factory.post_generation
     def with_parts(obj, create, extracted, **kwargs):
@@ -98,7 +106,40 @@ class ServiceVersionFactory(DjangoModelFactory):
             name="Внесення відомостей до реєстру",
             responsible_position="Посадова особа органу реєстрації",
             action=StageAction.CONFIRMS,
-            duration=1,
-            duration_unit="working_days",
+            duration_unit="same_day",
         ).save(allow_published=published)
-        RefusalGround(version=obj, order=1, text="Подання неповного пакета документів").save(allow_published=published)
+        RefusalGround(
+            version=obj, order=1, text="Подання неповного пакета документів", citation="Закон № 1871-IX, ст. 8, ч. 1"
+        ).save(allow_published=published)
+
+
+PAYEE = {
+    "payee": "ГУК у Київ.обл/Світанківська тг/22012500",
+    "payee_edrpou": "37955989",
+    "iban": "UA598999980000031417919000001",
+    "budget_code": "22012500",
+    "legal_source": "Закон України № 1871-IX",
+}
+
+
+def add_fee(
+    version, *, share=None, amount=None, option="", slot=1, rounding="kopeck", base=None, **fields
+) -> FeeComponent:
+    """A charge row on ``version`` (a share of the subsistence minimum, or a fixed ``amount``)."""
+    from services.models import ServiceVersion
+
+    base = base or (FeeBase.FIXED if amount is not None else FeeBase.SUBSISTENCE_MINIMUM)
+    component = FeeComponent(
+        version=version,
+        slot=slot,
+        option=option,
+        title=fields.pop("title", "Адміністративний збір"),
+        base=base,
+        share=None if share is None else Decimal(str(share)),
+        amount=None if amount is None else Decimal(str(amount)),
+        rounding=rounding,
+        **{**PAYEE, **fields},
+    )
+    component.save(allow_published=version.status == VersionStatus.PUBLISHED)
+    assert isinstance(version, ServiceVersion)
+    return component

@@ -20,7 +20,7 @@ def demo_data():
 
 
 def test_the_shipped_catalog_loads_with_30_services_and_the_subsistence_minimums(demo_data):
-    report = actions.import_catalog(demo_data)
+    report = actions.import_catalog(demo_data, allow_incomplete=True)
     assert report.services_created == len(demo_data["services"]) >= 30
     assert report.versions_published == report.services_created
     assert SubsistenceMinimum.objects.get(year=2026).amount == 3328
@@ -35,21 +35,21 @@ def test_the_shipped_catalog_loads_with_30_services_and_the_subsistence_minimums
 
 
 def test_loading_the_same_catalog_twice_changes_nothing(demo_data):
-    actions.import_catalog(demo_data)
-    report = actions.import_catalog(copy.deepcopy(demo_data))
+    actions.import_catalog(demo_data, allow_incomplete=True)
+    report = actions.import_catalog(copy.deepcopy(demo_data), allow_incomplete=True)
     assert report.services_created == report.services_updated == report.versions_published == 0
     assert report.services_unchanged == len(demo_data["services"])
     assert ServiceVersion.objects.count() == len(demo_data["services"])
 
 
 def test_export_import_export_round_trips(demo_data):
-    actions.import_catalog(demo_data)
+    actions.import_catalog(demo_data, allow_incomplete=True)
     first = actions.export_catalog()
     Service.objects.all().delete()
     Provider.objects.all().delete()
     SubsistenceMinimum.objects.all().delete()
     assert not Service.objects.exists()
-    actions.import_catalog(json.loads(json.dumps(first)))
+    actions.import_catalog(json.loads(json.dumps(first)), allow_incomplete=True)
     second = actions.export_catalog()
     assert second == first
     # The shipped file is itself in the exported form.
@@ -66,10 +66,10 @@ def _counts():
     )
 
 
-def _reject(data) -> list[str]:
+def _reject(data, *, allow_incomplete=True) -> list[str]:
     before = _counts()
     with translation.override("en"), pytest.raises(CatalogImportError) as excinfo:
-        actions.import_catalog(data)
+        actions.import_catalog(data, allow_incomplete=allow_incomplete)
     assert _counts() == before, "nothing may be half imported"
     return excinfo.value.errors
 
@@ -98,32 +98,32 @@ def test_a_duplicate_code_is_rejected(demo_data):
 
 
 def test_every_problem_is_reported_at_once_and_nothing_is_saved_even_over_an_existing_catalog(demo_data):
-    actions.import_catalog(copy.deepcopy(demo_data))
+    actions.import_catalog(copy.deepcopy(demo_data), allow_incomplete=True)
     before = actions.export_catalog()
     demo_data["subsistence_minimums"][-1]["amount"] = "9999.00"  # a valid change, not to be saved
     demo_data["providers"][0]["edrpou"] = "12345670"
-    demo_data["services"][0]["fee_fraction"] = "abc"
+    demo_data["services"][0]["fees"][0]["share"] = "abc"
     demo_data["services"][1]["stages"][0]["action"] = "X"
     demo_data["services"][2]["documents"][1]["kind"] = "scan"
-    demo_data["services"][4]["payment"]["iban"] = "UA00"
+    demo_data["services"][0]["fees"][1]["iban"] = "UA00"
     demo_data["services"][9]["channels"] = ["fax"]
     demo_data["services"].append({"local_code": "NEW"})
     errors = _reject(demo_data)
     assert errors[0].startswith("providers[0].edrpou: ")
-    assert "services[0].fee_fraction: must be a number" in errors
+    assert "services[0].fees[0].share: must be a number" in errors
     assert "services[1].stages[0].action: unknown action 'X'" in errors
     assert "services[2].documents[1].kind: unknown kind 'scan'" in errors
-    assert any(e.startswith("services[4].payment.iban: ") for e in errors)
+    assert any(e.startswith("services[0].fees[1].iban: ") for e in errors)
     assert "services[9].channels[0]: unknown channel 'fax'" in errors
     assert f"services[{len(demo_data['services']) - 1}].title: this field is required" in errors
     assert actions.export_catalog() == before
 
 
 def test_a_changed_card_becomes_a_new_published_version(demo_data):
-    actions.import_catalog(copy.deepcopy(demo_data))
+    actions.import_catalog(copy.deepcopy(demo_data), allow_incomplete=True)
     demo_data["services"][0]["term_note"] = "Оновлено"
     demo_data["services"][0]["valid_from"] = "2026-07-01"
-    report = actions.import_catalog(demo_data)
+    report = actions.import_catalog(demo_data, allow_incomplete=True)
     assert report.versions_published == 1 and report.services_unchanged == len(demo_data["services"]) - 1
     service = Service.objects.get(local_code=demo_data["services"][0]["local_code"])
     assert list(service.versions.values_list("number", "valid_from")) == [
@@ -140,7 +140,7 @@ def test_the_import_command_prints_a_summary_or_the_errors(tmp_path, demo_data):
     good.write_text(json.dumps(demo_data, ensure_ascii=False), encoding="utf-8")
     out = io.StringIO()
     with translation.override("en"):
-        call_command("import_catalog", str(good), stdout=out)
+        call_command("import_catalog", str(good), "--allow-incomplete", stdout=out)
     assert f"Services: {len(demo_data['services'])} new" in out.getvalue()
 
     demo_data["services"][12]["term_unit"] = "weeks"
@@ -148,12 +148,12 @@ def test_the_import_command_prints_a_summary_or_the_errors(tmp_path, demo_data):
     bad.write_text(json.dumps(demo_data, ensure_ascii=False), encoding="utf-8")
     err = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_catalog", str(bad), stdout=io.StringIO(), stderr=err)
+        call_command("import_catalog", str(bad), "--allow-incomplete", stdout=io.StringIO(), stderr=err)
     assert "services[12].term_unit: unknown unit 'weeks'" in err.getvalue()
 
 
 def test_the_export_command_writes_json_to_stdout_or_a_file(tmp_path, demo_data):
-    actions.import_catalog(demo_data)
+    actions.import_catalog(demo_data, allow_incomplete=True)
     out = io.StringIO()
     call_command("export_catalog", stdout=out)
     assert json.loads(out.getvalue()) == demo_data
@@ -163,14 +163,14 @@ def test_the_export_command_writes_json_to_stdout_or_a_file(tmp_path, demo_data)
 
 
 def test_xlsx_round_trip_through_the_commands(tmp_path, demo_data):
-    actions.import_catalog(demo_data)
+    actions.import_catalog(demo_data, allow_incomplete=True)
     target = tmp_path / "catalog.xlsx"
     call_command("export_catalog", "--format", "xlsx", "--output", str(target), stdout=io.StringIO())
     assert target.read_bytes()[:2] == b"PK"
     Service.objects.all().delete()
     Provider.objects.all().delete()
     SubsistenceMinimum.objects.all().delete()
-    call_command("import_catalog", str(target), stdout=io.StringIO())
+    call_command("import_catalog", str(target), "--allow-incomplete", stdout=io.StringIO())
     assert actions.export_catalog() == demo_data
 
 
@@ -189,12 +189,37 @@ def test_xlsx_errors_name_the_sheet_and_row(tmp_path, demo_data):
     workbook.save(target)
     err = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_catalog", str(target), stdout=io.StringIO(), stderr=err)
+        call_command("import_catalog", str(target), "--allow-incomplete", stdout=io.StringIO(), stderr=err)
     assert "Stages row 3: local_code 'NO-SUCH-CODE' is not on the Services sheet" in err.getvalue()
     workbook["Stages"].cell(row=3, column=1, value=demo_data["services"][0]["local_code"])
     workbook.save(target)
     err = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_catalog", str(target), stdout=io.StringIO(), stderr=err)
+        call_command("import_catalog", str(target), "--allow-incomplete", stdout=io.StringIO(), stderr=err)
     assert "Services row 14: services[12].term_unit: unknown unit 'weeks'" in err.getvalue()
     assert not Service.objects.exists()
+
+
+def test_a_published_version_must_pass_the_checks_before_publishing(demo_data):
+    """Without --allow-incomplete a published service needs its register identifier, approving act,
+    cited grounds and stages within the term; the demo catalog's unverified identifiers are reported."""
+    demo_data["services"][0]["approval_act"] = ""
+    demo_data["services"][0]["refusal_grounds"][0]["citation"] = ""
+    errors = _reject(demo_data, allow_incomplete=False)
+    assert "services[0].approval_act: Required to publish." in errors
+    assert any(e.startswith("services[0].refusal_grounds: Each ground for refusal cites") for e in errors)
+    missing_ids = {e.split(".")[0] for e in errors if ".national_id:" in e}
+    assert len(missing_ids) == 31  # 3 of the 34 identifiers are verified (docs/legal-sources.md)
+    with translation.override("en"):
+        report = actions.import_catalog(demo_data, allow_incomplete=True)
+    assert "services[0].approval_act: Required to publish." in report.incomplete
+
+
+def test_stages_longer_than_the_term_block_publishing_unless_justified(demo_data):
+    service = next(s for s in demo_data["services"] if s["local_code"] == "03-01")
+    service["stages"].append(dict(service["stages"][-1], duration=2, duration_unit="working_days"))
+    errors = _reject(demo_data, allow_incomplete=False)
+    assert any(e.startswith("services[9].term_justification: The stages of the technological card") for e in errors)
+    service["term_justification"] = "Виїзд на місце за заявою суб’єкта звернення"
+    errors = _reject(demo_data, allow_incomplete=False)
+    assert not any(e.startswith("services[9].term_justification") for e in errors)

@@ -4,14 +4,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from services.constants import FeeKind
-from services.fees import MissingSubsistenceMinimum, compute_fee
+from services.constants import FeeBase
+from services.fees import MissingSubsistenceMinimum, charges, compute_fee
+from services.models import FeeComponent
 
-from .factories import ServiceVersionFactory, SubsistenceMinimumFactory
+from .factories import PAYEE, ServiceVersionFactory, SubsistenceMinimumFactory, add_fee
 
 pytestmark = pytest.mark.django_db
-
-PAID = {"payment_iban": "UA213223130000026007233566001", "payment_recipient": "ГУК у Київ.обл/тг"}
 
 
 @pytest.fixture(autouse=True)
@@ -20,14 +19,16 @@ def minimums():
     SubsistenceMinimumFactory(year=2026, amount=Decimal("3328.00"))
 
 
-def test_a_free_service_costs_nothing():
-    version = ServiceVersionFactory(fee_kind=FeeKind.FREE)
+def test_a_service_without_charges_costs_nothing():
+    version = ServiceVersionFactory()
     assert compute_fee(version, on_date=dt.date(2026, 3, 2)) == Decimal("0.00")
     assert compute_fee(version, on_date=dt.date(2026, 3, 2), late=True) == Decimal("0.00")
+    assert charges(version, on_date=dt.date(2026, 3, 2)) == []
 
 
 def test_a_fixed_fee_is_the_amount_whatever_the_year():
-    version = ServiceVersionFactory(fee_kind=FeeKind.FIXED, fee_amount=Decimal("279.00"), **PAID)
+    version = ServiceVersionFactory()
+    add_fee(version, amount="279.00")
     assert compute_fee(version, on_date=dt.date(2026, 3, 2)) == Decimal("279.00")
     assert compute_fee(version, on_date=dt.date(2030, 1, 1)) == Decimal("279.00")
 
@@ -35,44 +36,51 @@ def test_a_fixed_fee_is_the_amount_whatever_the_year():
 @pytest.mark.parametrize(
     ("on_date", "late", "expected"),
     [
-        # 3028 x 0.0085 = 25.738 -> 25.74; 3028 x 0.0255 = 77.214 -> 77.21
-        (dt.date(2024, 6, 1), False, Decimal("25.74")),
-        (dt.date(2024, 6, 1), True, Decimal("77.21")),
-        # 3328 x 0.0085 = 28.288 -> 28.29; 3328 x 0.0255 = 84.864 -> 84.86
-        (dt.date(2026, 1, 1), False, Decimal("28.29")),
-        (dt.date(2026, 12, 31), True, Decimal("84.86")),
+        (dt.date(2024, 6, 1), False, Decimal("45.42")),  # 3028 x 0.015
+        (dt.date(2024, 6, 1), True, Decimal("75.70")),  # 3028 x 0.025
+        (dt.date(2026, 1, 1), False, Decimal("49.92")),
+        (dt.date(2026, 12, 31), True, Decimal("83.20")),
     ],
 )
-def test_a_fraction_of_the_subsistence_minimum_of_that_year(on_date, late, expected):
-    version = ServiceVersionFactory(
-        fee_kind=FeeKind.SUBSISTENCE_FRACTION,
-        fee_fraction=Decimal("0.0085"),
-        fee_fraction_late=Decimal("0.0255"),
-        **PAID,
-    )
+def test_a_share_of_the_subsistence_minimum_of_that_year_with_a_late_tier(on_date, late, expected):
+    version = ServiceVersionFactory()
+    add_fee(version, share="0.015")
+    add_fee(version, share="0.025", option="late", order=2)
     assert compute_fee(version, on_date=on_date, late=late) == expected
 
 
-def test_rounding_is_half_up_to_kopecks():
-    # 3328 x 0.00125 = 4.16 exactly; 3328 x 0.000125 = 0.416 -> 0.42; 3028 x 0.0005 = 1.514 -> 1.51
-    version = ServiceVersionFactory(fee_kind=FeeKind.SUBSISTENCE_FRACTION, fee_fraction=Decimal("0.00125"), **PAID)
-    assert compute_fee(version, on_date=dt.date(2026, 5, 5)) == Decimal("4.16")
-    version.fee_fraction = Decimal("0.00015")  # 3328 x 0.00015 = 0.4992 -> 0.50
+def test_rounding_half_up_to_kopecks_or_to_the_nearest_ten():
+    version = ServiceVersionFactory()
+    component = add_fee(version, share="0.00015")  # 3328 x 0.00015 = 0.4992 -> 0.50
     assert compute_fee(version, on_date=dt.date(2026, 5, 5)) == Decimal("0.50")
-    version.fee_fraction = Decimal("0.00005")  # 3028 x 0.00005 = 0.1514 -> 0.15
-    assert compute_fee(version, on_date=dt.date(2024, 5, 5)) == Decimal("0.15")
-    SubsistenceMinimumFactory(year=2023, amount=Decimal("2685.00"))
-    version.fee_fraction = Decimal("0.001")  # 2685 x 0.001 = 2.685 -> 2.69 (half up, not to even)
-    assert compute_fee(version, on_date=dt.date(2023, 5, 5)) == Decimal("2.69")
+    FeeComponent.objects.filter(pk=component.pk).update(share=Decimal("0.05"), rounding="nearest_10")
+    assert compute_fee(version, on_date=dt.date(2026, 5, 5)) == Decimal("170.00")  # 166.40 -> 170
+    assert compute_fee(version, on_date=dt.date(2024, 5, 5)) == Decimal("150.00")  # 151.40 -> 150
 
 
-def test_late_filing_without_a_late_fraction_uses_the_ordinary_one():
-    version = ServiceVersionFactory(fee_kind=FeeKind.SUBSISTENCE_FRACTION, fee_fraction=Decimal("0.1"), **PAID)
+def test_state_duty_is_a_share_of_17_uah():
+    version = ServiceVersionFactory()
+    add_fee(version, share="0.3", base=FeeBase.NMDG, charge_kind="state_duty")
+    assert compute_fee(version, on_date=dt.date(2026, 5, 5)) == Decimal("5.10")
+
+
+def test_late_filing_without_a_late_tier_uses_the_ordinary_charge():
+    version = ServiceVersionFactory()
+    add_fee(version, share="0.1")
     assert compute_fee(version, on_date=dt.date(2026, 2, 2), late=True) == Decimal("332.80")
 
 
+def test_an_add_on_is_charged_only_when_chosen():
+    version = ServiceVersionFactory()
+    add_fee(version, share="0.05")
+    add_fee(version, share="0.025", option="drrp_data", slot=2, rounding="nearest_10", order=2)
+    assert compute_fee(version, on_date=dt.date(2026, 2, 2)) == Decimal("166.40")
+    assert compute_fee(version, on_date=dt.date(2026, 2, 2), options={"drrp_data"}) == Decimal("246.40")
+
+
 def test_a_year_without_a_subsistence_minimum_is_an_error_not_last_years_amount():
-    version = ServiceVersionFactory(fee_kind=FeeKind.SUBSISTENCE_FRACTION, fee_fraction=Decimal("0.1"), **PAID)
+    version = ServiceVersionFactory()
+    add_fee(version, share="0.1")
     with pytest.raises(MissingSubsistenceMinimum) as excinfo:
         compute_fee(version, on_date=dt.date(2027, 1, 4))
     assert excinfo.value.year == 2027
@@ -82,21 +90,18 @@ def test_a_year_without_a_subsistence_minimum_is_an_error_not_last_years_amount(
 @pytest.mark.parametrize(
     ("fields", "bad_field"),
     [
-        ({"fee_kind": FeeKind.FIXED, **PAID}, "fee_amount"),
-        ({"fee_kind": FeeKind.SUBSISTENCE_FRACTION, **PAID}, "fee_fraction"),
-        ({"fee_kind": FeeKind.FREE, "fee_amount": Decimal("10")}, "fee_amount"),
-        ({"fee_kind": FeeKind.FIXED, "fee_amount": Decimal("10")}, "payment_iban"),
-        ({"fee_kind": FeeKind.FIXED, "fee_amount": Decimal("10"), **PAID, "payment_iban": "UA00123"}, "payment_iban"),
-        (
-            {"fee_kind": FeeKind.FIXED, "fee_amount": Decimal("10"), **PAID, "payment_recipient_edrpou": "00032113"},
-            "payment_recipient_edrpou",
-        ),
+        ({"base": "fixed"}, "amount"),
+        ({"base": "subsistence_minimum"}, "share"),
+        ({"base": "fixed", "amount": Decimal("10"), "share": Decimal("0.1")}, "share"),
+        ({"base": "fixed", "amount": Decimal("10"), "iban": "UA00123"}, "iban"),
+        ({"base": "fixed", "amount": Decimal("10"), "payee_edrpou": "00032113"}, "payee_edrpou"),
+        ({"base": "fixed", "amount": Decimal("10"), "budget_code": "2201"}, "budget_code"),
     ],
 )
-def test_the_fee_rule_must_be_consistent(fields, bad_field):
-    version = ServiceVersionFactory.build(service=ServiceVersionFactory(published=True).service, number=2, **fields)
+def test_the_charge_rule_must_be_consistent(fields, bad_field):
+    component = FeeComponent(version=ServiceVersionFactory(), title="Збір", **{**PAYEE, **fields})
     with pytest.raises(ValidationError) as excinfo:
-        version.full_clean()
+        component.full_clean()
     assert bad_field in excinfo.value.message_dict
 
 
@@ -106,6 +111,7 @@ def test_the_fee_rule_must_be_consistent(fields, bad_field):
         (None, "working_days", "term_value"),
         (0, "calendar_days", "term_value"),
         (None, "hours", "term_value"),
+        (None, "months", "term_value"),
         (3, "weeks", "term_unit"),
     ],
 )
@@ -116,14 +122,3 @@ def test_term_validation(term_value, term_unit, bad_field):
     with pytest.raises(ValidationError) as excinfo:
         version.full_clean()
     assert bad_field in excinfo.value.message_dict
-
-
-@pytest.mark.parametrize(
-    ("term_value", "term_unit"),
-    [(10, "working_days"), (30, "calendar_days"), (24, "hours"), (None, "same_day"), (None, "next_working_day")],
-)
-def test_valid_terms_pass(term_value, term_unit):
-    version = ServiceVersionFactory.build(
-        service=ServiceVersionFactory(published=True).service, number=2, term_value=term_value, term_unit=term_unit
-    )
-    version.full_clean()

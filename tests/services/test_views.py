@@ -10,11 +10,10 @@ from pypdf import PdfReader
 
 from cnap.accounts.constants import Role
 from services import actions
-from services.constants import FeeKind
 from services.models import ServiceVersion
 from tests.factories import OfficeFactory, UserFactory
 
-from .factories import ServiceVersionFactory, SubsistenceMinimumFactory
+from .factories import ServiceVersionFactory, SubsistenceMinimumFactory, add_fee
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,9 @@ def manager():
 @pytest.fixture
 def published(manager):
     SubsistenceMinimumFactory(year=dt.date.today().year, amount=Decimal("3328.00"))
-    draft = ServiceVersionFactory(
-        fee_kind=FeeKind.SUBSISTENCE_FRACTION,
-        fee_fraction=Decimal("0.0085"),
-        fee_fraction_late=Decimal("0.0255"),
-        payment_iban="UA213223130000026007233566001",
-        payment_recipient="ГУК у Київ.обл/Світанківська тг/22012500",
-    )
+    draft = ServiceVersionFactory()
+    add_fee(draft, share="0.015")
+    add_fee(draft, share="0.025", option="late", order=2)
     return actions.publish_version(version=draft, valid_from=dt.date(2020, 1, 1), acting_user=manager)
 
 
@@ -137,7 +132,7 @@ def test_the_service_page_shows_the_card_and_todays_fee(client, published):
     body = client.get(reverse("services:detail", args=[published.service_id])).content.decode()
     assert published.title in body
     assert "Паспорт громадянина України" in body and "Внесення відомостей до реєстру" in body
-    assert "28,29" in body and "84,86" in body  # 3328 x 0.0085 and x 0.0255
+    assert "49,92" in body and "83,20" in body  # 3328 x 0.015 and x 0.025
 
 
 def test_a_manager_edits_a_new_draft_and_publishes_it(client, manager, published):
@@ -184,6 +179,8 @@ def test_the_draft_page_renders_no_blank_rows_beside_existing_ones(client, manag
         "documents": 0,
         "stages": 0,
         "refusal_grounds": 1,
+        "fees": 0,
+        "fee_exemptions": 1,
     }
     assert formsets["documents"].total_form_count() == draft.documents.count() > 0
     body = response.content.decode()
@@ -209,7 +206,7 @@ def test_saving_twice_adds_no_blank_rows(client, manager, published):
         response = client.post(url, _form_data(client, url))
         assert response.status_code == 302
         formsets = client.get(url).context["formsets"]
-        assert all(_blank_rows(f) == 0 for f in formsets.values())
+        assert all(_blank_rows(f) == (0 if f.initial else 1) for f in formsets.values())
         now = {name: f.total_form_count() for name, f in formsets.items()}
         assert counts is None or now == counts
         counts = now
@@ -295,7 +292,9 @@ def test_the_information_card_pdf(client, published):
     assert "Декларування місця проживання (перебування) особи" in flat
     assert "Декларація про місце проживання" in flat and "Паспорт громадянина України" in flat
     assert "Подання неповного пакета документів" in flat
-    assert "UA213223130000026007233566001" in flat
+    assert "UA598999980000031417919000001" in flat and "22012500" in flat
+    assert "адміністративний збір" in flat and "49,92" in flat and "83,20" in flat
+    assert "ЗАТВЕРДЖЕНО" in flat and "рішення № 12" in flat and "29.12.2025" in flat
 
 
 def test_the_technological_card_pdf_lists_the_stages(client, published):
@@ -305,7 +304,8 @@ def test_the_technological_card_pdf_lists_the_stages(client, published):
     assert "ТЕХНОЛОГІЧНА КАРТКА" in flat
     assert "Декларування місця проживання (перебування) особи" in flat
     assert "Прийом і реєстрація заяви" in flat and "Адміністратор ЦНАП" in flat
-    assert "Внесення відомостей до реєстру" in flat and "1 робочий день" in flat
+    assert "Внесення відомостей до реєстру" in flat
+    assert "ЗАТВЕРДЖЕНО" in flat and "рішення № 12" in flat
 
 
 def test_an_older_version_can_be_printed_by_its_id(client, manager, published):
@@ -318,3 +318,19 @@ def test_an_older_version_can_be_printed_by_its_id(client, manager, published):
     old = _pdf_text(client.get(url, {"version": published.pk}))
     assert "Декларування місця проживання" in " ".join(old.split())
     assert client.get(url, {"version": 999999}).status_code == 404
+
+
+def test_publishing_is_refused_with_what_is_missing(client, manager, published):
+    """The checks before publishing: the register identifier, the approving act, stages within the term."""
+    client.force_login(manager)
+    service = published.service
+    actions.update_service(service=service, national_id="", acting_user=manager)
+    draft = actions.copy_version_to_draft(service=service, acting_user=manager)
+    actions.update_draft(version=draft, approval_act="", acting_user=manager)
+    response = client.post(reverse("services:publish", args=[service.pk]), {"valid_from": "2030-01-01"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Для публікації потрібен ідентифікатор послуги в Реєстрі адміністративних послуг." in body
+    assert body.count("Обов&#x27;язково для публікації.") + body.count("Обов’язково для публікації.") >= 1
+    draft.refresh_from_db()
+    assert draft.is_draft

@@ -14,8 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .json or .xlsx catalog file")
+        parser.add_argument(
+            "--allow-incomplete",
+            action="store_true",
+            help="load published versions that miss what publishing requires (listed as warnings)",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, allow_incomplete=False, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
@@ -34,13 +39,15 @@ class Command(BaseCommand):
             except json.JSONDecodeError as exc:
                 raise CommandError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
         try:
-            report = import_catalog(data)
+            report = import_catalog(data, allow_incomplete=allow_incomplete)
         except CatalogImportError as exc:
             if locations:
                 from services.xlsx import locate
 
                 self._fail([locate(error, locations) for error in exc.errors])
             self._fail(exc.errors)
+        for warning in report.incomplete:
+            self.stderr.write(self.style.WARNING(warning))
         self.stdout.write(self.style.SUCCESS(report.summary()))
 
     def _fail(self, errors: list[str]) -> None:
