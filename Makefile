@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The registry emulator's port for `make run` (empty: PORT + 90, or a free port when that one is taken).
+EMULATOR_PORT ?=
 
 .PHONY: run test check lint format bench bench-quick services test-deps messages clean
 
@@ -21,7 +23,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py run_embedded --host $(HOST) --port $(PORT)
+	$(PY) manage.py run_embedded --host $(HOST) --port $(PORT) $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT),)
 
 ## make test: installs what the tests need (Chromium, PostgreSQL, Redis), starts them, runs the whole suite.
 test: $(VENV)/.dev test-deps services
@@ -33,16 +35,17 @@ test-deps:
 services:
 	bash scripts/ensure-services.sh
 
-## make check: what CI runs besides the tests.
+## make check: what CI runs besides the tests (lint, format, types of the typed layers, migrations, deploy check).
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnap \
 	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=cnap.settings.production
 
-## make bench: DESIGN §11 measured over HTTP at 1 M applications (bench/run.py, writes docs/benchmarks.md).
+## make bench: the speed targets (docs/benchmarks.md) measured over HTTP at 1 M applications (bench/run.py, writes docs/benchmarks.md).
 ## make bench-quick (or make bench QUICK=1): the same at 50 k applications, under 10 minutes.
 bench: $(VENV)/.dev services
 	$(PY) bench/run.py $(if $(QUICK),--quick,)

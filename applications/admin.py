@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cnap.core.admin_tools import BigTableAdmin, ReadOnlyAdminMixin
+from cnap.core.history import record_author
 from cnap.security.admin import LogsPersonalDataAccess
 from cnap.security.audit import Action
 
@@ -225,7 +226,7 @@ class ApplicationAdmin(LogsPersonalDataAccess, SimpleHistoryAdmin, BigTableAdmin
     def save_model(self, request, obj, form, change):
         if change and form.changed_data:
             obj.revision += 1  # the optimistic lock of the case forms sees the change
-            obj._history_user = request.user
+            record_author(obj, request.user)
         super().save_model(request, obj, form, change)
 
 

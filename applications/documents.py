@@ -1,20 +1,16 @@
-"""Printed documents of a case's workflow (DESIGN §7): the routing slip (листок проходження справи)
-and the decision. The first print is stored as a PrintedDocument with its SHA-256; every reprint
-gives the stored bytes, so the same document is always the same."""
+"""Printed documents of a case's workflow: the routing slip (листок проходження справи)
+and the decision, stored on their first print (applications/printing.py)."""
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.files.base import ContentFile
-from django.db import transaction
-
+from cnap.accounts.models import User
 from cnap.pdf import render_pdf
 from cnap.workdays import WorkCalendar, chain_terms, office_calendar
 
 from .actions.decisions import applicant_name_in
 from .constants import PrintedDocumentKind
 from .models import Application, Decision, PrintedDocument
+from .printing import first_print
 
 __all__ = [
     "decision_document",
@@ -23,21 +19,6 @@ __all__ = [
     "render_routing_slip_pdf",
     "routing_slip_document",
 ]
-
-
-def _store(
-    application: Application, kind: str, pdf: bytes, *, name: str, acting_user, decision=None
-) -> PrintedDocument:
-    document = PrintedDocument(
-        application=application,
-        kind=kind,
-        decision=decision,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        created_by=acting_user,
-    )
-    document.file.save(name, ContentFile(pdf), save=False)
-    document.save()
-    return document
 
 
 def _header(application: Application) -> dict:
@@ -80,30 +61,24 @@ def render_decision_pdf(decision: Decision) -> bytes:
     return render_pdf("pdf/decision.html", context)
 
 
-def decision_document(decision: Decision, *, acting_user) -> PrintedDocument:
+def decision_document(decision: Decision, *, acting_user: User) -> PrintedDocument:
     """The stored PDF of the decision, made on the first print."""
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("applicant", "provider", "service_version", "hromada")
-            .get(pk=decision.application_id)
-        )
-        existing = PrintedDocument.objects.filter(
-            application=application, kind=PrintedDocumentKind.DECISION, decision=decision
-        ).first()
-        if existing:
-            return existing
-        decision = Decision.objects.select_related("decided_by").get(pk=decision.pk)
-        decision.application = application
-        pdf = render_decision_pdf(decision)
-        return _store(
-            application,
-            PrintedDocumentKind.DECISION,
-            pdf,
-            name=f"decision-{decision.pk}.pdf",
-            acting_user=acting_user,
-            decision=decision,
-        )
+
+    def render(application: Application) -> bytes:
+        printed = Decision.objects.select_related("decided_by").get(pk=decision.pk)
+        printed.application = Application.objects.select_related(
+            "applicant", "provider", "service_version", "hromada"
+        ).get(pk=application.pk)
+        return render_decision_pdf(printed)
+
+    return first_print(
+        application_id=decision.application_id,
+        kind=PrintedDocumentKind.DECISION,
+        render=render,
+        name=f"decision-{decision.pk}.pdf",
+        acting_user=acting_user,
+        decision=decision,
+    )
 
 
 # The routing slip --------------------------------------------------------------------------------------
@@ -138,24 +113,20 @@ def render_routing_slip_pdf(application: Application) -> bytes:
     return render_pdf("pdf/routing_slip.html", context)
 
 
-def routing_slip_document(application, *, acting_user) -> PrintedDocument:
+def routing_slip_document(application, *, acting_user: User) -> PrintedDocument:
     """The stored routing slip of the case (listing the tech card's stages with planned dates)."""
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("applicant", "provider", "service", "service_version", "office", "hromada", "registered_by")
-            .get(pk=getattr(application, "pk", application))
+
+    def render(locked: Application) -> bytes:
+        return render_routing_slip_pdf(
+            Application.objects.select_related(
+                "applicant", "provider", "service", "service_version", "office", "hromada", "registered_by"
+            ).get(pk=locked.pk)
         )
-        existing = PrintedDocument.objects.filter(
-            application=application, kind=PrintedDocumentKind.ROUTING_SLIP, decision__isnull=True
-        ).first()
-        if existing:
-            return existing
-        pdf = render_routing_slip_pdf(application)
-        return _store(
-            application,
-            PrintedDocumentKind.ROUTING_SLIP,
-            pdf,
-            name=f"routing-slip-{application.pk}.pdf",
-            acting_user=acting_user,
-        )
+
+    return first_print(
+        application_id=getattr(application, "pk", application),
+        kind=PrintedDocumentKind.ROUTING_SLIP,
+        render=render,
+        name=f"routing-slip-{getattr(application, 'pk', application)}.pdf",
+        acting_user=acting_user,
+    )

@@ -1,6 +1,7 @@
-"""Cases of the workstation: applicants, journals, applications and everything attached to them.
+"""Cases of the workstation: applicants, journals, applications and what is attached to them (documents and
+scans, status changes, suspensions, decisions, printed documents).
 
-Writes go through applications/actions.py; these models hold data and invariants only."""
+Writes go through the modules of applications/actions/; these models hold data and invariants only."""
 
 import re
 import secrets

@@ -1,24 +1,23 @@
-"""The receipt (опис вхідного пакета документів, DESIGN §7): the paper the applicant takes home.
+"""The receipt (опис вхідного пакета документів): the paper the applicant takes home.
 
-`receipt_pdf(application, acting_user=...)` renders it on the first print, stores that copy as a
-`PrintedDocument` with its SHA-256, and returns the stored bytes on every reprint (the same document).
+`receipt_pdf(application, acting_user=...)` gives the stored first print (applications/printing.py: rendered
+once, stored with its SHA-256, the same bytes on every reprint).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 from decimal import Decimal
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from applications.constants import PaymentState, PrintedDocumentKind
-from applications.models import Application, Payment, PrintedDocument
+from applications.models import Application, Payment
+from applications.printing import first_print, stored_bytes
 from cnap import nbu_qr
+from cnap.accounts.models import User
 from cnap.pdf import fonts_dir, qr_png_data_uri, render_pdf
 
 __all__ = [
@@ -140,35 +139,13 @@ def render_receipt(application: Application) -> bytes:
         return render_pdf(RECEIPT_TEMPLATE, receipt_context(application))
 
 
-def receipt_pdf(application: Application, *, acting_user) -> bytes:
+def receipt_pdf(application: Application, *, acting_user: User) -> bytes:
     """The receipt's bytes: the stored first print, or render, store (with its SHA-256) and return it."""
-    stored = _stored(application)
-    if stored is not None:
-        return stored
-    pdf = render_receipt(application)
-    digest = hashlib.sha256(pdf).hexdigest()
-    printed = PrintedDocument(
-        application=application, kind=PrintedDocumentKind.RECEIPT, sha256=digest, created_by=acting_user
+    document = first_print(
+        application_id=application.pk,
+        kind=PrintedDocumentKind.RECEIPT,
+        render=render_receipt,
+        name=f"receipt-{application.pk}.pdf",
+        acting_user=acting_user,
     )
-    printed.file.save(f"receipt-{application.pk}.pdf", ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            printed.save()
-    except IntegrityError:
-        # Printed at the same moment by someone else: theirs is the stored copy.
-        printed.file.storage.delete(printed.file.name)
-        stored = _stored(application)
-        if stored is None:
-            raise
-        return stored
-    return pdf
-
-
-def _stored(application: Application) -> bytes | None:
-    printed = PrintedDocument.objects.filter(
-        application=application, kind=PrintedDocumentKind.RECEIPT, decision__isnull=True
-    ).first()
-    if printed is None:
-        return None
-    with printed.file.open("rb") as handle:
-        return handle.read()
+    return stored_bytes(document)

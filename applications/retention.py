@@ -17,7 +17,7 @@ def remove_expired_scans(*, cutoff: dt.datetime, now: dt.datetime) -> int:
     row pointing at a missing file unmarked. Idempotent (what was removed is skipped)."""
     removed = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):  # each batch committed on its own
             batch = list(
                 Scan.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(removed_at__isnull=True, application__closed_at__lt=cutoff)

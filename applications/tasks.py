@@ -10,5 +10,5 @@ from .actions.deadlines import mark_overdue, send_deadline_notices
 def mark_overdue_daily() -> dict:
     """Mark overdue cases, list those due soon, notify staff and heads (once a day)."""
     report = mark_overdue()
-    sent = send_deadline_notices(report)
+    sent = send_deadline_notices(report=report)
     return {"newly_overdue": len(report.newly_overdue), "due_soon": len(report.due_soon), "sent": sent}

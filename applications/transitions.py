@@ -1,4 +1,4 @@
-"""The one table of allowed status moves of a case (DESIGN §5) and the roles that may make each.
+"""The one table of allowed status moves of a case and the roles that may make each.
 
 The actions (applications/actions/workflow.py, decisions.py) enforce it; the case page offers the
 moves it allows; the tests are generated from it (every status × every status × every role), so a
@@ -110,9 +110,9 @@ def moves_from(status: str) -> list[Move]:
     return [move for move in _MOVES if move.from_status == str(status)]
 
 
-def role_allows(user, move: Move) -> bool:
-    """The user's role may make the move (superusers may make every move in the table)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def role_allows(user, move: Move | None) -> bool:
+    """The user's role may make the move (superusers may make every move in the table); no move, no one."""
+    if move is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True

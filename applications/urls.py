@@ -6,7 +6,7 @@ app_name = "applications"
 
 urlpatterns = []
 
-# Registration at the counter (issue 4).
+# Registration at the counter.
 urlpatterns += [
     path("register/", registration.register, name="register"),
     path("register/services/", registration.service_search, name="service_search"),
@@ -17,7 +17,7 @@ urlpatterns += [
     path("scans/<uuid:scan_id>/", registration.scan_file, name="scan_file"),
 ]
 
-# Carrying cases to the result: lists, the case page and its actions (issue 5).
+# Carrying cases to the result: lists, the case page and its actions.
 from applications.views import cases as case_views  # noqa: E402
 from applications.views import lists as list_views  # noqa: E402
 

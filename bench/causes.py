@@ -36,12 +36,12 @@ CAUSES: dict[str, str] = {
         "the whole transaction on a loaded 2-core machine. " + SHARED
     ),
     "register, 8 clients": (
-        "Bounded by the counter-row lock held to commit (gap-free numbering, DESIGN §5) times the CPU cost of "
+        "Bounded by the counter-row lock held to commit (gap-free numbering) times the CPU cost of "
         "the request on 2 shared cores; different journals run in parallel. " + SHARED
     ),
     "dashboard": "17 queries over the summary tables (~100 ms alone in-process at 50 k). " + SHARED,
     "receipt PDF": (
-        "The 3x target of DESIGN §7 was measured against a WeasyPrint whose font subsetting (fontTools) took "
+        "The 3x target was measured against a WeasyPrint whose font subsetting (fontTools) took "
         "~170 ms of a 190-230 ms render. WeasyPrint 70 subsets with HarfBuzz in ~3 ms, so plain WeasyPrint now "
         "renders the receipt in ~90 ms; cnap.pdf saves what is left to save (stylesheet parsed once, fonts "
         "configured once, a small font: ~25 ms). The remaining ~60 ms is style computation, layout and drawing "

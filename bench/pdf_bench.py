@@ -1,4 +1,4 @@
-"""Receipt PDF speed: plain WeasyPrint out of the box against cnap.pdf, on the same document (DESIGN §7, §11).
+"""Receipt PDF speed: plain WeasyPrint out of the box against cnap.pdf, on the same document.
 
     .venv/bin/python bench/pdf_bench.py [-n 60] [--qr png|svg] [--json]
 
@@ -14,7 +14,7 @@ both see the same machine load:
     shipped CnapSans font).
 
 Both start warm (a few untimed renders first), so process start-up costs are left out. Prints p50 and
-p95 of each, the p50 ratio, and the DESIGN §11 targets (p50 < 60 ms, >= 3x faster than plain).
+p95 of each, the p50 ratio, and the targets (p50 < 60 ms, >= 3x faster than plain).
 ``run(n)`` returns the same figures as a dict for a bench harness.
 """
 

@@ -1,4 +1,4 @@
-"""Registry lookups per second through the exchange client against the emulator (DESIGN §11).
+"""Registry lookups per second through the exchange client against the emulator.
 
     .venv/bin/python bench/registry_bench.py [-n 600] [--concurrency 64] [--latency-ms 300]
                                              [--dialect uxp|xroad-r1] [--protocol rest|soap]

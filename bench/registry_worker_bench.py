@@ -1,4 +1,4 @@
-"""Registry lookups per second through the Celery worker (DESIGN §11: >= 50/s at 300 ms emulator latency).
+"""Registry lookups per second through the Celery worker (target: >= 50/s at 300 ms emulator latency).
 
     .venv/bin/python bench/registry_worker_bench.py [-n 1000] [--concurrency 50] [--latency-ms 300]
                                                     [--dialect uxp|xroad-r1] [--protocol rest|soap] [--json]

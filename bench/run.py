@@ -1,4 +1,4 @@
-"""`make bench`: the figures of DESIGN §11 measured over HTTP against the production stack.
+"""`make bench`: the speed targets (the table of docs/benchmarks.md) measured over HTTP against the production stack.
 
     .venv/bin/python bench/run.py [--quick] [--applications N] [--applicants M] [--seed S] [--no-report]
 
@@ -11,7 +11,7 @@ What it does, in order (everything it starts is stopped at the end, also on Ctrl
    login form and the TOTP page with its own users' devices): gunicorn (2 x cores + 1 sync workers),
    Celery workers (``default,pdf`` prefork; ``registry`` threads x 50), beat, the registry emulator,
    PostgreSQL and Redis (database ``BENCH_REDIS_DB``, default 5).
-3. httpx clients in threads, each logged in once with a session cookie, time every row of DESIGN §11:
+3. httpx clients in threads, each logged in once with a session cookie, time every row of the targets:
    lists (shallow, deep by following the next links, and any depth by cursor), search (number, РНОКПП,
    name), detail, registration with 8 clients on one journal (then 0 duplicates and 0 gaps in SQL),
    the dashboard over 5 years, the receipt PDF (bench/pdf_bench.py: plain WeasyPrint against cnap.pdf on
@@ -570,7 +570,7 @@ def check_numbers(office) -> dict:
 
     from applications.actions.registration import default_journal
 
-    journal = default_journal(office)
+    journal = default_journal(office=office)
     year = dt.datetime.now(KYIV).year
     with connection.cursor() as cursor:
         cursor.execute(
@@ -813,7 +813,7 @@ def write_report(path: Path, info: dict, rows: list[Row], r: dict, causes) -> No
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (bench/run.py): the targets of DESIGN §11 measured over HTTP against the "
+        "Written by `make bench` (bench/run.py): the speed targets measured over HTTP against the "
         "production settings (gunicorn, Celery workers, beat, the registry emulator, PostgreSQL, Redis) on "
         "this machine. Re-run it rather than editing this file.",
         "",
@@ -1001,7 +1001,7 @@ def main(argv=None) -> int:
             "seconds": time.monotonic() - started,
         }
         print()
-        print(f"DESIGN §11 on {info['cpus']} CPU, {info['memory']}, load {info['load_before']} -> "
+        print(f"speed targets on {info['cpus']} CPU, {info['memory']}, load {info['load_before']} -> "
               f"{info['load_after']}, "
               f"{info['applications']:,} applications:")  # fmt: skip
         print_rows(rows)

@@ -5,7 +5,7 @@ Usage::
     from cnap.pdf import qr_png_data_uri, render_pdf
 
     pdf_bytes = render_pdf(
-        "applications/pdf/receipt.html",
+        "pdf/receipt.html",
         {"created": application.registered_at, "qr": qr_png_data_uri(status_url), ...},
     )
 
@@ -14,7 +14,7 @@ Usage::
 Templates extend ``pdf/base.html`` (A4, blocks ``title``, ``header``, ``content``, ``footer``) and are
 styled by ``static/pdf/print.css``. Autoescaping stays on: data never becomes markup.
 
-Speed (DESIGN §7): the font is the small CnapSans shipped in ``static/fonts/`` (already a subset); the
+Speed: the font is the small CnapSans shipped in ``static/fonts/`` (already a subset); the
 print stylesheet and its ``@font-face`` rules are parsed once and reused with one ``FontConfiguration``;
 resources are read from local files only. ``bench/pdf_bench.py`` measures it against plain WeasyPrint.
 
@@ -148,12 +148,6 @@ def _resources() -> _Resources:
         )
         _cache.pid = os.getpid()
     return _cache.resources
-
-
-def warm_up() -> None:
-    """Pay the one-off costs (imports, fontconfig, stylesheet, font loading) now, not on the first
-    document: call it where a process starts serving (e.g. Celery's ``worker_process_init``)."""
-    render_html_to_pdf('<html lang="uk"><body><p>Ґ <b>Ї</b> <i>№</i></p></body></html>')
 
 
 def reset_cache() -> None:

@@ -3,7 +3,7 @@
 Everything here is pure (no database) except :func:`office_calendar`, and works without Django settings
 configured: the settings are consulted only when they are (for ``CNAP_MARTIAL_LAW`` and the local time zone).
 
-Rules (DESIGN.md §5, reference/domain.md §2.4):
+Rules:
 
 * Saturdays and Sundays are days off; so are an office's own days off.
 * Public holidays of Ukraine come from the ``holidays`` package. Under martial law (since 24.02.2022, Law
@@ -19,6 +19,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -72,7 +73,7 @@ def _django_settings():
 def default_martial_law() -> bool:
     settings = _django_settings()
     if settings is not None:
-        return bool(getattr(settings, "CNAP_MARTIAL_LAW", True))
+        return bool(getattr(settings, "CNAP_MARTIAL_LAW", True))  # also usable without the project settings
     return True
 
 
@@ -105,7 +106,7 @@ def _holiday_calendar(year: int, martial_law: bool) -> tuple[frozenset[dt.date],
     working_weekend_days = set()
     from holidays.countries.ukraine import UkraineStaticHolidays
 
-    entries = UkraineStaticHolidays.special_public_holidays.get(year, ())
+    entries: Any = UkraineStaticHolidays.special_public_holidays.get(year, ())
     if entries and not isinstance(entries[0], tuple):
         entries = (entries,)
     for entry in entries:
@@ -333,6 +334,8 @@ def compute_due_date(
         return calendar.working_day_on_or_after(filed_on)
     if term_unit == TermUnit.NEXT_WORKING_DAY:
         return calendar.next_working_day(filed_on)
+    if term_value is None:  # refused by _term_problem already; the units below all need a value
+        raise ValueError(f"Invalid term ({term_value!r}, {term_unit!r}): no value")
     if term_unit == TermUnit.WORKING_DAYS:
         return calendar.add_working_days(filed_on, term_value)
     if term_unit == TermUnit.CALENDAR_DAYS:

@@ -1,4 +1,4 @@
-"""Synthetic load data for the bench (DESIGN §11): a hromada with offices, staff, the catalog, and
+"""Synthetic load data for the bench (make bench): a hromada with offices, staff, the catalog, and
 N applications with their applicants, status history and documents over several years.
 
 Written with PostgreSQL ``COPY ... FROM STDIN`` in chunks from an in-memory buffer (psycopg2
@@ -303,7 +303,7 @@ def ensure_reference_data(*, offices: int = 10) -> dict:
         officers[provider.pk] = user
     _staff("load-head", Role.CNAP_HEAD, office_rows[0][0], hromada, rng)
     _staff("load-mayor", Role.COMMUNITY_HEAD, None, hromada, rng)
-    journals = {office.pk: default_journal(office) for office, _weight in office_rows}
+    journals = {office.pk: default_journal(office=office) for office, _weight in office_rows}
     return {
         "hromada": hromada,
         "offices": office_rows,

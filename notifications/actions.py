@@ -1,11 +1,11 @@
-"""Notifications to applicants (DESIGN §1, issue 8): e-mail and SMS on registration, result ready,
+"""Notifications to applicants: e-mail and SMS on registration, result ready,
 refusal and an overdue term (an apology with the new expected date).
 
 - `queue_notifications(*, application, event, expected_date=None)` writes one `Notification` row per
   channel the applicant agreed to (consent to personal-data processing, a contact, the channel's
   opt-in) and sends `send_notification` for each once the transaction commits. The unique
   constraint (application, event, channel) makes a second call a no-op.
-- `deliver_notification(notification_id, *, final_attempt)` is the task's body: it locks the row, leaves
+- `deliver_notification(*, notification_id, final_attempt)` is the task's body: it locks the row, leaves
   a sent (or failed) one alone, renders the Ukrainian text and sends it; a transient failure is
   recorded and reported as RETRY, the last one (or a permanent one) marks the row failed.
 
@@ -19,6 +19,7 @@ import datetime as dt
 import enum
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 from urllib.parse import quote, urlencode, urlsplit
@@ -54,8 +55,6 @@ __all__ = [
 SEND_NOTIFICATION_TASK = "notifications.tasks.send_notification"
 MAX_SMS_PARTS = 2
 TEMPLATE_DIR = "notifications"
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_RETRY_DELAY = 60  # seconds; doubled on each retry
 DEFAULT_EMAIL_TIMEOUT = 20  # seconds, when settings.EMAIL_TIMEOUT is not set
 
 
@@ -75,12 +74,12 @@ class PermanentDeliveryError(Exception):
 
 
 def max_retries() -> int:
-    return int(getattr(settings, "CNAP_NOTIFICATION_MAX_RETRIES", DEFAULT_MAX_RETRIES))
+    return settings.CNAP_NOTIFICATION_MAX_RETRIES
 
 
 def retry_delay(retries: int) -> int:
     """Seconds before retry number `retries + 1`: 60, 120, 240, ... capped at 30 minutes."""
-    base = int(getattr(settings, "CNAP_NOTIFICATION_RETRY_DELAY", DEFAULT_RETRY_DELAY))
+    base = settings.CNAP_NOTIFICATION_RETRY_DELAY
     return min(base * 2**retries, 1800)
 
 
@@ -98,7 +97,7 @@ def notification_channels(applicant) -> list[tuple[str, str]]:
     consent to personal-data processing, a contact, and the channel's opt-in."""
     if applicant is None or not applicant.consent_given_at:
         return []
-    channels = []
+    channels: list[tuple[str, str]] = []
     if applicant.notify_by_email and applicant.email.strip():
         channels.append((NotificationChannel.EMAIL, mask_email(applicant.email.strip())))
     if applicant.notify_by_sms and applicant.phone.strip():
@@ -279,14 +278,17 @@ def _send_sms(application: Application, notification: Notification, phone: str) 
         raise PermanentDeliveryError(f"SMS: {exc}") from exc
 
 
-SENDERS = {NotificationChannel.EMAIL: _send_email, NotificationChannel.SMS: _send_sms}
+SENDERS: dict[str, Callable[[Application, Notification, str], str]] = {
+    NotificationChannel.EMAIL: _send_email,
+    NotificationChannel.SMS: _send_sms,
+}
 
 
-def deliver_notification(notification_id: int, *, final_attempt: bool) -> DeliveryOutcome:
+def deliver_notification(*, notification_id: int, final_attempt: bool) -> DeliveryOutcome:
     """Send one notification unless it has been sent (or given up on) already. The row stays locked
     while sending, so the same task delivered twice at once sends once. Never raises."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):  # outermost: the row is locked while sending, then committed
             notification = (
                 Notification.objects.select_for_update()
                 .select_related("application__applicant", "application__office", "application__service_version")

@@ -19,7 +19,6 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SMS_BACKEND = "notifications.sms.LoggingSmsBackend"
 
 # GSM 03.38: the basic character set (one septet each) and the extension table (escape + one septet).
 GSM7_BASIC = set(
@@ -77,7 +76,7 @@ def mask_phone(phone: str) -> str:
 
 def get_sms_backend():
     """A new instance of the configured backend."""
-    return import_string(getattr(settings, "CNAP_SMS_BACKEND", DEFAULT_SMS_BACKEND))()
+    return import_string(settings.CNAP_SMS_BACKEND)()
 
 
 def send_sms(phone: str, text: str) -> str:

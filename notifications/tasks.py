@@ -13,7 +13,9 @@ def send_notification(self, notification_id: int) -> str:
     Transient failures (mail server unreachable, SmsTemporaryError) are retried with a doubling
     delay; after the last retry the row is marked failed with the error."""
     limit = notifications.max_retries()
-    outcome = notifications.deliver_notification(notification_id, final_attempt=self.request.retries >= limit)
+    outcome = notifications.deliver_notification(
+        notification_id=notification_id, final_attempt=self.request.retries >= limit
+    )
     if outcome == notifications.DeliveryOutcome.RETRY:
         raise self.retry(countdown=notifications.retry_delay(self.request.retries), max_retries=limit)
     return str(outcome)

@@ -1,4 +1,4 @@
-"""Registry lookups through Trembita (DESIGN §6): ask, run one attempt, re-send stuck ones, copy confirmed data.
+"""Registry lookups through Trembita (docs/exchange.md): ask, run one attempt, re-send stuck ones, copy confirmed data.
 
 Life of a request
 -----------------
@@ -69,7 +69,9 @@ from stdnum.ua import edrpou as edrpou_check
 from stdnum.ua import rntrc as rntrc_check
 
 from applications.models import Applicant
+from cnap.accounts.models import User
 from cnap.accounts.permissions import can
+from cnap.core.history import record_author
 from cnap.exchange import client
 from cnap.exchange.conf import get_config
 from cnap.exchange.registries import COMPOSITE_PARAMS, REGISTRIES
@@ -202,7 +204,7 @@ def validate_query(registry: str, query: dict) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- asking
 def request_lookup(
-    *, registry: str, query: dict, office, acting_user, application=None, applicant=None
+    *, registry: str, query: dict, office, acting_user: User, application=None, applicant=None
 ) -> RegistryRequest:
     """Ask ``registry`` for ``query`` on behalf of ``office``; returns the new ``pending`` request.
 
@@ -231,11 +233,11 @@ def request_lookup(
             requested_by=acting_user,
         )
         request_id = str(request.id)
-        transaction.on_commit(lambda: send_registry_request(request_id), robust=True)
+        transaction.on_commit(lambda: send_registry_request(request_id=request_id), robust=True)
     return request
 
 
-def send_registry_request(request_id: str, *, countdown: float | None = None) -> bool:
+def send_registry_request(*, request_id: str, countdown: float | None = None) -> bool:
     """Send the task for a request and note when (``enqueued_at``); False (and a log line) when the broker
     cannot be reached: the row stays ``pending`` with no ``enqueued_at`` and the sweeper sends it later."""
     config = get_config()
@@ -264,7 +266,7 @@ def running_stale_seconds(config: dict | None = None) -> float:
 
 
 def issue_for(request: RegistryRequest) -> str:
-    if request.application_id:
+    if request.application is not None:
         return request.application.number
     return f"CNAP-REQUEST-{request.id}"
 
@@ -273,7 +275,7 @@ def _now_iso() -> str:
     return timezone.now().isoformat(timespec="milliseconds")
 
 
-def claim_registry_request(request_id, *, config: dict | None = None) -> bool:
+def claim_registry_request(*, request_id, config: dict | None = None) -> bool:
     """The conditional UPDATE that makes one worker the owner of a request (see the module docstring)."""
     now = timezone.now()
     stale_before = now - dt.timedelta(seconds=running_stale_seconds(config))
@@ -296,8 +298,9 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
     except ValueError:
         return None
     message_id = str(uuid.uuid4())
-    with transaction.atomic():  # claim and record the attempt in one transaction (one commit)
-        if not claim_registry_request(request_id, config=config):
+    # Outermost (durable): the claim and the attempt are committed before the network call.
+    with transaction.atomic(durable=True):  # claim and record the attempt in one transaction (one commit)
+        if not claim_registry_request(request_id=request_id, config=config):
             return None
         request = (
             RegistryRequest.objects.select_for_update(of=("self",)).select_related("application").get(pk=request_id)
@@ -325,9 +328,12 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
 
     result = client.lookup(registry, query, issue=issue, user_id=user_id, message_id=message_id, config=config)
 
-    with transaction.atomic():
-        request = RegistryRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or request.state != State.RUNNING:
+    with transaction.atomic(durable=True):
+        try:
+            request = RegistryRequest.objects.select_for_update().get(pk=request_id)
+        except RegistryRequest.DoesNotExist:
+            return None
+        if request.state != State.RUNNING:
             return None  # finished meanwhile, or the administrator stopped waiting
         attempts = list(request.attempts or [])
         if not attempts or attempts[-1].get("message_id") != message_id:
@@ -377,7 +383,7 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
         _finish(request, state, result.message, key)
         if state in (State.SUCCEEDED, State.NOT_FOUND) and config["evidence"]["enabled"]:
             request_id_text = str(request.pk)
-            transaction.on_commit(lambda: send_evidence_task(request_id_text), robust=True)
+            transaction.on_commit(lambda: send_evidence_task(request_id=request_id_text), robust=True)
     return None
 
 
@@ -487,11 +493,13 @@ def resend_stale_registry_requests(
         (due_unavailable, State.UNAVAILABLE),
     ):
         for pk, updated_at in queryset.values_list("pk", "updated_at")[:1000]:
-            # Conditional: a worker (or an administrator) that moved the row meanwhile wins.
-            touched = RegistryRequest.objects.filter(pk=pk, state=state, updated_at=updated_at).update(
-                state=State.PENDING, updated_at=now, enqueued_at=None, finished_at=None
-            )
-            if touched and send_registry_request(str(pk)):
+            # Conditional: a worker (or an administrator) that moved the row meanwhile wins. Committed before the
+            # task is sent.
+            with transaction.atomic(durable=True):
+                touched = RegistryRequest.objects.filter(pk=pk, state=state, updated_at=updated_at).update(
+                    state=State.PENDING, updated_at=now, enqueued_at=None, finished_at=None
+                )
+            if touched and send_registry_request(request_id=str(pk)):
                 sent.append(str(pk))
     if sent:
         logger.info("Re-sent %d registry requests", len(sent))
@@ -499,7 +507,7 @@ def resend_stale_registry_requests(
 
 
 # ---------------------------------------------------------------------------------------------- evidence
-def send_evidence_task(request_id: str, *, countdown: float | None = None) -> bool:
+def send_evidence_task(*, request_id: str, countdown: float | None = None) -> bool:
     try:
         current_app.send_task(FETCH_EVIDENCE_TASK, (request_id,), countdown=countdown)
     except (BrokerError, OSError):  # the periodic job picks it up
@@ -565,13 +573,13 @@ def retry_registry_evidence(*, limit: int = 200) -> list[str]:
     )
     sent = []
     for pk in due.values_list("pk", flat=True)[:limit]:
-        if send_evidence_task(str(pk)):
+        if send_evidence_task(request_id=str(pk)):
             sent.append(str(pk))
     return sent
 
 
 # ---------------------------------------------------------------------------------------------- applying
-def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user) -> Applicant:
+def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user: User) -> Applicant:
     """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record;
     the change is kept in the applicant's history with the operator and the request as the reason."""
     if not can(acting_user, "look_up_registries"):
@@ -580,9 +588,8 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
         raise PermissionDenied(_("The registry request belongs to another office."))
     if registry_request.state != State.SUCCEEDED:
         raise ValidationError(_("Only data the registry returned can be copied."), code="not_succeeded")
-    applicant_id = registry_request.applicant_id or (
-        registry_request.application.applicant_id if registry_request.application_id else None
-    )
+    application = registry_request.application
+    applicant_id = registry_request.applicant_id or (application.applicant_id if application is not None else None)
     if applicant_id is None:
         raise ValidationError(_("This lookup is not linked to an applicant."), code="no_applicant")
     available = {field.name: field for field in registry_fields(registry_request)}
@@ -596,8 +603,7 @@ def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_use
         applicant = Applicant.objects.select_for_update().get(pk=applicant_id)
         for name in chosen:
             setattr(applicant, name, available[name].value)
-        applicant._history_user = acting_user
-        applicant._change_reason = f"registry:{registry_request.registry}:{registry_request.id}"
+        record_author(applicant, acting_user, reason=f"registry:{registry_request.registry}:{registry_request.id}")
         applicant.save()
     return applicant
 

@@ -15,7 +15,7 @@ BATCH = 500
 def remove_expired_responses(*, cutoff: dt.datetime, now: dt.datetime) -> int:
     removed = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):  # each batch committed on its own
             ids = list(
                 RegistryRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(response_removed_at__isnull=True)

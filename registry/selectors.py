@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import socket
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Applicant, Application
@@ -35,9 +40,10 @@ def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
     if user.is_superuser:
         return queryset
     if user.role == Role.PROVIDER_OFFICER:
-        if not provider_id_of(user):
+        provider_id = provider_id_of(user)
+        if not provider_id:
             return queryset.none()
-        return queryset.filter(application__provider_id=provider_id_of(user))
+        return queryset.filter(application__provider_id=provider_id)
     if user.role == Role.COMMUNITY_HEAD:
         return queryset.filter(office__hromada_id=user.hromada_id) if user.hromada_id else queryset.none()
     if user.office_id:
@@ -46,7 +52,8 @@ def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
 
 
 def get_registry_request(*, user, request_id) -> RegistryRequest:
-    """The request by its UUID if the user may see it, else :class:`Http404` (never a 403: DESIGN §10)."""
+    """The request by its UUID if the user may see it, else :class:`Http404` (never a 403, which would tell
+    that it exists)."""
     try:
         request_id = uuid.UUID(str(request_id))
     except ValueError:
@@ -107,7 +114,7 @@ class LookupOption:
     value: str  # "registry.param", the value of the panel's select
     registry: str
     param: str
-    label: Any
+    label: str | Promise
     initial: str = ""
 
 
@@ -175,13 +182,13 @@ def _field(name: str, label, value: Any, max_length: int) -> RegistryField | Non
 
 
 def _max_length(name: str) -> int:
-    return Applicant._meta.get_field(name).max_length or 500
+    return getattr(Applicant._meta.get_field(name), "max_length", None) or 500
 
 
 def registry_fields(registry_request: RegistryRequest) -> list[RegistryField]:
     """The applicant's fields a succeeded response fills (surname, name, patronymic, date of birth, УНЗР,
     address for a person; name, head, address for an entity), in form order. Empty for property/land."""
-    data = registry_request.response if isinstance(registry_request.response, dict) else {}
+    data: dict[str, Any] = registry_request.response if isinstance(registry_request.response, dict) else {}
     if not data:
         return []
     registry = registry_request.registry
@@ -196,7 +203,7 @@ def registry_fields(registry_request: RegistryRequest) -> list[RegistryField]:
             ("address", _("address"), _address_text(data.get("registeredAddress") or data.get("address"))),
         ]
     elif registry == RegistryName.EDR_SUBJECT:
-        head = data.get("head") if isinstance(data.get("head"), dict) else {}
+        head = data["head"] if isinstance(data.get("head"), dict) else {}
         head_name = " ".join(_text(head.get(k)) for k in ("surname", "name", "patronym") if head.get(k))
         pairs = [
             ("name", _("name of the legal entity"), data.get("name")),
@@ -213,10 +220,10 @@ def registry_fields(registry_request: RegistryRequest) -> list[RegistryField]:
 
 def registry_summary(registry_request: RegistryRequest) -> list[tuple[Any, str]]:
     """Read-only lines for responses that fill no applicant field (property rights, land parcels)."""
-    data = registry_request.response if isinstance(registry_request.response, dict) else {}
+    data: dict[str, Any] = registry_request.response if isinstance(registry_request.response, dict) else {}
     lines: list[tuple[Any, str]] = []
     if registry_request.registry == RegistryName.DRRP_RIGHTS:
-        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+        subject = data["subject"] if isinstance(data.get("subject"), dict) else {}
         lines.append((_("owner"), _text(subject.get("name"))))
         for right in (data.get("rights") or [])[:50]:
             if isinstance(right, dict):
@@ -228,7 +235,7 @@ def registry_summary(registry_request: RegistryRequest) -> list[tuple[Any, str]]
                     text += f", {area} {_text(right.get('areaUnit'))}"
                 lines.append((_("right"), text))
     elif registry_request.registry == RegistryName.DZK_PARCEL:
-        purpose = data.get("purpose") if isinstance(data.get("purpose"), dict) else {}
+        purpose = data["purpose"] if isinstance(data.get("purpose"), dict) else {}
         lines += [
             (_("cadastral number"), _text(data.get("cadastralNumber"))),
             (_("area"), f"{_text(data.get('area'))} {_text(data.get('areaUnit'))}"),
@@ -292,3 +299,32 @@ def masked_query(registry_request: RegistryRequest) -> str:
             value = "*" * (len(value) - 4) + value[-4:]
         parts.append(f"{PARAM_LABELS.get(name, name)} {value}")
     return ", ".join(parts)
+
+
+#: How long the answer of :func:`exchange_status` is kept (seconds): the panel asks on every render.
+EXCHANGE_STATUS_SECONDS = 15
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclasses.dataclass(frozen=True)
+class ExchangeStatus:
+    reachable: bool
+    emulator: bool  # the configured security server is the local emulator (the embedded mode)
+
+
+def exchange_status() -> ExchangeStatus:
+    """Whether the configured security server (or, in the embedded mode, the registry emulator) accepts a
+    connection now: a TCP connect of at most half a second, remembered for a few seconds in the cache."""
+    url = urlsplit(get_config()["ss_base_url"])
+    host, port = url.hostname or "127.0.0.1", url.port or (443 if url.scheme == "https" else 80)
+    emulator = host in LOOPBACK_HOSTS and settings.CNAP_DEVELOPMENT_TOOLS
+    key = f"registry:exchange-reachable:{host}:{port}"
+    reachable = cache.get(key)
+    if reachable is None:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                reachable = True
+        except OSError:
+            reachable = False
+        cache.set(key, reachable, EXCHANGE_STATUS_SECONDS)
+    return ExchangeStatus(reachable=bool(reachable), emulator=emulator)

@@ -29,7 +29,7 @@ def run_registry_request(self, request_id: str) -> None:
         request_id=request_id, worker=self.request.hostname or "", task_id=self.request.id or ""
     )
     if countdown is not None:
-        send_registry_request(str(request_id), countdown=countdown)
+        send_registry_request(request_id=str(request_id), countdown=countdown)
 
 
 @shared_task(acks_late=False, ignore_result=True)

@@ -1,4 +1,4 @@
-"""Registry lookups from the registration form and the case page (htmx partials; DESIGN §6).
+"""Registry lookups from the registration form and the case page (htmx partials).
 
 ``registry_lookup`` (POST) makes a request and answers the result partial in its pending state, which polls
 ``registry_request`` (GET, by UUID, 404 outside the user's office) every second until the request is final.

@@ -1,4 +1,4 @@
-"""The dashboards' summary tables (DESIGN §8): kept current event by event, rebuilt from the raw rows.
+"""The dashboards' summary tables: kept current event by event, rebuilt from the raw rows.
 
 reporting/receivers.py calls, in the transaction of the action that wrote the case (the case app's
 events, applications/events.py):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379) are up for the tests:
-# installs them with apt if missing, starts them if down (DESIGN §3.1).
+# installs them with apt if missing, starts them if down.
 set -euo pipefail
 
 need_apt=()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 
 from .catalog_fields import EDITABLE_VERSION_FIELDS, PART_FIELDS, names
 from .checks import publication_problems
@@ -18,12 +22,14 @@ from .models import Provider, ProviderOfficer, PublishedVersionError, Service, S
 # The fields of a version's cards and its rows: one list for the forms, the import/export and these actions.
 VERSION_FIELDS = EDITABLE_VERSION_FIELDS
 SERVICE_FIELDS = ["local_code", "national_id", "category", "provider", "is_active"]
-VERSION_PARTS = {related_name: (model, names(fields)) for related_name, (model, fields) in PART_FIELDS.items()}
+VERSION_PARTS: dict[str, tuple[Any, list[str]]] = {
+    related_name: (model, names(fields)) for related_name, (model, fields) in PART_FIELDS.items()
+}
 
 
 def _save(instance, acting_user, *, exclude=None):
     """Validate and save, attributing the history record to `acting_user`."""
-    instance._history_user = acting_user
+    record_author(instance, acting_user)
     instance.full_clean(exclude=exclude)
     instance.save()
     return instance
@@ -58,7 +64,7 @@ def _copy_parts(source: ServiceVersion, target: ServiceVersion, acting_user) -> 
     for related_name, (model, fields) in VERSION_PARTS.items():
         for row in getattr(source, related_name).all():
             part = model(version=target, order=row.order, **{f: getattr(row, f) for f in fields})
-            part._history_user = acting_user
+            record_author(part, acting_user)
             part.save()
 
 
@@ -77,7 +83,7 @@ def create_service(
     category: str,
     provider,
     title: str,
-    acting_user,
+    acting_user: User,
     national_id: str = "",
     offices=(),
     is_active: bool = True,
@@ -118,7 +124,7 @@ def create_service(
 
 
 @transaction.atomic
-def update_service(*, service: Service, acting_user, offices=None, **fields) -> Service:
+def update_service(*, service: Service, acting_user: User, offices=None, **fields) -> Service:
     """Change what identifies a service (codes, category, provider, active) and where it is offered."""
     _check_fields(fields, SERVICE_FIELDS)
     service = _lock_service(service)
@@ -134,7 +140,7 @@ def update_service(*, service: Service, acting_user, offices=None, **fields) -> 
 def update_draft(
     *,
     version: ServiceVersion,
-    acting_user,
+    acting_user: User,
     documents: list[dict] | None = None,
     stages: list[dict] | None = None,
     refusal_grounds: list[dict] | None = None,
@@ -165,7 +171,7 @@ def update_draft(
 
 
 @transaction.atomic
-def publish_version(*, version: ServiceVersion, valid_from: date, acting_user) -> ServiceVersion:
+def publish_version(*, version: ServiceVersion, valid_from: date, acting_user: User) -> ServiceVersion:
     """Publish a draft, in force from `valid_from`.
 
     `valid_from` may not precede the latest published version of the service (on the same date the
@@ -203,7 +209,9 @@ def publish_version(*, version: ServiceVersion, valid_from: date, acting_user) -
 
 
 @transaction.atomic
-def copy_version_to_draft(*, service: Service, acting_user, source: ServiceVersion | None = None) -> ServiceVersion:
+def copy_version_to_draft(
+    *, service: Service, acting_user: User, source: ServiceVersion | None = None
+) -> ServiceVersion:
     """The service's draft, made as a copy of `source` (default: the version in force, else the latest).
 
     A service has at most one draft: if it already has one, that draft is returned unchanged.
@@ -232,19 +240,19 @@ def copy_version_to_draft(*, service: Service, acting_user, source: ServiceVersi
 
 
 @transaction.atomic
-def discard_draft(*, version: ServiceVersion, acting_user) -> None:
+def discard_draft(*, version: ServiceVersion, acting_user: User) -> None:
     """Delete a draft that will not be published (a service's only version stays)."""
     version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise PublishedVersionError(_("A published version cannot be deleted."))
     if not version.service.versions.exclude(pk=version.pk).exists():
         raise ValidationError(_("This is the only version of the service: it cannot be deleted."))
-    version._history_user = acting_user
+    record_author(version, acting_user)
     version.delete()
 
 
 @transaction.atomic
-def copy_service(*, service: Service, new_local_code: str, acting_user) -> Service:
+def copy_service(*, service: Service, new_local_code: str, acting_user: User) -> Service:
     """A new service (same provider, category, offices) whose first draft copies this one's card."""
     from .selectors import version_in_force
 
@@ -275,12 +283,12 @@ def copy_service(*, service: Service, new_local_code: str, acting_user) -> Servi
 
 
 @transaction.atomic
-def set_provider_officer(*, user, provider: Provider | None, acting_user=None) -> ProviderOfficer | None:
+def set_provider_officer(*, user, provider: Provider | None, acting_user: User | None = None) -> ProviderOfficer | None:
     """Make ``user`` work for ``provider`` (None: for no provider any more); recorded in the history."""
     current = ProviderOfficer.objects.select_for_update().filter(user=user).first()
     if provider is None:
         if current is not None:
-            current._history_user = acting_user
+            record_author(current, acting_user)
             current.delete()
             user._state.fields_cache.pop("provider_officer", None)
         return None
@@ -289,7 +297,7 @@ def set_provider_officer(*, user, provider: Provider | None, acting_user=None) -
     elif current.provider_id == provider.pk:
         return current
     current.provider = provider
-    current._history_user = acting_user
+    record_author(current, acting_user)
     current.save()
     return current
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from cnap.core.history import record_author
 from cnap.workdays import TermUnit
 
 from .catalog_fields import PART_FIELDS, PROVIDER_FIELDS, SERVICE_FIELDS, VERSION_FIELDS, kinds, names
@@ -691,12 +692,12 @@ def _write_version(plan: _ServicePlan, service: Service, acting_user, *, number:
     if version.is_published:
         version.published_at = timezone.now()
         version.published_by = acting_user if getattr(acting_user, "pk", None) else None
-    version._history_user = acting_user
+    record_author(version, acting_user)
     version.save()
     for rows in plan.parts.values():
         for row in rows:
             row.version = version
-            row._history_user = acting_user
+            record_author(row, acting_user)
             row.save(allow_published=True)
     return version
 
@@ -705,7 +706,7 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
     for minimum, changed in checker.minimums:
         if changed:
             created = minimum.pk is None
-            minimum._history_user = acting_user
+            record_author(minimum, acting_user)
             minimum.save()
             if created:
                 report.minimums_created += 1
@@ -714,7 +715,7 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
     for provider, changed in checker.providers.values():
         if changed:
             created = provider.pk is None
-            provider._history_user = acting_user
+            record_author(provider, acting_user)
             provider.save()
             if created:
                 report.providers_created += 1
@@ -726,7 +727,7 @@ def _apply(checker: _Checker, acting_user, report: ImportReport) -> None:
         report.service_codes.append(service.local_code)
         service_changed = plan.service_changed
         if service_changed:
-            service._history_user = acting_user
+            record_author(service, acting_user)
             service.save()
         if plan.is_new:
             _write_version(plan, service, acting_user, number=1)

@@ -146,7 +146,7 @@ def service_card(service: Service, *, version_pk: int | None = None, on_date: da
     in_force = next(
         iter(
             sorted(
-                (v for v in versions if v.is_published and v.valid_from <= on_date),
+                (v for v in versions if v.is_published and v.valid_from is not None and v.valid_from <= on_date),
                 key=lambda v: (v.valid_from, v.number),
                 reverse=True,
             )
@@ -158,7 +158,7 @@ def service_card(service: Service, *, version_pk: int | None = None, on_date: da
         matching = [v for v in versions if v.pk == version_pk]
         if not matching:
             raise ServiceVersion.DoesNotExist
-        chosen = matching[0]
+        chosen: ServiceVersion | None = matching[0]
     else:
         chosen = in_force or (versions[0] if versions else None)
     if chosen is not None:

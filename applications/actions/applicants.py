@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,6 +24,8 @@ from stdnum.ua import rntrc as rntrc_check
 
 from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant, normalize_for_search
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -215,7 +218,7 @@ def validate_applicant_data(data: dict) -> dict:
     if kind not in ApplicantKind.values:
         error("kind", _("Choose a natural person or a legal entity."))
         kind = ApplicantKind.PERSON
-    clean = {field: "" for field in APPLICANT_FIELDS}
+    clean: dict[str, Any] = {field: "" for field in APPLICANT_FIELDS}
     clean.update(
         kind=kind,
         birth_date=None,
@@ -343,29 +346,31 @@ def _existing(hromada, clean: dict) -> Applicant | None:
     return applicants.filter(**lookup).order_by("pk").first()
 
 
-def get_or_create_applicant(*, hromada, data: dict, acting_user) -> tuple[Applicant, bool]:
+def get_or_create_applicant(*, hromada, data: dict, acting_user: User) -> tuple[Applicant, bool]:
     """The known applicant with this РНОКПП/ЄДРПОУ (or document number, without a РНОКПП), with its
     contact details updated, or a new one. Consent is recorded only when `data["consent"]` is true."""
     clean = validate_applicant_data(data)
     consent = clean.pop("consent")
     now = timezone.now()
     with transaction.atomic():
-        applicant = _existing(hromada, clean)
-        created = applicant is None
-        if created:
+        existing = _existing(hromada, clean)
+        created = existing is None
+        if existing is None:
             applicant = Applicant(hromada=hromada, **clean)
             if consent:
                 applicant.consent_given_at = now
-            applicant._history_user = acting_user
+            record_author(applicant, acting_user)
             try:
                 with transaction.atomic():
                     applicant.save()
             except IntegrityError:
                 # Someone registered the same person a moment ago: re-use theirs.
-                applicant = _existing(hromada, clean)
-                if applicant is None:
+                existing = _existing(hromada, clean)
+                if existing is None:
                     raise
-                created = False
+                applicant, created = existing, False
+        else:
+            applicant = existing
         if not created:
             changed = False
             for field in CONTACT_FIELDS:
@@ -382,6 +387,6 @@ def get_or_create_applicant(*, hromada, data: dict, acting_user) -> tuple[Applic
                 applicant.consent_given_at = now
                 changed = True
             if changed:
-                applicant._history_user = acting_user
+                record_author(applicant, acting_user)
                 applicant.save()
     return applicant, created

@@ -1,9 +1,9 @@
-"""Deadline control (DESIGN §8): the daily job that marks overdue cases, finds those due within 3
+"""Deadline control: the daily job that marks overdue cases, finds those due within 3
 working days and tells the responsible staff and the head of the office.
 
 "Overdue" is the rule of the list's overdue preset and of the dashboard: an open case (no closed_at)
 whose clock runs (not suspended, not a draft) with ``due_date`` before today. A case whose due date moved
-later on resumption is cleared again. The summary tables do not depend on the flag (see stats.py).
+later on resumption is cleared again. The summary tables do not depend on the flag (see reporting/stats.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
 from cnap.accounts.models import OfficeDayOff, User
+from cnap.core.history import record_author
 from cnap.workdays import WorkCalendar, working_days_left
 
 from ..constants import ApplicationStatus
@@ -58,7 +59,7 @@ def _calendars(office_ids) -> dict[int, WorkCalendar]:
     return defaultdict(WorkCalendar, {pk: WorkCalendar(days_off=days_off[pk]) for pk in office_ids})
 
 
-def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineReport:
+def mark_overdue(*, today: dt.date | None = None, acting_user: User | None = None) -> DeadlineReport:
     """Flag the open cases past their due date (``is_overdue``), clear those no longer past it, and list
     the overdue ones and those due within DUE_SOON_WORKING_DAYS working days. Idempotent."""
     from .. import events
@@ -75,7 +76,7 @@ def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineR
         for app in late:
             app.is_overdue = True
             app.revision += 1
-            app._history_user = acting_user
+            record_author(app, acting_user)
             app.save(update_fields=["is_overdue", "revision"])
             newly.append(app)
             report.newly_overdue.append(app.pk)
@@ -88,7 +89,7 @@ def mark_overdue(*, today: dt.date | None = None, acting_user=None) -> DeadlineR
         for app in cleared:
             app.is_overdue = False
             app.revision += 1
-            app._history_user = acting_user
+            record_author(app, acting_user)
             app.save(update_fields=["is_overdue", "revision"])
             report.cleared.append(app.pk)
         if newly:
@@ -130,7 +131,7 @@ def _line(app: Application, today: dt.date, calendar: WorkCalendar) -> str:
     return f"{app.number} · {app.service.local_code} {title} · {_('due')} {app.due_date:%d.%m.%Y} · {when}"
 
 
-def send_deadline_notices(report: DeadlineReport, *, once_a_day: bool = True) -> int:
+def send_deadline_notices(*, report: DeadlineReport, once_a_day: bool = True) -> int:
     """E-mail each responsible person (the administrator who registered the case and the provider officer
     working it) and the head of each office their overdue and soon-due cases. No personal data of the
     applicants: numbers, services, dates. With ``once_a_day`` a repeated run on the same day sends nothing.

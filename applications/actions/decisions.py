@@ -1,4 +1,4 @@
-"""The provider's decision on a case (DESIGN §5): numbered, written from the service's template,
+"""The provider's decision on a case: numbered, written from the service's template,
 approve (→ result ready) or refuse citing grounds from the service's list (→ refused)."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cnap.accounts.constants import Role
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 from cnap.names import CASES, decline_name
 from services.selectors import provider_id_of
 
@@ -105,7 +107,7 @@ def render_decision_text(template_text: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False)).strip()
 
 
-def next_decision_number(provider, year: int) -> str:
+def next_decision_number(*, provider, year: int) -> str:
     """The next number in the provider's yearly series; call inside the transaction that saves it."""
     DecisionCounter.objects.bulk_create(
         [DecisionCounter(provider=provider, year=year, last_number=0)], ignore_conflicts=True
@@ -122,7 +124,7 @@ def record_decision(
     kind: str,
     text: str | None = None,
     grounds=(),
-    acting_user,
+    acting_user: User,
     decided_on: dt.date | None = None,
     expected_revision: int | None = None,
 ) -> Decision:
@@ -182,7 +184,7 @@ def record_decision(
         elif grounds:
             raise ValidationError(_("An approval cites no grounds for refusal."), code="grounds_on_approval")
 
-        number = next_decision_number(app.provider, decided_on.year)
+        number = next_decision_number(provider=app.provider, year=decided_on.year)
         context = decision_context(app, kind=kind, number=number, decided_on=decided_on, grounds=grounds)
         text = (text or "").strip()
         if not text:
@@ -197,7 +199,7 @@ def record_decision(
             grounds_text="\n".join(f"{g.text} ({g.citation})" if g.citation else g.text for g in grounds),
             decided_by=acting_user,
         )
-        decision._history_user = acting_user
+        record_author(decision, acting_user)
         decision.save()
         if grounds:
             decision.grounds.set(grounds)
@@ -220,7 +222,7 @@ def record_registry_action(
     registrar: str,
     grounds=(),
     extract=None,
-    acting_user,
+    acting_user: User,
     expected_revision: int | None = None,
 ):
     """The result of a state registrar's service: the action in the national register (→ result ready) or
@@ -272,7 +274,7 @@ def record_registry_action(
             extract=extract,
             recorded_by=acting_user,
         )
-        action._history_user = acting_user
+        record_author(action, acting_user)
         action.save()
         if grounds:
             action.grounds.set(grounds)

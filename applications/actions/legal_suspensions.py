@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 from services.selectors import provider_of
 
 from ..constants import ApplicationStatus
@@ -53,7 +55,7 @@ def _suspend(app: Application, record: LegalActSuspension, acting_user, started_
 
 @transaction.atomic
 def suspend_by_act(
-    *, act: str, reason: str, services, hromada, starts_on: dt.date, ends_on: dt.date | None = None, acting_user
+    *, act: str, reason: str, services, hromada, starts_on: dt.date, ends_on: dt.date | None = None, acting_user: User
 ) -> LegalActSuspension:
     """Enter the act and suspend the open cases of its services in every office of ``hromada``."""
     _may_suspend(acting_user)
@@ -74,7 +76,7 @@ def suspend_by_act(
         ends_on=ends_on,
         created_by=acting_user,
     )
-    record._history_user = acting_user
+    record_author(record, acting_user)
     record.save()
     record.services.set(services)
     cases = (
@@ -91,6 +93,8 @@ def suspend_by_act(
 
 
 def _resume_all(record: LegalActSuspension, acting_user) -> list[Application]:
+    if record.ends_on is None:  # callers set the end first
+        raise ValueError("An act without an end cannot be resumed.")
     resumed_on = record.ends_on + _ONE_DAY
     done = []
     ids = list(
@@ -112,7 +116,7 @@ def _resume_all(record: LegalActSuspension, acting_user) -> list[Application]:
 
 
 @transaction.atomic
-def end_act(*, suspension: LegalActSuspension, ends_on: dt.date, acting_user) -> list[Application]:
+def end_act(*, suspension: LegalActSuspension, ends_on: dt.date, acting_user: User) -> list[Application]:
     """The act no longer holds after ``ends_on``: resume every case it suspended (due dates move on)."""
     _may_suspend(acting_user)
     record = LegalActSuspension.objects.select_for_update().get(pk=suspension.pk)
@@ -121,7 +125,7 @@ def end_act(*, suspension: LegalActSuspension, ends_on: dt.date, acting_user) ->
     if ends_on >= timezone.localdate():
         raise ValidationError(_("Enter the end once the act no longer holds (the last day is in the past)."))
     record.ends_on = ends_on
-    record._history_user = acting_user
+    record_author(record, acting_user)
     record.save()
     return _resume_all(record, acting_user)
 
@@ -135,7 +139,7 @@ def active_act(*, hromada, service, on_date: dt.date) -> LegalActSuspension | No
     )
 
 
-def apply_to_new_case(application: Application, acting_user) -> Application:
+def apply_to_new_case(application: Application, acting_user: User) -> Application:
     """A case registered while an act holds starts suspended by it (called inside the registration)."""
     day = timezone.localdate(application.registered_at)
     record = active_act(hromada=application.hromada, service=application.service, on_date=day)
@@ -158,7 +162,7 @@ def _user_hromada(user):
 
 
 def suspend_service(
-    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user
+    *, service, reason: str, legal_act: str, started_on: dt.date | None = None, acting_user: User
 ) -> list[Application]:
     """Enter a suspension of ``service`` by a legal act for the user's hromada (every office in it): the open
     cases are suspended now, and cases registered while it holds start suspended (legal_suspensions.py)."""
@@ -177,7 +181,9 @@ def suspend_service(
     return list(Application.objects.filter(suspensions__by_act=record).distinct().order_by("id"))
 
 
-def resume_service(*, service, legal_act: str, resumed_on: dt.date | None = None, acting_user) -> list[Application]:
+def resume_service(
+    *, service, legal_act: str, resumed_on: dt.date | None = None, acting_user: User
+) -> list[Application]:
     """The act that suspended ``service`` no longer holds from ``resumed_on``: every case it suspended resumes."""
     if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
         raise PermissionDenied(_("Your role may not resume cases."))

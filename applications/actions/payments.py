@@ -13,6 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 from services.fees import Charge
 
 from .. import events
@@ -86,7 +88,7 @@ def _refresh_paid(app: Application, acting_user) -> None:
     total = app.payments.filter(state=PaymentState.PAID).aggregate(total=Sum("paid_amount"))["total"] or Decimal(0)
     app.fee_paid = total
     app.revision += 1
-    app._history_user = acting_user
+    record_author(app, acting_user)
     app.save(update_fields=["fee_paid", "revision"])
 
 
@@ -110,7 +112,7 @@ def record_payment(
     reference: str,
     method: str = PaymentMethod.BANK,
     payer: str = "",
-    acting_user,
+    acting_user: User,
 ) -> Payment:
     """The administrator records that a payment of a case was made (once: a paid payment is not paid again)."""
     with transaction.atomic():
@@ -124,14 +126,14 @@ def record_payment(
         _fill_paid(payment, amount=amount, paid_on=paid_on, payer=payer, reference=reference, method=method)
         payment.recorded_by = acting_user
         payment.recorded_at = timezone.now()
-        payment._history_user = acting_user
+        record_author(payment, acting_user)
         payment.save()
         _refresh_paid(app, acting_user)
         events.application_paid(app, amount=payment.paid_amount, day=payment.paid_on)
         return payment
 
 
-def refund_payment(*, payment, refunded_on: dt.date, note: str, acting_user) -> Payment:
+def refund_payment(*, payment, refunded_on: dt.date, note: str, acting_user: User) -> Payment:
     """A paid payment was returned to the payer (e.g. the application was withdrawn before it was considered)."""
     with transaction.atomic():
         app, payment = _locked(payment)
@@ -143,7 +145,7 @@ def refund_payment(*, payment, refunded_on: dt.date, note: str, acting_user) -> 
         payment.state = PaymentState.REFUNDED
         payment.refunded_on = refunded_on
         payment.refund_note = note.strip()
-        payment._history_user = acting_user
+        record_author(payment, acting_user)
         payment.save()
         _refresh_paid(app, acting_user)
         events.application_paid(app, amount=-payment.paid_amount, day=refunded_on)

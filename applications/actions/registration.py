@@ -1,6 +1,6 @@
 """Registering an application at the counter: journals, gap-free numbers, due dates, documents, scans.
 
-Numbering (DESIGN §5): a `JournalCounter` row per journal and year is locked with
+Numbering: a `JournalCounter` row per journal and year is locked with
 ``SELECT ... FOR UPDATE`` inside the transaction that registers, so concurrent registrations queue
 on that row, each takes ``last_number + 1`` and a rolled-back registration gives its number back:
 the numbers of committed applications are 1..N without gaps or duplicates. On SQLite the
@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +44,8 @@ from applications.models import (
     SubmittedDocument,
     scan_path,
 )
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 from cnap.workdays import compute_due_date, office_calendar
 from services.checks import earliest_start
 from services.constants import Channel, DeliveryMethod, DocumentKind, FeeOption
@@ -76,7 +79,7 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:06d}"
 
 
-def default_journal(office) -> RegistrationJournal:
+def default_journal(*, office) -> RegistrationJournal:
     """The office's default journal (else its first active one). An office without any journal gets
     one on its first registration: named "Journal of registration of applications", prefix = the
     office's code, marked default (an integrator may add more journals later in the admin)."""
@@ -119,7 +122,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 @dataclass
 class _CheckedScan:
-    upload: object
+    upload: Any
     name: str
     content_type: str
     size: int
@@ -206,14 +209,14 @@ def _positive(value, default=1) -> int | None:
 
 
 def _check_documents(version: ServiceVersion, documents: list[dict], errors: dict) -> list[dict]:
-    required = {doc.pk: doc for doc in version.documents.all()}
+    required: dict[Any, Any] = {doc.pk: doc for doc in version.documents.all()}
     lines = []
     seen = set()
     problems = []
     for index, line in enumerate(documents or []):
         required_document = line.get("required_document")
         required_id = getattr(required_document, "pk", required_document)
-        if required_id not in (None, ""):
+        if required_id is not None and required_id != "":
             try:
                 required_id = int(required_id)
             except (TypeError, ValueError):
@@ -309,7 +312,7 @@ def register_application(
     power_of_attorney_date: dt.date | None = None,
     power_of_attorney_issued_by: str = "",
     comment: str = "",
-    acting_user,
+    acting_user: User,
     registered_at: dt.datetime | None = None,
     journal: RegistrationJournal | None = None,
 ) -> Application:
@@ -430,7 +433,7 @@ def register_application(
             checked_scans.append(checked)
     if scan_errors:
         errors["scans"] = scan_errors
-    if errors:
+    if errors or version is None:  # no version in force is one of the errors
         raise ValidationError(errors)
 
     # 4. Write the scan files, then everything else in one transaction; on failure remove the files.
@@ -513,7 +516,7 @@ def _create(
 ) -> Application:
     applicant = _party(applicant, hromada, acting_user, "applicant")
     representative = _party(representative, hromada, acting_user, "representative")
-    journal = journal or default_journal(office)
+    journal = journal or default_journal(office=office)
     if journal.office_id != office.pk:
         raise ValidationError({"journal": _("This journal belongs to another office.")})
     year = timezone.localtime(registered_at).year
@@ -542,11 +545,11 @@ def _create(
         earliest_result_on=earliest_on,
         **fields,
     )
-    application._history_user = acting_user
+    record_author(application, acting_user)
     application.save()
     rows = payments_for(application, fee_charges, exemption_document=exemption_document, paid=paid)
     for payment in rows:
-        payment._history_user = acting_user
+        record_author(payment, acting_user)
         payment.recorded_by = acting_user if payment.state == "paid" else None
         payment.recorded_at = registered_at if payment.state == "paid" else None
         payment.save()
@@ -557,7 +560,7 @@ def _create(
     saved_documents = []
     for order, line in enumerate(document_lines, start=1):
         document = SubmittedDocument(application=application, order=order, **line)
-        document._history_user = acting_user
+        record_author(document, acting_user)
         document.save()
         saved_documents.append(document)
     for checked in checked_scans:

@@ -1,4 +1,4 @@
-"""Moving cases through their statuses (DESIGN §5): every move goes through :func:`transition`.
+"""Moving cases through their statuses: every move goes through :func:`transition`.
 
 Each call is one transaction holding a row lock (``SELECT ... FOR UPDATE``) on the case; it checks the
 move against the table in applications/transitions.py (status, role, the user's office or provider,
@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cnap.accounts.models import User
+from cnap.core.history import record_author
 from cnap.workdays import office_calendar, shift_due_date
 
 from .. import events
@@ -126,7 +128,7 @@ def _apply(app: Application, move: Move, user, comment: str, now: dt.datetime) -
     if move.to_status in CLOSED_STATUSES:
         app.closed_at = now
         app.is_overdue = False
-    app._history_user = user
+    record_author(app, user)
     app.save()
     StatusChange.objects.create(
         application=app,
@@ -234,7 +236,7 @@ def _transition_locked(app: Application, *, to_status: str, acting_user, comment
             app.is_overdue = app.due_date < timezone.localdate(now)
             suspension.resumed_on = resumed_on
             suspension.resumed_by = acting_user
-            suspension._history_user = acting_user
+            record_author(suspension, acting_user)
             suspension.save()
             if not comment:
                 comment = _("Resumed on %(day)s; the due date moved by %(days)s working days to %(due)s.") % {
@@ -275,7 +277,7 @@ def transition(
     *,
     application,
     to_status: str,
-    acting_user,
+    acting_user: User,
     comment: str = "",
     expected_revision: int | None = None,
     **details,
@@ -294,7 +296,7 @@ def transition(
         )
 
 
-def send_to_provider(*, application, acting_user, comment: str = "", expected_revision=None) -> Application:
+def send_to_provider(*, application, acting_user: User, comment: str = "", expected_revision=None) -> Application:
     return transition(
         application=application,
         to_status=ApplicationStatus.SENT_TO_PROVIDER,
@@ -304,7 +306,7 @@ def send_to_provider(*, application, acting_user, comment: str = "", expected_re
     )
 
 
-def take_into_work(*, application, acting_user, comment: str = "", expected_revision=None) -> Application:
+def take_into_work(*, application, acting_user: User, comment: str = "", expected_revision=None) -> Application:
     return transition(
         application=application,
         to_status=ApplicationStatus.IN_PROGRESS,
@@ -314,7 +316,7 @@ def take_into_work(*, application, acting_user, comment: str = "", expected_revi
     )
 
 
-def return_for_revision(*, application, acting_user, comment: str, expected_revision=None) -> Application:
+def return_for_revision(*, application, acting_user: User, comment: str, expected_revision=None) -> Application:
     return transition(
         application=application,
         to_status=ApplicationStatus.RETURNED_FOR_REVISION,
@@ -330,7 +332,7 @@ def suspend(
     reason: str,
     legal_act: str = "",
     started_on: dt.date | None = None,
-    acting_user,
+    acting_user: User,
     expected_revision=None,
 ) -> Application:
     """Stop the clock of a case; :func:`resume` moves its due date by the working days lost."""
@@ -346,7 +348,7 @@ def suspend(
 
 
 def resume(
-    *, application, resumed_on: dt.date | None = None, acting_user, comment: str = "", expected_revision=None
+    *, application, resumed_on: dt.date | None = None, acting_user: User, comment: str = "", expected_revision=None
 ) -> Application:
     """Back to the status before the suspension; the due date moves by the suspended working days."""
     with transaction.atomic():
@@ -366,7 +368,7 @@ def issue_result(
     issued_to: str,
     identity_document: str,
     issued_at: dt.datetime | None = None,
-    acting_user,
+    acting_user: User,
     expected_revision=None,
 ) -> Application:
     """Hand the result to the applicant (or their representative): when, to whom, by which identity
@@ -389,7 +391,7 @@ def issue_result(
                 )
             _fill_issue(app, acting_user, details, timezone.now())
             app.revision += 1
-            app._history_user = acting_user
+            record_author(app, acting_user)
             app.save()
             return app
         if app.status != ApplicationStatus.RESULT_READY:
@@ -402,7 +404,7 @@ def issue_result(
         )
 
 
-def mark_unclaimed(*, application, acting_user, comment: str = "", expected_revision=None) -> Application:
+def mark_unclaimed(*, application, acting_user: User, comment: str = "", expected_revision=None) -> Application:
     """The result was not collected within the version's storage period."""
     return transition(
         application=application,

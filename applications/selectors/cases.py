@@ -4,7 +4,9 @@ of queries whatever the case holds)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -33,8 +35,8 @@ def visible_applications(user) -> QuerySet[Application]:
         return cases
     if user.role in OFFICE_ROLES and user.office_id:
         return cases.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and provider_id_of(user):
-        return cases.filter(provider_id=provider_id_of(user), sent_to_provider_at__isnull=False)
+    if user.role == Role.PROVIDER_OFFICER and (provider_id := provider_id_of(user)):
+        return cases.filter(provider_id=provider_id, sent_to_provider_at__isnull=False)
     if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
         return cases.filter(hromada_id=user.hromada_id)
     return cases.none()
@@ -97,12 +99,12 @@ def _display(model_field, value, users: dict) -> str:
     return str(value)
 
 
-def _edits(records_by_label: list[tuple[str, list]]) -> list[Edit]:
+def _edits(records_by_label: list[tuple[Callable[[Any], str], list]]) -> list[Edit]:
     """Edits of several records, each diffed against its previous version, newest first."""
     raw = []
-    user_ids = set()
+    user_ids: set[int] = set()
     for label_of, records in records_by_label:
-        previous_by_id = {}
+        previous_by_id: dict[Any, Any] = {}
         for record in records:  # oldest first
             model = record.instance_type
             fields = [

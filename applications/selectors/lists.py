@@ -1,4 +1,4 @@
-"""Lists of cases for each role (DESIGN §5, §11): presets, any combination of filters, search by number,
+"""Lists of cases for each role: presets, any combination of filters, search by number,
 tax number or name, keyset pagination (no OFFSET, no COUNT over the table) and a CSV export.
 
 Order: newest registration first, ``(-registered_at, -id)``, which the indexes in Application.Meta
@@ -265,8 +265,8 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        moment = dt.datetime.fromisoformat(moment)
+        text, pk = raw.split("|")
+        moment = dt.datetime.fromisoformat(text)
         if timezone.is_naive(moment):
             return None
         return moment, int(pk)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from applications.models import Application, Scan
 from cnap.accounts.constants import Role
@@ -50,8 +51,8 @@ class ServiceChecklist:
     late_fee: Decimal | None
     fee_error: str
     has_late_fee: bool
-    channel_choices: list[tuple[str, str]]
-    delivery_choices: list[tuple[str, str]]
+    channel_choices: list[tuple[str, str | Promise]]
+    delivery_choices: list[tuple[str, str | Promise]]
 
 
 def service_checklist(office, service_pk, *, posted: dict | None = None) -> ServiceChecklist | None:
@@ -117,8 +118,8 @@ def visible_applications(user) -> QuerySet:
         return applications
     if user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) and user.office_id:
         return applications.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and provider_id_of(user):
-        return applications.filter(provider_id=provider_id_of(user))
+    if user.role == Role.PROVIDER_OFFICER and (provider_id := provider_id_of(user)):
+        return applications.filter(provider_id=provider_id)
     if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
         return applications.filter(hromada_id=user.hromada_id)
     return applications.none()

@@ -17,8 +17,8 @@ def cases_in_scope(user) -> QuerySet:
     cases = Application.objects.all()
     if user.is_superuser:
         return cases
-    if provider_id_of(user) and user.role == "provider_officer":
-        return cases.filter(provider_id=provider_id_of(user))
+    if user.role == "provider_officer" and (provider_id := provider_id_of(user)):
+        return cases.filter(provider_id=provider_id)
     if user.office_id:
         return cases.filter(office_id=user.office_id)
     return cases.none()

@@ -26,8 +26,6 @@ from services.constants import DeliveryMethod
 logger = logging.getLogger(__name__)
 
 PUBLIC_LANGUAGES = ("uk", "en")
-DEFAULT_RATE_LIMIT = 20
-DEFAULT_RATE_WINDOW = 600  # seconds
 
 # What each status means to the citizen, and what they should do next.
 STATUS_TEXTS = {
@@ -89,7 +87,7 @@ def client_address(request) -> str:
     """REMOTE_ADDR, or the first X-Forwarded-For hop when settings.CNAP_TRUST_X_FORWARDED_FOR (behind
     a proxy that sets it); an invalid value falls back to REMOTE_ADDR."""
     remote = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "CNAP_TRUST_X_FORWARDED_FOR", False):
+    if settings.CNAP_TRUST_X_FORWARDED_FOR:
         first_hop = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
         try:
             return str(ipaddress.ip_address(first_hop))
@@ -101,8 +99,8 @@ def client_address(request) -> str:
 def _throttle(request) -> int:
     """Counts a lookup for the client's address; returns 0 if allowed, else the seconds to wait.
     A fixed window in the cache (atomic INCR on Redis). A cache that is down lets lookups through."""
-    limit = int(getattr(settings, "CNAP_STATUS_RATE_LIMIT", DEFAULT_RATE_LIMIT))
-    window = int(getattr(settings, "CNAP_STATUS_RATE_WINDOW", DEFAULT_RATE_WINDOW))
+    limit = settings.CNAP_STATUS_RATE_LIMIT
+    window = settings.CNAP_STATUS_RATE_WINDOW
     now = time.time()
     bucket = int(now // window)
     client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]

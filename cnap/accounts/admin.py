@@ -30,9 +30,11 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "office", "is_active"]
     list_filter = ["role", "office", "is_active", "is_superuser"]
     search_fields = ["username", "last_name", "first_name", "email"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Workstation"), {"fields": ("patronymic", "role", "position", "hromada", "office")}),
     )
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
         (_("Workstation"), {"fields": ("last_name", "first_name", "patronymic", "role", "office")}),
     )

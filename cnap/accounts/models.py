@@ -136,13 +136,13 @@ class User(AbstractUser):
         super().clean()
         if self.role in OFFICE_ROLES and not self.office_id:
             raise ValidationError({"office": _("This role works in an office: choose one.")})
-        if self.office_id:
+        if self.office is not None:
             self.hromada_id = self.office.hromada_id
         if self.role == Role.COMMUNITY_HEAD and not self.hromada_id:
             raise ValidationError({"hromada": _("A community head belongs to a hromada.")})
 
     def save(self, *args, **kwargs) -> None:
-        if self.office_id and not self.hromada_id:
+        if self.office is not None and not self.hromada_id:
             self.hromada_id = self.office.hromada_id
         super().save(*args, **kwargs)
 

@@ -1,6 +1,6 @@
 """Which role may do what: one table, used by views, templates (navigation) and actions.
 
-Issue 9 extends this into the full permission matrix documented in docs/security.md."""
+docs/security.md shows the same table (tests/security/test_docs.py keeps the two equal)."""
 
 from .constants import Role
 
@@ -30,7 +30,3 @@ def can(user, capability: str) -> bool:
     if user.is_superuser:
         return True
     return user.role in CAPABILITIES[capability]
-
-
-def capabilities_of(user) -> frozenset[str]:
-    return frozenset(name for name in CAPABILITIES if can(user, name))

@@ -1,4 +1,4 @@
-"""The second factor for staff (DESIGN §10): TOTP enrolment with a QR code, the verification step after
+"""The second factor for staff (docs/security.md): TOTP enrolment with a QR code, the verification step after
 the password, and single-use backup codes (django-otp's static device), shown once."""
 
 import logging

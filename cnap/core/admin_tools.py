@@ -1,6 +1,7 @@
 """Building blocks for the admin of the apps' big tables (cases, lookups, notifications)."""
 
 from functools import cached_property
+from typing import Any
 
 from django.contrib import admin
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        object_list = self.object_list
+        object_list: Any = self.object_list
         if hasattr(object_list, "query"):
             return object_list[: COUNT_CAP + 1].count()
         return len(object_list)

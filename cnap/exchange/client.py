@@ -1,4 +1,5 @@
-"""Trembita / X-Road REST client (xroad.md §7.2 request, §7.3 classification, §5.1 retry rules).
+"""Trembita / X-Road client: the request, the classification of answers and the retry rules of
+docs/exchange.md (REST here, SOAP in :mod:`cnap.exchange.soap`).
 
 :func:`lookup` makes exactly one HTTP attempt and never raises for network or registry problems: it returns a
 :class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the Celery task,
@@ -100,7 +101,7 @@ def build_request(
     user_id: str | int,
     message_id: str,
 ) -> tuple[str, str, dict[str, str], bytes | None]:
-    """``(method, url, headers, body)`` of one attempt, exactly as in xroad.md §7.2."""
+    """``(method, url, headers, body)`` of one attempt, exactly as in docs/exchange.md §2."""
     try:
         service = config["services"][registry]
     except KeyError:
@@ -281,7 +282,7 @@ def _classify(
         "request_hash": headers.get("X-Road-Request-Hash") or "",
     }
     error_type = headers.get("X-Road-Error") or headers.get("uxp-faultcode") or ""
-    if error_type:  # the security server failed, not the registry (xroad.md §1.4)
+    if error_type:  # the security server failed, not the registry (docs/exchange.md §4)
         data = _json_or_none(content)
         detail = headers.get("uxp-faultstring") or ""
         if isinstance(data, dict):

@@ -1,4 +1,4 @@
-"""Configuration of the Trembita / X-Road exchange client (xroad.md §7.1).
+"""Configuration of the Trembita / X-Road exchange client (docs/exchange.md §1).
 
 Everything registry-specific lives here as *defaults*; a deployment overrides any part of it with the
 ``TREMBITA`` setting (a dict), which :func:`get_config` deep-merges over :data:`DEFAULTS`:
@@ -25,10 +25,11 @@ Keys
     ``connect``, ``read`` (per network operation) and ``total_deadline`` (seconds; no call takes longer).
 ``retry``
     ``attempts`` (total, including the first; 0 = no limit but the horizon), ``backoff`` (seconds before
-    attempt 2, 3, ...; the last value repeats), ``jitter`` (a fraction of the backoff added at random),
-    ``horizon`` (seconds from the first attempt after which no quick retry is scheduled), ``sweep_every`` (a
-    lookup left ``unavailable`` is tried again this often...) and ``cutoff`` (...until this many seconds after
-    it was asked for). Used by :func:`cnap.exchange.client.lookup_with_retries` and by the Celery task.
+    attempt 2, 3, ...; the last value repeats), ``jitter`` (a fraction of the backoff added at random, so
+    retries of many lookups do not arrive together), ``horizon`` (seconds from the first attempt after which
+    no quick retry is scheduled), ``sweep_every`` (a lookup left ``unavailable`` is tried again this
+    often...) and ``cutoff`` (...until this many seconds after it was asked for). Applied by the registry task
+    (:func:`cnap.exchange.client.retry_delay`).
 ``pool``
     httpx connection-pool limits (``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``).
 ``max_response_bytes``
@@ -58,7 +59,7 @@ Keys
 
 The defaults of every service come from the one list of registry lookups, :mod:`cnap.exchange.registries`.
 
-The service codes below are placeholders (xroad.md §4: no public catalogue); the member codes are the
+The service codes below are placeholders (there is no public catalogue); the member codes are the
 providers' ЄДРПОУ codes where known.
 """
 

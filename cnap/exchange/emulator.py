@@ -1,4 +1,4 @@
-"""A fake Trembita security server (ШБО) with the five registries behind it (xroad.md §7.4).
+"""A fake Trembita security server (ШБО) with the five registries behind it (docs/exchange.md §9).
 
 Run it with ``manage.py registry_emulator --host 127.0.0.1 --port 8090``; tests use :func:`make_server` and
 :func:`serve_in_thread`. Standard library only (``ThreadingHTTPServer``, HTTP/1.1 keep-alive): every request
@@ -51,7 +51,7 @@ Surface
 ``/__emulator/health``
     ``{"status": "ok"}``.
 
-Magic inputs (DESIGN §6): an РНОКПП, ЄДРПОУ or cadastral number ending ``0000`` → 404 from the registry,
+Magic inputs: an РНОКПП, ЄДРПОУ or cadastral number ending ``0000`` → 404 from the registry,
 ``9999`` → 500 ``Server.ServerProxy.NetworkError``, ``8888`` → no answer for ``slow_seconds`` (40 s by
 default, cut short when the server shuts down), then the normal answer.
 

@@ -452,7 +452,7 @@ HANDLERS = {
     "rtg_residence": rtg_residence,
 }
 
-#: Parameters whose last four digits trigger the magic answers (DESIGN §6).
+#: Parameters whose last four digits trigger the magic answers (docs/exchange.md §9).
 MAGIC_PARAMS = ("rnokpp", "edrpou", "cadastral_number", "passport_number")
 
 

@@ -19,7 +19,7 @@ WRONG_SHAPE = "wrong_shape"  # a readable answer without the data the service de
 INCOMPATIBLE = "incompatible"  # the service's WSDL no longer fits what we send
 KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE, WRONG_SHAPE, INCOMPATIBLE)
 
-#: X-Road error types (substrings) worth another attempt (xroad.md §5.1).
+#: X-Road error types (substrings) worth another attempt (docs/exchange.md §4).
 RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
 #: Provider HTTP statuses worth another attempt.
 RETRYABLE_PROVIDER_STATUSES = (502, 503, 504)
@@ -135,7 +135,7 @@ def describe(kind: str, error_type: str = "", http_status: int | None = None):
 
 def outcome(result: LookupResult) -> str:
     """The final state of a request whose last attempt gave ``result`` (the values of
-    ``applications.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
+    ``registry.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
     passing fault: try again later) or ``failed`` (needs a person: bad input, configuration, garbage)."""
     if result.kind == OK:
         return "succeeded"

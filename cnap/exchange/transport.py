@@ -23,7 +23,7 @@ import httpx
 # ---------------------------------------------------------------------------------------------- logging
 class _RedactQueryFilter(logging.Filter):
     """httpx logs every request URL at INFO; our query strings carry РНОКПП and other personal data, which
-    must never reach the logs (DESIGN §10). Keep the method, the path and the status, drop the query."""
+    must never reach the logs. Keep the method, the path and the status, drop the query."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.startswith("HTTP Request:") and record.args:

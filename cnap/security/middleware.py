@@ -76,7 +76,7 @@ class StaffSessionMiddleware:
         elif now - int(login_at) > settings.CNAP_SESSION_MAX_SECONDS:
             logout(request)
             return _redirect(request, settings.LOGIN_URL)
-        if not getattr(settings, "CNAP_REQUIRE_2FA", True) or otp_exempt(request, view_func):
+        if not settings.CNAP_REQUIRE_2FA or otp_exempt(request, view_func):
             return None
         if user.is_verified():
             return None

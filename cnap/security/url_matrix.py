@@ -39,7 +39,7 @@ def answers(anonymous=LOGIN, *, default, **roles) -> dict:
     return table
 
 
-# Who works with cases (DESIGN §10): office roles their office's, provider officers their provider's,
+# Who works with cases: office roles their office's, provider officers their provider's,
 # community heads their hromada's (read-only: their POSTs are refused with a message, 302).
 CASE_READERS = dict(catalog_manager=404)  # a role without view_applications gets 404 for a case URL
 STAFF = 200

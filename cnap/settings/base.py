@@ -1,5 +1,9 @@
 """Settings shared by every run mode. The mode modules (embedded, production, test) import this
-and set the database, broker, cache and security settings that differ between them."""
+and set the database, broker, cache and security settings that differ between them.
+
+The workstation's own settings are named ``CNAP_*``; each is read from the environment variable of the same
+name, with the default and a one-line comment here (docs/deployment.md lists them all; a test keeps the two
+lists equal). CNAP_DEMO_ALLOWED alone is not read from the environment: the run mode decides it."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +17,8 @@ env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Runtime data that is not in git: the SQLite database, private files, the embedded broker.
-VAR_DIR = Path(env("CNAP_VAR_DIR", default=str(BASE_DIR / "var")))
+CNAP_VAR_DIR = Path(env("CNAP_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = CNAP_VAR_DIR
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 INSTALLED_APPS = [
@@ -46,11 +51,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "api",
 ]
-# The development-only app `demo` (demo data, load data for the bench, the embedded runner): the embedded
-# and test modes install it; elsewhere only when this is set (make bench does).
+# Install the development-only app `demo` (demo data, load data, the embedded runner); embedded/test: always.
 CNAP_DEVELOPMENT_TOOLS = env.bool("CNAP_DEVELOPMENT_TOOLS", default=False)
+DEVELOPMENT_APPS = ["demo"]
 if CNAP_DEVELOPMENT_TOOLS:
-    INSTALLED_APPS.append("demo")
+    INSTALLED_APPS += DEVELOPMENT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -123,7 +128,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Scans, receipts and registry extracts are personal data: stored outside any public URL and
 # served only through permission-checked views.
-PRIVATE_MEDIA_ROOT = Path(env("CNAP_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+CNAP_PRIVATE_MEDIA_ROOT = Path(env("CNAP_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+PRIVATE_MEDIA_ROOT = CNAP_PRIVATE_MEDIA_ROOT
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -133,6 +139,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# The largest scan accepted, in bytes.
 CNAP_MAX_SCAN_BYTES = env.int("CNAP_MAX_SCAN_BYTES", default=20 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,22 +147,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Public holidays are working days while martial law lasts (Law 2136-IX); cnap/workdays.py.
+# Public holidays are working days while martial law lasts (Law 2136-IX): due dates count them.
 CNAP_MARTIAL_LAW = env.bool("CNAP_MARTIAL_LAW", default=True)
 # The public address printed on receipts and encoded in their QR codes.
 CNAP_SITE_URL = env("CNAP_SITE_URL", default="http://127.0.0.1:8000")
-# seed_demo creates users with known passwords: only ever allowed where this is True.
+# seed_demo creates users with known passwords: only where this is True (the run mode sets it, never the env).
 CNAP_DEMO_ALLOWED = False
 
 # Security (docs/security.md). Sessions: the cookie lives SESSION_COOKIE_AGE seconds after the last
 # request (saved on every request: an idle timeout, ASVS 3.3.2: 30 minutes), and at most
 # CNAP_SESSION_MAX_SECONDS after the login, however active (cnap/security/middleware.py).
+# Idle session timeout, seconds.
+CNAP_SESSION_SECONDS = env.int("CNAP_SESSION_SECONDS", default=30 * 60)
+# Absolute session lifetime after the login, seconds.
+CNAP_SESSION_MAX_SECONDS = env.int("CNAP_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("CNAP_SESSION_SECONDS", default=30 * 60)
+SESSION_COOKIE_AGE = CNAP_SESSION_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-CNAP_SESSION_MAX_SECONDS = env.int("CNAP_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -166,8 +176,12 @@ OTP_TOTP_ISSUER = "ЦНАП"
 OTP_TOTP_THROTTLE_FACTOR = 1
 # django-axes: 10 failed logins for one user name from one address lock that pair out for 15 minutes
 # (never for good: ASVS 2.2.1 without a self-inflicted denial of service); a success resets the count.
-AXES_FAILURE_LIMIT = env.int("CNAP_LOGIN_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("CNAP_LOGIN_COOLOFF_MINUTES", default=15))
+# Failed logins (one user name, one address) before a lockout.
+CNAP_LOGIN_FAILURE_LIMIT = env.int("CNAP_LOGIN_FAILURE_LIMIT", default=10)
+# Minutes a lockout lasts.
+CNAP_LOGIN_COOLOFF_MINUTES = env.int("CNAP_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = CNAP_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=CNAP_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cnap.security.lockout.lockout_response"  # the Ukrainian page with the minutes left
@@ -177,6 +191,12 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 AXES_ALLOWED_CORS_ORIGINS = ""
 # How many reverse proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
 CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
+# The public status page's rate limit counts the first X-Forwarded-For hop (only behind a proxy that sets it).
+CNAP_TRUST_X_FORWARDED_FOR = env.bool("CNAP_TRUST_X_FORWARDED_FOR", default=False)
+# Lookups on the public status page allowed per client address and window.
+CNAP_STATUS_RATE_LIMIT = env.int("CNAP_STATUS_RATE_LIMIT", default=20)
+# The window of that limit, seconds.
+CNAP_STATUS_RATE_WINDOW = env.int("CNAP_STATUS_RATE_WINDOW", default=600)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -197,11 +217,19 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # (apply_retention, monthly); the rows stay with removed_at set.
 CNAP_RETENTION_DAYS = env.int("CNAP_RETENTION_DAYS", default=1826)
 
-# The Trembita security server and the registries' service ids: cnap/exchange/conf.py has the
-# defaults (the emulator); a deployment overrides them with a JSON value in CNAP_TREMBITA.
-TREMBITA = env.json("CNAP_TREMBITA", default={})
+# The Trembita security server, client identity and registries' service ids, as JSON over the defaults of
+# cnap/exchange/conf.py (docs/exchange.md).
+CNAP_TREMBITA = env.json("CNAP_TREMBITA", default={})
+TREMBITA = CNAP_TREMBITA
 
-# Celery (DESIGN §12). The broker URL is set by each run mode.
+# Notices to applicants: the SMS backend class (docs/notifications.md), and retries of a failed send.
+CNAP_SMS_BACKEND = env("CNAP_SMS_BACKEND", default="notifications.sms.LoggingSmsBackend")
+# How many times a notice whose sending failed transiently is retried.
+CNAP_NOTIFICATION_MAX_RETRIES = env.int("CNAP_NOTIFICATION_MAX_RETRIES", default=5)
+# The first retry's delay in seconds, doubled on each retry.
+CNAP_NOTIFICATION_RETRY_DELAY = env.int("CNAP_NOTIFICATION_RETRY_DELAY", default=60)
+
+# Celery (docs/deployment.md). The broker URL is set by each run mode.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -225,7 +253,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (time limit 180 s) plus retries' countdowns; see docs/deployment.md.
 CELERY_VISIBILITY_TIMEOUT = 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
     # The same heartbeat through the registry queue: /healthz sees a dead registry worker.
@@ -250,7 +278,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cnap.security.tasks.apply_retention",
         "schedule": crontab(day_of_month=1, hour=3, minute=15),
     },
-    # Dashboards and deadline control (issue 7): mark overdue cases and notify at 06:00, rebuild the
+    # Dashboards and deadline control: mark overdue cases and notify at 06:00, rebuild the
     # summary tables at 02:30 (Kyiv time).
     "mark-overdue": {"task": "applications.tasks.mark_overdue_daily", "schedule": crontab(hour=6, minute=0)},
     "rebuild-stats": {"task": "reporting.tasks.rebuild_stats_nightly", "schedule": crontab(hour=2, minute=30)},
@@ -286,8 +314,11 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 20,
 }
-# Requests per token (api_client) and per address for the public catalog (anonymous).
-CNAP_API_RATES = {"api_client": env("CNAP_API_RATE_CLIENT", default="120/min"), "anonymous": "60/min"}
+# REST API requests allowed per token.
+CNAP_API_RATE_CLIENT = env("CNAP_API_RATE_CLIENT", default="120/min")
+# REST API requests allowed per address for the public catalog (no token).
+CNAP_API_RATE_ANONYMOUS = env("CNAP_API_RATE_ANONYMOUS", default="60/min")
+CNAP_API_RATES = {"api_client": CNAP_API_RATE_CLIENT, "anonymous": CNAP_API_RATE_ANONYMOUS}
 SPECTACULAR_SETTINGS = {
     "TITLE": "ЦНАП API",
     "DESCRIPTION": "Каталог адміністративних послуг (відкритий) і подання е-заяв, статуси справ (за токеном).",

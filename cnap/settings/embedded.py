@@ -4,7 +4,7 @@ a file cache and the registry emulator, all under var/."""
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import DEVELOPMENT_APPS, INSTALLED_APPS, VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -23,8 +23,7 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CNAP_DEMO_ALLOWED = True
 CNAP_DEVELOPMENT_TOOLS = True
-if "demo" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not in INSTALLED_APPS)]
 # The demo logins printed by `make run` work with a password only, unless CNAP_REQUIRE_2FA=1.
 CNAP_REQUIRE_2FA = env.bool("CNAP_REQUIRE_2FA", default=False)
 
@@ -62,10 +61,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# The embedded mode talks to the emulator that `make run` starts.
-# The demo configuration: the person lookup of ЄДДР over SOAP (the passport status check is a SOAP service
-# by default), the other registries over REST, so both paths run.
-TREMBITA = env.json(
+# The embedded mode talks to the emulator that `make run` starts (on EMULATOR_PORT, which run_embedded sets
+# for the processes it starts). The demo configuration: the person lookup of ЄДДР over SOAP (the passport
+# status check is a SOAP service by default), the other registries over REST, so both paths run.
+CNAP_TREMBITA = env.json(
     "CNAP_TREMBITA",
-    default={"ss_base_url": "http://127.0.0.1:8090", "services": {"eddr_person": {"protocol": "soap"}}},
+    default={
+        "ss_base_url": f"http://127.0.0.1:{env.int('EMULATOR_PORT', default=8090)}",
+        "services": {"eddr_person": {"protocol": "soap"}},
+    },
 )
+TREMBITA = CNAP_TREMBITA

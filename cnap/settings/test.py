@@ -1,4 +1,4 @@
-"""The test suite: real PostgreSQL and Redis (DESIGN §3.1), fast password hashing.
+"""The test suite: real PostgreSQL and Redis, fast password hashing.
 
 Several test runs may share one machine's PostgreSQL and Redis (developers side by side, CI):
 each run gets its own test database and its own Redis key prefix from CNAP_TEST_RUN_ID, which
@@ -7,7 +7,7 @@ worker processes started by the tests inherit."""
 import os
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEVELOPMENT_APPS, INSTALLED_APPS, env
 
 TEST_RUN_ID = os.environ.setdefault("CNAP_TEST_RUN_ID", str(os.getpid()))
 
@@ -16,8 +16,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 CNAP_DEMO_ALLOWED = True
 CNAP_DEVELOPMENT_TOOLS = True
-if "demo" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in DEVELOPMENT_APPS if app not in INSTALLED_APPS)]
 # Staff pages need the second factor, as in production; tests' force_login gives a verified
 # session (tests/conftest.py), login_as in the browser types the current TOTP code.
 CNAP_REQUIRE_2FA = True

@@ -1,4 +1,4 @@
-"""The dashboards of the community head and the head of the CNAP (DESIGN §8), read from the summary
+"""The dashboards of the community head and the head of the CNAP, read from the summary
 tables only (reporting/stats.py): never from the applications table.
 
 Queries per dashboard, whatever the data size or the period (the view adds the session and the user):
@@ -21,6 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
@@ -379,11 +380,12 @@ def dashboard_data(
         for row in month_rows.values("month").annotate(**trend_sums).order_by():
             add_point(row["month"], row)
     else:
-        period = daily.filter(date__gte=date_from, date__lte=date_to)
-        if granularity == "week":
-            period = period.annotate(period=TruncWeek("date")).values("period")
-        else:
-            period = period.values("date")
+        in_period = daily.filter(date__gte=date_from, date__lte=date_to)
+        period: Any = (
+            in_period.annotate(period=TruncWeek("date")).values("period")
+            if granularity == "week"
+            else in_period.values("date")
+        )
         for row in period.annotate(**trend_sums).order_by():
             day = row.get("period") or row["date"]
             add_point(day.date() if isinstance(day, dt.datetime) else day, row)
@@ -396,9 +398,9 @@ def dashboard_data(
 
     # Roll the combinations up by each dimension.
     rollups: dict[str, dict[int, Figures]] = {d: defaultdict(Figures) for d in _DIMS}
-    for key, figures in combos.items():
+    for combo, figures in combos.items():
         board.total.add(vars(figures))
-        for dim, value in zip(_DIMS, key, strict=True):
+        for dim, value in zip(_DIMS, combo, strict=True):
             rollups[dim][value].add(vars(figures))
 
     service_ids = list(rollups["service_id"])
@@ -529,6 +531,6 @@ def overdue_by_office_and_person(*, offices: list[Office], today: dt.date | None
     groups = []
     for office in offices:
         if office.pk in by_office:
-            people = sorted(by_office[office.pk].values(), key=lambda g: (-len(g.cases), str(g.person or "")))
-            groups.append(OfficeGroup(office=office, people=people))
+            ranked = sorted(by_office[office.pk].values(), key=lambda g: (-len(g.cases), str(g.person or "")))
+            groups.append(OfficeGroup(office=office, people=ranked))
     return groups

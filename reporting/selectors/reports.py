@@ -1,8 +1,8 @@
-"""Reports (DESIGN §9): the national open-data set of provided services and the monthly report.
+"""Reports: the national open-data set of provided services and the monthly report.
 
-Open data follows the CMU 835 annex "Дані про надані адміністративні послуги" (reference/domain.md
-§2.3). Natural persons are never named or identified: ``applicantName`` and ``applicantId`` are filled
-for legal entities only. The monthly report is read from the summary table MonthlyStats."""
+Open data follows the annex "Дані про надані адміністративні послуги" of the Resolution of the Cabinet
+of Ministers No 835 of 21.10.2015. Natural persons are never named or identified: ``applicantName`` and
+``applicantId`` are filled for legal entities only. The monthly report is read from the summary table MonthlyStats."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ OPEN_DATA_FIELDS = (
 )
 
 # Values of the data set, in Ukrainian whatever the interface language (the schema's own words).
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, str] = {
     ApplicationStatus.DRAFT: "Чернетка",
     ApplicationStatus.REGISTERED: "На виконанні",
     ApplicationStatus.SENT_TO_PROVIDER: "На виконанні",
@@ -66,7 +66,7 @@ STATUS_WORDS = {
     ApplicationStatus.WITHDRAWN: "Відкликано заявником",
     ApplicationStatus.UNCLAIMED: "Виконано (результат не отримано)",
 }
-APPLICANT_TYPES = {ApplicantKind.PERSON: "фізична особа", ApplicantKind.LEGAL_ENTITY: "юридична особа"}
+APPLICANT_TYPES: dict[str, str] = {ApplicantKind.PERSON: "фізична особа", ApplicantKind.LEGAL_ENTITY: "юридична особа"}
 #: Outcomes whose date is the providDate (the result, or the decision to refuse or not to consider).
 PROVIDED_BY_CLOSING = frozenset({ApplicationStatus.REFUSED, ApplicationStatus.LEFT_WITHOUT_CONSIDERATION})
 
@@ -228,13 +228,13 @@ def monthly_report(*, month: dt.date, office_ids: Iterable[int], title: str = ""
     """By service: registered, completed (on time / late) and outcomes in ``month`` (two queries)."""
     month = month.replace(day=1)
     sums = {name: Sum(name) for name in MEASURES}
-    rows = (
+    sums_by_service = (
         MonthlyStats.objects.filter(month=month, office_id__in=list(office_ids))
         .values("service_id")
         .annotate(**sums)
         .order_by()
     )
-    rows = {row["service_id"]: row for row in rows}
+    rows = {row["service_id"]: row for row in sums_by_service}
     latest_title = ServiceVersion.objects.filter(service=OuterRef("pk")).order_by("-number").values("title")[:1]
     services = Service.objects.filter(pk__in=list(rows)).annotate(title=Subquery(latest_title)).order_by("local_code")
     report = MonthlyReport(month=month, title=title)

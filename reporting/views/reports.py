@@ -1,4 +1,4 @@
-"""The reports page (DESIGN §9): the open-data download and the monthly report (XLSX, PDF). GET only."""
+"""The reports page: the open-data download and the monthly report (XLSX, PDF). GET only."""
 
 from __future__ import annotations
 

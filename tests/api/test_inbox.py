@@ -205,8 +205,9 @@ def test_reject_needs_a_reason(client, api_client_and_token, office, service, ad
 
 
 def test_the_inbox_asks_for_the_second_factor(client, office, administrator):
-    """/api/ is left to token authentication by the staff-session middleware: these staff pages check
-    the second factor themselves. A password-only session is sent to verify it."""
+    """The staff-session middleware leaves only the REST framework's views under /api/ to token
+    authentication: the inbox pages need the second factor like every staff page. A password-only session
+    is sent to verify it."""
     from tests.security.otp import confirmed_totp_device
 
     confirmed_totp_device(administrator)

@@ -116,13 +116,13 @@ def test_staff_and_head_are_notified_once_a_day(office):
     other_office = OfficeFactory()
     case(other_office, due=D(2026, 3, 5))
     report = mark_overdue(today=D(2026, 3, 9))
-    assert send_deadline_notices(report) == 4  # admin, officer, head here; the other office's administrator
+    assert send_deadline_notices(report=report) == 4  # admin, officer, head here; the other office's administrator
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) >= {"head@example.org", "admin1@example.org", "officer@example.org"}
     assert late.number in by_recipient["head@example.org"].body and soon.number in by_recipient["head@example.org"].body
     assert soon.number not in by_recipient["officer@example.org"].body
     assert late.applicant.last_name not in by_recipient["head@example.org"].body  # no personal data
-    assert send_deadline_notices(report) == 0  # once a day
+    assert send_deadline_notices(report=report) == 0  # once a day
     assert len(mail.outbox) == 4
 
 

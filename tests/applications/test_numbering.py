@@ -27,9 +27,9 @@ def test_number_format():
 def test_default_journal_is_created_once_with_the_office_code():
     counter = make_counter()
     assert not RegistrationJournal.objects.filter(office=counter.office).exists()
-    journal = default_journal(counter.office)
+    journal = default_journal(office=counter.office)
     assert journal.prefix == counter.office.code and journal.is_default
-    assert default_journal(counter.office) == journal
+    assert default_journal(office=counter.office) == journal
     assert RegistrationJournal.objects.filter(office=counter.office).count() == 1
 
 
@@ -86,7 +86,7 @@ def test_a_failed_registration_gives_its_number_back():
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_registrations_are_gap_free_even_with_rollbacks():
     counter = make_counter()
-    journal = default_journal(counter.office)
+    journal = default_journal(office=counter.office)
     rollback_every = 5  # threads 0, 5, 10, ... raise after taking their number
     barrier = threading.Barrier(THREADS)
     results: dict[int, str] = {}

@@ -1,4 +1,4 @@
-"""The receipt PDF: every field of DESIGN §7 in the extracted text, the tax number masked, hostile text
+"""The receipt PDF: every field of the receipt in the extracted text, the tax number masked, hostile text
 inert, reprints identical with the first copy's SHA-256 stored."""
 
 import datetime as dt

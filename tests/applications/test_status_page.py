@@ -1,4 +1,4 @@
-"""The public status page /status/ (issue 8): what a citizen sees, what nobody can learn from it."""
+"""The public status page /status/: what a citizen sees, what nobody can learn from it."""
 
 import itertools
 

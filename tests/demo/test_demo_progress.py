@@ -16,7 +16,8 @@ from demo.cases import progress_demo_applications, seed_demo_applications
 from demo.staff import DEMO_PASSWORD, link_demo_provider_officer, seed_demo_staff
 from reporting import stats
 from services.catalog_io import load_demo_catalog
-from services.selectors import provider_id_of, provider_of
+from services.models import Provider
+from services.selectors import provider_id_of
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_provider_officers_act_for_their_provider_only(progressed):
     officers = User.objects.filter(role=Role.PROVIDER_OFFICER)
     for officer in officers.filter(username__startswith="provider-"):
         assert officer.check_password(DEMO_PASSWORD)
-        assert officer.username == f"provider-{provider_of(officer).edrpou}"
+        assert officer.username == f"provider-{Provider.objects.get(pk=provider_id_of(officer)).edrpou}"
     moves = StatusChange.objects.filter(to_status=ApplicationStatus.IN_PROGRESS).select_related(
         "changed_by", "application"
     )

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from cnap.accounts.constants import OfficeKind, Role
 from cnap.accounts.models import Hromada, Office, User
 from demo.staff import DEMO_PASSWORD
-from services.selectors import provider_of
+from services.models import Provider
+from services.selectors import provider_id_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +49,8 @@ def test_seed_demo_loads_the_catalog_and_links_the_provider_officer():
     call_command("seed_demo", applications=12, stdout=open("/dev/null", "w"))
     assert Service.objects.count() >= 30
     officer = User.objects.get(username="provider")
-    assert provider_of(officer) is not None
-    assert provider_of(officer).services.exists()
+    assert Provider.objects.get(pk=provider_id_of(officer)) is not None
+    assert Provider.objects.get(pk=provider_id_of(officer)).services.exists()
 
 
 def test_seed_demo_registers_demo_applications_once():

@@ -19,7 +19,8 @@ RNOKPP = valid_rnokpp(21, male=False)
 def test_administrator_looks_up_a_person_and_copies_name_and_address_into_the_form(
     browser_page, login_as, emulator, start_worker, settings
 ):
-    config = trembita_env(emulator.url)
+    # The emulator answers after 1.5 s (below): the client must wait longer than that, even on a busy machine.
+    config = trembita_env(emulator.url, timeouts={"connect": 2.0, "read": 10.0, "total_deadline": 15.0})
     settings.TREMBITA = config
     start_worker(queues="registry", pool="threads", concurrency=2, CNAP_TREMBITA=json.dumps(config))
     emulator.fault(latency_ms=1500)  # slow enough to see the waiting state first

@@ -1,4 +1,4 @@
-"""A citizen scans the receipt's QR code and follows the case on the public status page (issue 8)."""
+"""A citizen scans the receipt's QR code and follows the case on the public status page."""
 
 import pytest
 from django.test import override_settings

@@ -1,4 +1,4 @@
-"""Notifications to applicants (issue 8): who gets them, once per event and channel, retries and
+"""Notifications to applicants: who gets them, once per event and channel, retries and
 recorded failures, SMS length."""
 
 import datetime as dt

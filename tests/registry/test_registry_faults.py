@@ -1,5 +1,5 @@
 """Fault classes, retries, Redis down and duplicate deliveries: `request_lookup` → Redis → one real Celery worker
-(thread pool, shared by the module) → the emulator over HTTP → the RegistryRequest row (DESIGN §6, §12)."""
+(thread pool, shared by the module) → the emulator over HTTP → the RegistryRequest row."""
 
 import time
 
@@ -235,12 +235,12 @@ def test_a_running_request_is_not_claimed_twice(operator):
     from registry.actions import claim_registry_request
 
     request = unsent_request(operator)
-    assert claim_registry_request(request.id) is True
-    assert claim_registry_request(request.id) is False  # running and fresh: another worker has it
+    assert claim_registry_request(request_id=request.id) is True
+    assert claim_registry_request(request_id=request.id) is False  # running and fresh: another worker has it
     RegistryRequest.objects.filter(pk=request.pk).update(updated_at=request.created_at.replace(year=2020))
-    assert claim_registry_request(request.id) is True  # running but stale: its worker died
+    assert claim_registry_request(request_id=request.id) is True  # running but stale: its worker died
     RegistryRequest.objects.filter(pk=request.pk).update(state=S.SUCCEEDED)
-    assert claim_registry_request(request.id) is False  # finished: left alone
+    assert claim_registry_request(request_id=request.id) is False  # finished: left alone
 
 
 def test_a_retry_countdown_is_returned_while_attempts_are_left(emulator, settings, operator):
@@ -272,3 +272,14 @@ def test_quick_retries_stop_at_the_horizon_not_at_a_count(emulator, settings, op
     assert run_registry_attempt(request_id=request.id) is None  # 120 more would pass the horizon
     request.refresh_from_db()
     assert request.state == S.UNAVAILABLE and [a["kind"] for a in request.attempts] == ["transport_error"] * 3
+
+
+def test_the_retry_delay_grows_by_the_backoff_with_its_jitter(emulator, settings, operator):
+    """The task waits ``backoff`` seconds (the last value repeats) plus up to ``jitter`` of it at random, so
+    the retries of many lookups that failed together do not arrive together."""
+    settings.TREMBITA = trembita_env(emulator.url, retry={"attempts": 5, "backoff": [2, 8], "jitter": 0.5})
+    emulator.fault(fault="network_error")
+    request = unsent_request(operator)
+    delays = [run_registry_attempt(request_id=request.id) for _ in range(3)]
+    assert 2 <= delays[0] <= 3
+    assert all(8 <= delay <= 12 for delay in delays[1:])

@@ -1,5 +1,5 @@
 """Registry lookups end to end: `request_lookup` → Redis → a real Celery worker (thread pool) → the emulator over
-HTTP → the RegistryRequest row (DESIGN §6, §12; xroad.md §7.2)."""
+HTTP → the RegistryRequest row (docs/exchange.md)."""
 
 import copy
 import json
@@ -82,8 +82,9 @@ ODD_SERVICE_ID = ["SEVDEIR-TEST", "GOV", "00032684", "EDDR_prod/main", "GetPerso
 def test_task_sends_exactly_the_url_and_headers_of_the_contract(
     dialect, start_emulator, start_worker, settings, operator, application
 ):
-    """xroad.md §7.2 through the task: `_` kept, a space and a `/` inside an identifier part percent-encoded,
-    the Cyrillic application number percent-encoded in the issue header, the operator as a pseudonym."""
+    """The request of docs/exchange.md §2 through the task: `_` kept, a space and a `/` inside an identifier
+    part percent-encoded, the Cyrillic application number percent-encoded in the issue header, the operator
+    as a pseudonym."""
     services = copy.deepcopy(DEFAULTS["services"])
     services["eddr_person"]["id"] = ODD_SERVICE_ID
     emulator = start_emulator(services)

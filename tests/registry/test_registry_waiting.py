@@ -83,7 +83,7 @@ def test_a_queued_request_is_never_sent_twice_however_long_the_worker_is_away(se
     settings.TREMBITA = trembita_env(emulator.url)
     requests = [pending(operator) for _ in range(20)]
     for request in requests:
-        assert actions.send_registry_request(str(request.id))
+        assert actions.send_registry_request(request_id=str(request.id))
     assert len(sent) == 20
     minutes_later = timezone.now() - dt.timedelta(minutes=3)
     RegistryRequest.objects.update(updated_at=minutes_later)
@@ -133,7 +133,7 @@ def test_unavailable_lookups_are_retried_at_a_slower_pace_until_the_cut_off(sett
 def test_stop_waiting(settings, emulator, operator, application, client, sent):
     settings.TREMBITA = trembita_env(emulator.url)
     request = pending(operator, application)
-    actions.send_registry_request(str(request.id), countdown=30)
+    actions.send_registry_request(request_id=str(request.id), countdown=30)
     client.force_login(operator)
 
     panel = client.get(reverse("registry:request", args=[request.id]) + "?mode=case").content.decode()

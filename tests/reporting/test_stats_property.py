@@ -1,4 +1,4 @@
-"""The incremental summary tables always equal a rebuild from the raw rows (DESIGN §8).
+"""The incremental summary tables always equal a rebuild from the raw rows.
 
 Random sequences of registrations and moves are applied the way the actions do them: the case row is
 updated, a StatusChange is written, and the stats function is called in the same transaction."""

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, no_mail=False, **options):
         report = mark_overdue(today=today)
-        sent = 0 if no_mail else send_deadline_notices(report, once_a_day=False)
+        sent = 0 if no_mail else send_deadline_notices(report=report, once_a_day=False)
         self.stdout.write(
             f"{report.today:%d.%m.%Y}: {len(report.newly_overdue)} newly overdue, {len(report.overdue)} overdue, "
             f"{len(report.due_soon)} due within 3 working days, {len(report.cleared)} cleared; {sent} e-mails sent."

@@ -1,4 +1,4 @@
-"""Load data for the bench (DESIGN §11): `manage.py generate_load_data --applications 1000000`."""
+"""Load data for the bench (make bench): `manage.py generate_load_data --applications 1000000`."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The exact request of both dialects (xroad.md §7.2), as recorded in the emulator's message log."""
+"""The exact request of both dialects (docs/exchange.md §2), as recorded in the emulator's message log."""
 
 import copy
 import logging
@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from cnap.exchange import client
-from cnap.exchange.client import lookup, lookup_with_retries, operator_pseudonym
+from cnap.exchange.client import lookup, operator_pseudonym
 from cnap.exchange.conf import DEFAULTS
 
 from .conftest import TEST_TREMBITA
@@ -140,42 +140,6 @@ def test_each_call_has_a_new_message_id_unless_one_is_given(trembita):
     assert logged == [first.message_id, second.message_id, chosen]
     assert len(set(logged)) == 3
     assert third.message_id == chosen
-
-
-def test_retries_use_a_new_message_id_per_attempt_and_keep_the_issue(trembita):
-    trembita.fault(fault="network_error", count=2)
-
-    result = lookup_with_retries("eddr_person", {"rnokpp": RNOKPP}, issue="ЦНАП-7", user_id="3")
-
-    assert result.kind == "ok"
-    assert [attempt.kind for attempt in result.attempts] == ["transport_error", "transport_error"]
-    log = trembita.log()
-    assert [entry["status"] for entry in log] == [500, 500, 200]
-    ids = [entry["message_id"] for entry in log]
-    assert len(set(ids)) == 3
-    assert ids == [attempt.message_id for attempt in result.attempts] + [result.message_id]
-    assert {entry["issue"] for entry in log} == {"ЦНАП-7"}
-
-
-def test_retries_stop_at_a_non_retryable_answer(trembita):
-    trembita.fault(fault="access_denied")
-
-    result = lookup_with_retries("eddr_person", {"rnokpp": RNOKPP}, issue="1", user_id="3")
-
-    assert result.kind == "transport_error"
-    assert not result.retryable
-    assert result.attempts == ()
-    assert len(trembita.log()) == 1
-
-
-def test_retries_give_up_after_the_configured_attempts(trembita):
-    trembita.fault(fault="provider_503")
-
-    result = lookup_with_retries("eddr_person", {"rnokpp": RNOKPP}, issue="1", user_id="3")
-
-    assert result.kind == "provider_error" and result.http_status == 503 and result.retryable
-    assert len(result.attempts) == 2
-    assert len(trembita.log()) == 3
 
 
 def test_post_services_send_the_parameters_as_a_json_body(start_emulator, settings):
