@@ -42,7 +42,7 @@ check: $(VENV)/.dev
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnap \
-	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua \
+	REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=cnap.example.gov.ua CNAP_SITE_URL=https://cnap.example.gov.ua \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=cnap.settings.production
 
 ## make bench: the speed targets (docs/benchmarks.md) measured over HTTP at 1 M applications (bench/run.py, writes docs/benchmarks.md).

@@ -1,4 +1,5 @@
-"""One error body for every API error:
+"""One error body for every API error (its shape: cnap/core/errors.py, which also answers the API's
+errors raised outside its views, such as an unknown URL under /api/):
 
     {"error": {"code": "<machine_code>", "message": "<Ukrainian message>", "fields": {"<field>": ["..."]}}}
 
@@ -19,9 +20,15 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from cnap.core.errors import error_body
+
+from .parsers import BodyTooLarge, NestedTooDeep
+
 logger = logging.getLogger(__name__)
 
 CODES = {
+    BodyTooLarge: "request_too_large",
+    NestedTooDeep: "request_too_deep",
     exceptions.ValidationError: "invalid",
     exceptions.ParseError: "malformed_request",
     exceptions.AuthenticationFailed: "authentication_failed",
@@ -71,10 +78,6 @@ def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     else:
         out[prefix or "non_field_errors"] = [str(detail)]
     return out
-
-
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
 def _code(exc: exceptions.APIException) -> str:

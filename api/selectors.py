@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from applications.models import Application, StatusChange
 from cnap.accounts.models import Office
+from cnap.security.scope import client_condition
 from services.constants import FeeOption
 from services.fees import MissingSubsistenceMinimum, compute_fee, has_option
 from services.models import Service, ServiceVersion
@@ -73,17 +74,20 @@ def catalog_service(local_code: str, *, on_date: dt.date | None = None) -> tuple
 
 
 def client_applications(client) -> QuerySet:
-    return Application.objects.filter(hromada_id=client.hromada_id).select_related("service_version", "office")
+    """The cases a client's token reaches (the access scope: its hromada's)."""
+    return Application.objects.filter(client_condition(client.hromada_id)).select_related("service_version", "office")
 
 
 def client_e_applications(client) -> QuerySet:
-    return EApplication.objects.filter(hromada_id=client.hromada_id).select_related("application", "office", "service")
+    return EApplication.objects.filter(client_condition(client.hromada_id)).select_related(
+        "application", "office", "service"
+    )
 
 
 def client_status_changes(client, *, since: dt.datetime | None = None) -> QuerySet:
-    changes = StatusChange.objects.filter(application__hromada_id=client.hromada_id).select_related(
-        "application", "application__e_application"
-    )
+    changes = StatusChange.objects.filter(
+        client_condition(client.hromada_id, hromada="application__hromada_id")
+    ).select_related("application", "application__e_application")
     if since is not None:
         changes = changes.filter(changed_at__gte=since)
     return changes

@@ -15,11 +15,13 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from applications.access import viewer_of
 from applications.actions.applicants import APPLICANT_FIELDS
 from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant
 from cnap.accounts.constants import Role
 from cnap.accounts.permissions import can
+from cnap.security.scope import office_condition
 from services.constants import DocumentKind, VersionStatus
 from services.models import RequiredDocument, ServiceVersion
 
@@ -64,9 +66,7 @@ def _title_in_force(on_date: dt.date) -> Subquery:
 def _visible(user) -> QuerySet[EApplication]:
     if not may_view_inbox(user):
         return EApplication.objects.none()
-    e_applications = EApplication.objects.all()
-    if not user.is_superuser:
-        e_applications = e_applications.filter(office_id=user.office_id)
+    e_applications = EApplication.objects.filter(office_condition(viewer_of(user)))  # the access scope
     return e_applications.select_related("client", "office", "service", "application", "decided_by").annotate(
         service_title=_title_in_force(timezone.localdate())
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +10,7 @@ from rest_framework import serializers
 from applications.constants import ApplicantKind, ApplicationStatus, IdentityDocumentType
 from applications.models import Application, StatusChange
 from cnap.accounts.constants import OfficeKind
+from cnap.forms import check_date
 from cnap.workdays import TermUnit
 from services.constants import (
     Channel,
@@ -314,5 +316,18 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return str(e_application.pk) if e_application else None
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A moment between 01.01.1900 and 31.12.2100: anything else (0001-01-01, 9999-12-31 in a far zone)
+    overflows in the time zone arithmetic or the database, and is refused with the field's message."""
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+            return check_date(moment)
+        except (OverflowError, DjangoValidationError) as exc:
+            messages = getattr(exc, "messages", None) or [str(_("Datetime value out of range."))]
+            raise serializers.ValidationError(messages) from exc
+
+
 class StatusChangesQuerySerializer(serializers.Serializer):
-    since = serializers.DateTimeField(required=False, help_text="Changes at or after this moment (ISO 8601).")
+    since = BoundedDateTimeField(required=False, help_text="Changes at or after this moment (ISO 8601).")

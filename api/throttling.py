@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.throttling import SimpleRateThrottle
 
+from cnap.security.client_ip import client_ip
+
 from .models import ApiClient
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,13 @@ class ApiClientThrottle(_SettingsRateThrottle):
 
 
 class AnonymousThrottle(_SettingsRateThrottle):
+    """Per client address, by the one rule of cnap/security/client_ip.py (never DRF's own reading of
+    X-Forwarded-For, which a client could rotate to escape the limit)."""
+
     scope = "anonymous"
+
+    def get_ident(self, request):
+        return client_ip(request) or ""
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from cnap.forms import CleanTextMixin
 from cnap.security.audit import Action, log_personal_data_access
 
 from .actions import accept_e_application, reject_e_application
@@ -29,7 +30,7 @@ from .selectors_inbox import inbox_detail, inbox_e_application, inbox_page, may_
 PAGE_SIZE = 50
 
 
-class RejectForm(forms.Form):
+class RejectForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for rejection"),
         max_length=2000,

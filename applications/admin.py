@@ -20,7 +20,9 @@ from cnap.core.admin_tools import BigTableAdmin, ReadOnlyAdminMixin
 from cnap.core.history import record_author
 from cnap.security.admin import LogsPersonalDataAccess
 from cnap.security.audit import Action
+from cnap.security.scope import Reach, policy_for
 
+from .access import in_scope, reachable_applicants, viewer_of
 from .models import (
     Applicant,
     Application,
@@ -54,6 +56,12 @@ class ApplicantAdmin(LogsPersonalDataAccess, SimpleHistoryAdmin, BigTableAdmin):
 
     def access_log_kwargs(self, obj) -> dict:
         return {"applicant": obj}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if policy_for(viewer_of(request.user)).reach is Reach.ALL:
+            return queryset  # also applicants whose cases are gone or not yet made
+        return queryset.filter(pk__in=reachable_applicants(request.user).values("pk"))
 
     def get_search_results(self, request, queryset, search_term):
         """Exact tax or document numbers (indexed); names as the search column keeps them (lower case, no
@@ -209,6 +217,9 @@ class ApplicationAdmin(LogsPersonalDataAccess, SimpleHistoryAdmin, BigTableAdmin
     def access_log_kwargs(self, obj) -> dict:
         return {"application": obj}
 
+    def get_queryset(self, request):
+        return in_scope(request.user, super().get_queryset(request))
+
     def get_search_results(self, request, queryset, search_term):
         """By number: numbers are upper case, so a case-sensitive LIKE serves (the trigram index on
         PostgreSQL answers it; ``icontains`` would wrap the column in UPPER() and scan)."""
@@ -239,4 +250,8 @@ class DecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin, BigTableAdmin):
     ordering = ["-id"]
     sortable_by = []
     fields = ["application", "number", "kind", "decided_on", "decided_by", "grounds_text", "text", "created_at"]
+
+    def get_queryset(self, request):
+        return in_scope(request.user, super().get_queryset(request), case_field="application__")
+
     readonly_fields = fields

@@ -5,8 +5,9 @@ moves it allows; the tests are generated from it (every status × every status �
 new status or role cannot go untested.
 
 A move not in the table is forbidden. Superusers may make any move in the table. Ownership is
-checked separately (:func:`may_act_on`): provider officers act only on cases of their own provider,
-office roles only in their own office.
+checked separately (:func:`may_act_on`, the access scope of applications/access.py): provider
+officers act only on cases sent to their own provider in their hromada, office roles only in their own
+office, community heads never.
 
 Decided here (the lead asked to document it): a refusal is a final outcome, so there is no move
 ``refused → issued``. Handing the refusal letter to the applicant is recorded on the refused case
@@ -20,8 +21,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from cnap.accounts.constants import OFFICE_ROLES, Role
-from services.selectors import provider_id_of
+from cnap.accounts.constants import Role
 
 from .constants import ApplicationStatus as S
 
@@ -90,9 +90,12 @@ _MOVES = [
 for _status in (S.REGISTERED, S.SENT_TO_PROVIDER, S.IN_PROGRESS, S.RETURNED_FOR_REVISION):
     _MOVES.append(_m(_status, S.WITHDRAWN, (Role.ADMINISTRATOR,), Needs.COMMENT, label=_("Withdrawn by the applicant")))
 # Suspension (per case or for a whole service by a legal act) and resumption to where it was.
+# A case not yet sent is not the provider's (the access scope hides it from them): the head of the CNAP
+# suspends and resumes it alone.
 for _status in SUSPENDABLE:
-    _MOVES.append(_m(_status, S.SUSPENDED, _SUSPENDERS, Needs.SUSPENSION, label=_("Suspend")))
-    _MOVES.append(_m(S.SUSPENDED, _status, _SUSPENDERS, Needs.RESUME, label=_("Resume")))
+    _roles = (Role.CNAP_HEAD,) if _status == S.REGISTERED else _SUSPENDERS
+    _MOVES.append(_m(_status, S.SUSPENDED, _roles, Needs.SUSPENSION, label=_("Suspend")))
+    _MOVES.append(_m(S.SUSPENDED, _status, _roles, Needs.RESUME, label=_("Resume")))
 
 #: (from_status, to_status) → Move. The only source of truth for what may happen to a case.
 TRANSITIONS: dict[tuple[str, str], Move] = {move.key: move for move in _MOVES}
@@ -120,18 +123,11 @@ def role_allows(user, move: Move | None) -> bool:
 
 
 def may_act_on(user, application) -> bool:
-    """The case belongs to the user's workplace: their provider (provider officers) or their office
-    (administrators, starostas, heads of the CNAP). Superusers act everywhere; others nowhere."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role in PROVIDER_ROLES:
-        provider_id = provider_id_of(user)
-        return bool(provider_id) and application.provider_id == provider_id
-    if user.role in OFFICE_ROLES:
-        return bool(user.office_id) and application.office_id == user.office_id
-    return False
+    """The case is one the user may act on: the access scope's rule (applications/access.py), e.g.
+    provider officers the cases sent to their provider in their hromada, office roles their office's."""
+    from .access import may_act_on as scope_allows
+
+    return scope_allows(user, application)
 
 
 def allowed_moves(user, application, *, previous_status: str | None = None) -> list[Move]:

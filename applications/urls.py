@@ -36,6 +36,7 @@ urlpatterns += [
     path("<int:pk>/issue/", case_views.issue, name="issue"),
     path("<int:pk>/payment/", case_views.payment, name="payment"),
     path("<int:pk>/registry-action/", case_views.registry_action, name="registry_action"),
+    path("<int:pk>/reveal/", case_views.reveal, name="reveal"),
     path("<int:pk>/routing-slip.pdf", case_views.routing_slip_pdf, name="routing_slip_pdf"),
     path("<int:pk>/decisions/<int:decision_pk>.pdf", case_views.decision_pdf, name="decision_pdf"),
     path("<int:pk>/printed/<uuid:document_id>/", case_views.printed_document, name="printed_document"),

@@ -193,7 +193,7 @@ def bench_env(emulator_url: str) -> dict:
         "REDIS_URL": REDIS_URL,
         "CNAP_TREMBITA": json.dumps(trembita),
         "CNAP_PRIVATE_MEDIA_ROOT": str(VAR / "private"),
-        "CNAP_SITE_URL": "http://127.0.0.1",
+        "CNAP_SITE_URL": "https://cnap.bench.example",  # production refuses a loopback address
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",

@@ -20,6 +20,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Ukrainian error pages; under /api/ the API's one JSON error body (cnap/core/errors.py).
+handler400 = "cnap.core.errors.bad_request"
+handler403 = "cnap.core.errors.permission_denied"
+handler404 = "cnap.core.errors.page_not_found"
+handler500 = "cnap.core.errors.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 
 from cnap.accounts.constants import OfficeKind, Role
@@ -81,7 +81,7 @@ def seed_demo_staff() -> dict[str, User]:
         offices[office.code] = office
     users = {}
     for username, (role, office_code, last, first, patronymic, position) in DEMO_USERS.items():
-        user, _ = User.objects.update_or_create(
+        user, created = User.objects.update_or_create(
             username=username,
             defaults={
                 "role": role,
@@ -95,15 +95,17 @@ def seed_demo_staff() -> dict[str, User]:
                 "is_active": True,
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        if created:  # a demo user given a new password (or locked: lock_demo_users) keeps it
+            user.set_password(DEMO_PASSWORD)
+            user.save()
         users[username] = user
-    root, _ = User.objects.update_or_create(
+    root, created = User.objects.update_or_create(
         username="root",
         defaults={"is_superuser": True, "is_staff": True, "hromada": hromada, "last_name": "Адміністратор"},
     )
-    root.set_password(DEMO_PASSWORD)
-    root.save()
+    if created:
+        root.set_password(DEMO_PASSWORD)
+        root.save()
     users["root"] = root
     return users
 
@@ -121,3 +123,31 @@ def link_demo_provider_officer() -> str:
     for user in User.objects.filter(username="provider"):
         set_provider_officer(user=user, provider=provider)
     return f"provider officer works for {provider}"
+
+
+def demo_users_with_known_password() -> list[str]:
+    """The user names of demo users whose password is still the published one (checked, not assumed:
+    a demo user given another password, or locked, is not listed)."""
+    from django.contrib.auth.hashers import check_password
+
+    candidates = User.objects.filter(
+        models.Q(username__in=[*DEMO_USERS, "root"]) | models.Q(username__startswith="provider-")
+    ).order_by("username")
+    known: dict[str, bool] = {}  # one hash may serve many users (seeded together): checked once
+    names = []
+    for user in candidates.only("username", "password"):
+        if user.password not in known:
+            known[user.password] = bool(user.password) and check_password(DEMO_PASSWORD, user.password)
+        if known[user.password]:
+            names.append(user.username)
+    return names
+
+
+def lock_demo_users() -> list[str]:
+    """Demo users with the published password can no longer log in (unusable password); returns them.
+    A superuser gives any of them a password again with ``manage.py changepassword <name>``."""
+    names = demo_users_with_known_password()
+    for user in User.objects.filter(username__in=names):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return names

@@ -78,7 +78,7 @@ from cnap.exchange.registries import COMPOSITE_PARAMS, REGISTRIES
 
 from .constants import REGISTRY_FINAL_STATES, EvidenceState, RegistryRequestState
 from .models import RegistryRequest
-from .selectors import registry_fields
+from .selectors import may_apply_registry_data, registry_fields
 
 logger = logging.getLogger(__name__)
 
@@ -424,8 +424,7 @@ def stop_waiting(*, registry_request: RegistryRequest, acting_user) -> RegistryR
     no further attempt is made; an attempt in flight is discarded when it ends."""
     if not can(acting_user, "look_up_registries"):
         raise PermissionDenied(_("You may not make registry lookups."))
-    if not acting_user.is_superuser and acting_user.office_id and acting_user.office_id != registry_request.office_id:
-        raise PermissionDenied(_("The registry request belongs to another office."))
+    # Which requests the user reaches is the access scope's (the view gets the request through it).
     with transaction.atomic():
         request = RegistryRequest.objects.select_for_update().get(pk=registry_request.pk)
         waiting = request.state in (State.PENDING, State.RUNNING) or (
@@ -582,10 +581,8 @@ def retry_registry_evidence(*, limit: int = 200) -> list[str]:
 def apply_registry_data(*, registry_request: RegistryRequest, fields, acting_user: User) -> Applicant:
     """Copy the chosen ``fields`` (Applicant field names) of a succeeded lookup into the applicant's record;
     the change is kept in the applicant's history with the operator and the request as the reason."""
-    if not can(acting_user, "look_up_registries"):
-        raise PermissionDenied(_("You may not change applicants' records."))
-    if not acting_user.is_superuser and acting_user.office_id and acting_user.office_id != registry_request.office_id:
-        raise PermissionDenied(_("The registry request belongs to another office."))
+    if not can(acting_user, "look_up_registries") or not may_apply_registry_data(acting_user, registry_request):
+        raise PermissionDenied(_("You may not change this applicant's record."))
     if registry_request.state != State.SUCCEEDED:
         raise ValidationError(_("Only data the registry returned can be copied."), code="not_succeeded")
     application = registry_request.application

@@ -5,6 +5,7 @@ from cnap.security.admin import LogsPersonalDataAccess
 from cnap.security.audit import Action
 
 from .models import RegistryRequest
+from .selectors import visible_registry_requests
 
 
 @admin.register(RegistryRequest)
@@ -19,3 +20,10 @@ class RegistryRequestAdmin(LogsPersonalDataAccess, ReadOnlyAdminMixin, BigTableA
 
     def access_log_kwargs(self, obj) -> dict:
         return {"registry_request": obj}
+
+    def get_queryset(self, request):
+        """Through the access scope (the admin is for superusers, who see all; no one else more)."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=visible_registry_requests(request.user).values("pk"))

@@ -11,44 +11,54 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from applications import access
 from applications.models import Applicant, Application
-from applications.selectors.cases import visible_applications
-from cnap.accounts.constants import Role
 from cnap.exchange import client, registries
 from cnap.exchange.conf import get_config
-from services.selectors import provider_id_of
+from cnap.security.scope import NOTHING, CaseFields, Detail, Reach, case_condition, office_condition, policy_for
 
 from .constants import RegistryName, RegistryRequestState
 from .models import RegistryRequest
 
+#: A lookup's case, for the access scope's rule.
+CASE_OF_LOOKUP = CaseFields().under("application__")
 #: Service categories that need a property or land lookup besides the applicant's own.
 PROPERTY_CATEGORIES = frozenset({"real_estate", "land"})
 
 
 def visible_registry_requests(user) -> QuerySet[RegistryRequest]:
-    """Requests the user may see: their office's (provider officers: their provider's cases; community
-    heads: their hromada's); superusers all."""
+    """Requests the user may see (the access scope, cnap/security/scope.py bound to lookups here): the
+    lookups of cases the user sees in full (never a minimised view's: a response is personal data), and
+    the lookups made at the registration form, before a case existed, in the user's office."""
     queryset = RegistryRequest.objects.select_related("application", "applicant", "office", "requested_by")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if user.role == Role.PROVIDER_OFFICER:
-        provider_id = provider_id_of(user)
-        if not provider_id:
-            return queryset.none()
-        return queryset.filter(application__provider_id=provider_id)
-    if user.role == Role.COMMUNITY_HEAD:
-        return queryset.filter(office__hromada_id=user.hromada_id) if user.hromada_id else queryset.none()
-    if user.office_id:
-        return queryset.filter(office_id=user.office_id)
-    return queryset.none()
+    viewer = access.viewer_of(user)
+    policy = policy_for(viewer)
+    if policy.reach is Reach.ALL:
+        return queryset  # (an empty Q() would vanish from the OR below)
+    of_cases = case_condition(viewer, CASE_OF_LOOKUP, full_only=True)
+    loose = NOTHING
+    if policy.detail is Detail.FULL:
+        loose = Q(application__isnull=True) & office_condition(viewer)
+    return queryset.filter(of_cases | loose)
+
+
+def may_apply_registry_data(user, registry_request) -> bool:
+    """Copying a response into the applicant's record is a write to the CNAP's register of applicants:
+    the registering roles (administrators, starostas) acting on the case, or, for a lookup made before the
+    case existed, of the office that made it; superusers."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if not policy_for(access.viewer_of(user)).counter_search:
+        return False
+    if registry_request.application_id:
+        return access.may_act_on(user, registry_request.application)
+    return bool(user.office_id) and user.office_id == registry_request.office_id
 
 
 def get_registry_request(*, user, request_id) -> RegistryRequest:
@@ -64,34 +74,21 @@ def get_registry_request(*, user, request_id) -> RegistryRequest:
     return request
 
 
-def _int_or_404(value) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404("Not found") from None
-
-
 def visible_application(*, user, application_id) -> Application | None:
-    """The application if the user may see it (the same scope as the case page: an office's staff
-    their office's cases, provider officers the cases sent to their provider), else 404."""
+    """The application if the user sees it in full (the access scope: provider officers the cases sent
+    to their provider in their hromada; community heads never, registry responses being personal data);
+    else 404."""
     if application_id in (None, ""):
         return None
-    application_id = _int_or_404(application_id)
-    queryset = visible_applications(user).select_related("applicant", "office", "service")
-    application = queryset.filter(pk=application_id).first()
-    if application is None:
-        raise Http404("No such application")
-    return application
+    application = access.case_in_full(user, application_id)
+    return Application.objects.select_related("applicant", "office", "service").get(pk=application.pk)
 
 
 def visible_applicant(*, user, applicant_id) -> Applicant | None:
+    """An applicant reachable through a case the user sees in full (the access scope), else 404."""
     if applicant_id in (None, ""):
         return None
-    applicant_id = _int_or_404(applicant_id)
-    queryset = Applicant.objects.all()
-    if not user.is_superuser:
-        queryset = queryset.filter(hromada_id=user.hromada_id)
-    applicant = queryset.filter(pk=applicant_id).first()
+    applicant = access.reachable_applicants(user).filter(pk=access.parse_id(applicant_id)).first()
     if applicant is None:
         raise Http404("No such applicant")
     return applicant

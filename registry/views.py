@@ -25,6 +25,7 @@ from .selectors import (
     get_registry_request,
     lookup_options,
     masked_query,
+    may_apply_registry_data,
     recent_requests_for,
     registry_fields,
     registry_summary,
@@ -67,7 +68,7 @@ def _render_result(request, *, registry_request=None, mode="form", errors=None, 
                 succeeded
                 and mode == "case"
                 and (registry_request.applicant_id or registry_request.application_id)
-                and can(request.user, "register_applications")
+                and may_apply_registry_data(request.user, registry_request)
             ),
         )
         if succeeded:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cnap.sandbox import validate_template
 from cnap.workdays import TermUnit, validate_term
 
 from .constants import (
@@ -300,6 +301,11 @@ class ServiceVersion(models.Model):
                 )
             except ValidationError as exc:
                 errors.update(exc.message_dict)
+        if self.decision_template:
+            try:
+                validate_template(self.decision_template)
+            except ValidationError as exc:
+                errors["decision_template"] = exc.messages
         if self.status == VersionStatus.PUBLISHED:
             for field in ("legal_basis", "result"):
                 if not getattr(self, field).strip():

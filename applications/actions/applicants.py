@@ -26,6 +26,7 @@ from applications.constants import ApplicantKind, IdentityDocumentType
 from applications.models import Applicant, normalize_for_search
 from cnap.accounts.models import User
 from cnap.core.history import record_author
+from cnap.text import clean_text
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -214,6 +215,13 @@ def validate_applicant_data(data: dict) -> dict:
         else:
             errors.setdefault(field, []).append(ValidationError(exc_or_message, code=code))
 
+    data = dict(data)
+    for field, value in list(data.items()):
+        if isinstance(value, str):
+            try:
+                data[field] = clean_text(value)
+            except ValidationError as exc:
+                error(field, exc)  # the value stays: no second "enter the surname" for it
     kind = data.get("kind") or ApplicantKind.PERSON
     if kind not in ApplicantKind.values:
         error("kind", _("Choose a natural person or a legal entity."))
@@ -310,10 +318,11 @@ def validate_applicant_data(data: dict) -> dict:
     return clean
 
 
-def find_applicants(*, hromada, query: str, limit: int = 20) -> QuerySet:
-    """Known applicants of `hromada` matching `query`: a tax number or document number (exact or
-    prefix), or the name (typo-tolerant trigram similarity on PostgreSQL, substring on SQLite)."""
-    applicants = Applicant.objects.filter(hromada=hromada)
+def find_applicants(*, hromada, query: str, limit: int = 20, among: QuerySet | None = None) -> QuerySet:
+    """Known applicants of `hromada` (only those `among`, when given) matching `query`: a tax number or
+    document number (exact or prefix), or the name (typo-tolerant trigram similarity on PostgreSQL,
+    substring on SQLite). The counter searches through applications/access.py, which says whom."""
+    applicants = (Applicant.objects.all() if among is None else among).filter(hromada=hromada)
     text = (query or "").strip()
     if not text:
         return applicants.none()

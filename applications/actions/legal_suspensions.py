@@ -32,7 +32,9 @@ _ONE_DAY = dt.timedelta(days=1)
 
 
 def _may_suspend(user) -> None:
-    if not role_allows(user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
+    # the roles that suspend a case once it is with its provider (the head of the CNAP, provider officers);
+    # a case not yet sent is the head's alone in the table of moves, but an act holds for every case
+    if not role_allows(user, get_move(ApplicationStatus.SENT_TO_PROVIDER, ApplicationStatus.SUSPENDED)):
         raise PermissionDenied(_("Your role may not suspend cases."))
 
 
@@ -166,7 +168,7 @@ def suspend_service(
 ) -> list[Application]:
     """Enter a suspension of ``service`` by a legal act for the user's hromada (every office in it): the open
     cases are suspended now, and cases registered while it holds start suspended (legal_suspensions.py)."""
-    if not role_allows(acting_user, get_move(ApplicationStatus.REGISTERED, ApplicationStatus.SUSPENDED)):
+    if not role_allows(acting_user, get_move(ApplicationStatus.SENT_TO_PROVIDER, ApplicationStatus.SUSPENDED)):
         raise PermissionDenied(_("Your role may not suspend cases."))
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the suspension."), code="reason_required")
@@ -185,7 +187,7 @@ def resume_service(
     *, service, legal_act: str, resumed_on: dt.date | None = None, acting_user: User
 ) -> list[Application]:
     """The act that suspended ``service`` no longer holds from ``resumed_on``: every case it suspended resumes."""
-    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.REGISTERED)):
+    if not role_allows(acting_user, get_move(ApplicationStatus.SUSPENDED, ApplicationStatus.SENT_TO_PROVIDER)):
         raise PermissionDenied(_("Your role may not resume cases."))
     resumed_on = resumed_on or timezone.localdate()
     done = []

@@ -16,19 +16,16 @@ of that registration stay: callers should not do that; the views and the demo do
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +41,7 @@ from applications.models import (
     SubmittedDocument,
     scan_path,
 )
+from applications.uploads import ACCEPTED_TYPES, EXTENSIONS, check_total_size, inspect_upload, sniff
 from cnap.accounts.models import User
 from cnap.core.history import record_author
 from cnap.workdays import compute_due_date, office_calendar
@@ -65,13 +63,9 @@ __all__ = [
     "sniff_content_type",
 ]
 
-#: Content types accepted for scans, by their magic bytes.
-ALLOWED_SCAN_TYPES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
-SCAN_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+#: Content types accepted for scans, by their magic bytes (checked, and the files parsed, in uploads.py).
+ALLOWED_SCAN_TYPES = ACCEPTED_TYPES
+SCAN_EXTENSIONS = EXTENSIONS
 
 
 def format_number(prefix: str, year: int, sequence: int) -> str:
@@ -114,10 +108,7 @@ def next_number(*, journal: RegistrationJournal, year: int) -> tuple[int, str]:
 
 
 def sniff_content_type(head: bytes) -> str | None:
-    for content_type, signatures in ALLOWED_SCAN_TYPES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    return None
+    return sniff(head)
 
 
 @dataclass
@@ -133,56 +124,18 @@ class _CheckedScan:
 
 
 def _check_scan(upload, document_index, errors: list) -> _CheckedScan | None:
-    name = getattr(upload, "name", "") or _("file")
-    limit = settings.CNAP_MAX_SCAN_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        errors.append(
-            ValidationError(
-                _("%(name)s is larger than %(limit)s."),
-                code="scan_too_large",
-                params={"name": name, "limit": filesizeformat(limit)},
-            )
-        )
-        return None
-    digest = hashlib.sha256()
-    total = 0
-    head = b""
-    upload.seek(0)
-    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
-        if len(head) < 16:
-            head += chunk[: 16 - len(head)]
-        total += len(chunk)
-        if total > limit:
-            errors.append(
-                ValidationError(
-                    _("%(name)s is larger than %(limit)s."),
-                    code="scan_too_large",
-                    params={"name": name, "limit": filesizeformat(limit)},
-                )
-            )
-            return None
-        digest.update(chunk)
-    upload.seek(0)
-    if total == 0:
-        errors.append(ValidationError(_("%(name)s is empty."), code="scan_empty", params={"name": name}))
-        return None
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        errors.append(
-            ValidationError(
-                _("%(name)s is not a PDF, JPEG or PNG file (its content was checked, not its name)."),
-                code="scan_type",
-                params={"name": name},
-            )
-        )
+    """The file parsed and checked (applications/uploads.py); its errors go to ``errors``."""
+    try:
+        inspected = inspect_upload(upload)
+    except ValidationError as exc:
+        errors.extend(exc.error_list)
         return None
     return _CheckedScan(
         upload=upload,
-        name=str(name)[:255],
-        content_type=content_type,
-        size=total,
-        sha256=digest.hexdigest(),
+        name=inspected.name,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
         document_index=document_index,
         scan_id=uuid.uuid4(),
     )
@@ -431,6 +384,10 @@ def register_application(
         checked = _check_scan(upload, document_index, scan_errors)
         if checked is not None:
             checked_scans.append(checked)
+    try:
+        check_total_size(checked.size for checked in checked_scans)
+    except ValidationError as exc:
+        scan_errors.extend(exc.error_list)
     if scan_errors:
         errors["scans"] = scan_errors
     if errors or version is None:  # no version in force is one of the errors

@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.models import User
+from cnap.forms import BoundedDateField
 from cnap.security.models import PersonalDataAccessAction
 
 
 class AccessLogFilterForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", "—"), *PersonalDataAccessAction.choices], required=False
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.actions.applicants import validate_applicant_data
 from applications.constants import ApplicantKind, IdentityDocumentType
+from cnap.forms import BoundedDateField, CleanTextMixin
 from services.constants import Channel, DeliveryMethod, DocumentKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanTextMixin, forms.Form):
     """The case itself: service (chosen by the type-ahead), channel, result, fee, scans, comment."""
 
     service = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -50,7 +51,7 @@ class RegistrationForm(forms.Form):
         return service
 
 
-class _PartyForm(forms.Form):
+class _PartyForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Applicant is"),
         choices=ApplicantKind.choices,
@@ -60,7 +61,7 @@ class _PartyForm(forms.Form):
     last_name = forms.CharField(label=_("Surname"), max_length=150, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Date of birth"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     rnokpp = forms.CharField(
@@ -117,7 +118,7 @@ class RepresentativeForm(_PartyForm):
 
     present = forms.BooleanField(label=_("Filed by a representative"), required=False)
     power_of_attorney_number = forms.CharField(label=_("Power of attorney number"), max_length=50, required=False)
-    power_of_attorney_date = forms.DateField(
+    power_of_attorney_date = BoundedDateField(
         label=_("Power of attorney date"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     power_of_attorney_issued_by = forms.CharField(

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cnap.forms import BoundedDateField, CleanTextMixin
+
 from ..selectors.service_suspension import services_with_open_cases
 
 SUSPEND = "suspend"
@@ -17,7 +19,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return f"{obj.local_code} — {obj.title}" if obj.title else obj.local_code
 
 
-class ServiceSuspensionForm(forms.Form):
+class ServiceSuspensionForm(CleanTextMixin, forms.Form):
     service = ServiceChoiceField(
         label=_("Service"),
         queryset=None,
@@ -43,7 +45,7 @@ class ServiceSuspensionForm(forms.Form):
         help_text=_("Required to suspend."),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
-    on_date = forms.DateField(
+    on_date = BoundedDateField(
         label=_("Date"),
         help_text=_("The first day of the suspension, or the day the terms run again."),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cnap.forms import BoundedDateField, BoundedDateTimeField, CleanTextMixin
+
 from ..constants import ApplicationStatus, DecisionKind, PaymentMethod, RegistryActionKind
 
 
@@ -29,7 +31,7 @@ def _area(rows=2):
     return forms.Textarea(attrs={"class": "form-control", "rows": rows})
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanTextMixin, forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -41,11 +43,11 @@ class TransitionForm(ActionForm):
 class SuspendForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=_area())
     legal_act = forms.CharField(label=_("Legal act"), required=False, max_length=255, widget=_text())
-    started_on = forms.DateField(label=_("Suspended from"), widget=DateInput(), initial=timezone.localdate)
+    started_on = BoundedDateField(label=_("Suspended from"), widget=DateInput(), initial=timezone.localdate)
 
 
 class ResumeForm(ActionForm):
-    resumed_on = forms.DateField(label=_("Resumed on"), widget=DateInput(), initial=timezone.localdate)
+    resumed_on = BoundedDateField(label=_("Resumed on"), widget=DateInput(), initial=timezone.localdate)
 
 
 class DecisionForm(ActionForm):
@@ -65,7 +67,7 @@ class DecisionForm(ActionForm):
         widget=_area(3),
         help_text=_("Leave empty to write it from the service's template."),
     )
-    decided_on = forms.DateField(label=_("Date of the decision"), required=False, widget=DateInput())
+    decided_on = BoundedDateField(label=_("Date of the decision"), required=False, widget=DateInput())
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,15 +83,15 @@ class DecisionForm(ActionForm):
 class IssueForm(ActionForm):
     issued_to = forms.CharField(label=_("Handed to"), max_length=255, widget=_text())
     identity_document = forms.CharField(label=_("Identity document shown"), max_length=255, widget=_text())
-    issued_at = forms.DateTimeField(label=_("When"), required=False, widget=DateTimeInput())
+    issued_at = BoundedDateTimeField(label=_("When"), required=False, widget=DateTimeInput())
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(CleanTextMixin, forms.Form):
     """The administrator records a payment of the case (from the payer's receipt or the bank statement)."""
 
     payment = forms.IntegerField(widget=forms.HiddenInput)
     amount = forms.DecimalField(label=_("Amount paid, UAH"), max_digits=12, decimal_places=2, min_value=0)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = BoundedDateField(label=_("Paid on"), widget=DateInput())
     reference = forms.CharField(label=_("Payment reference or receipt number"), max_length=100, widget=_text())
     method = forms.ChoiceField(
         label=_("Method"), choices=PaymentMethod.choices, widget=forms.Select(attrs={"class": "form-select"})
@@ -107,7 +109,7 @@ class RegistryActionForm(ActionForm):
     )
     register_name = forms.CharField(label=_("Register"), max_length=300, widget=_text())
     record_number = forms.CharField(label=_("Record or decision number"), max_length=100, widget=_text())
-    recorded_on = forms.DateField(label=_("Date of the record or decision"), widget=DateInput())
+    recorded_on = BoundedDateField(label=_("Date of the record or decision"), widget=DateInput())
     registrar = forms.CharField(label=_("State registrar"), max_length=300, widget=_text())
     grounds = forms.ModelMultipleChoiceField(
         label=_("Grounds for refusal"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -123,3 +125,18 @@ class RegistryActionForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["grounds"].queryset = application.service_version.refusal_grounds.all()
         self.fields["extract"].queryset = application.scans.filter(removed_at__isnull=True)
+
+
+class RevealForm(CleanTextMixin, forms.Form):
+    """Why a community head needs a case's full personal data (it goes into the access log)."""
+
+    reason = forms.CharField(
+        label=_("Why you need the full personal data"),
+        min_length=10,
+        max_length=200,
+        widget=_text(placeholder=_("e.g. the applicant's complaint No 12 of 03.02.2026")),
+        error_messages={
+            "required": _("State why you need the full personal data: the reason goes into the access log."),
+            "min_length": _("State the reason in a few words (at least %(limit_value)d characters)."),
+        },
+    )

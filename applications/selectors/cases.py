@@ -8,46 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cnap.accounts.constants import OFFICE_ROLES, Role
 from cnap.accounts.models import User
+from cnap.security.scope import Access, CaseFacts, case_access
 from cnap.workdays import office_calendar, working_days_left
-from services.selectors import provider_id_of
 
+from ..access import access_to, case_for, viewer_of
 from ..constants import CLOSED_STATUSES, ApplicationStatus
 from ..models import Application, Decision, PrintedDocument, StatusChange, SubmittedDocument, Suspension
 from ..transitions import Move, allowed_moves
 
-__all__ = ["CasePage", "case_for", "case_page", "visible_applications"]
-
-
-def visible_applications(user) -> QuerySet[Application]:
-    """The cases the user may see: their office's (administrators, starostas, heads of the CNAP), those
-    sent to their provider (provider officers), their hromada's (community heads), all (superusers)."""
-    cases = Application.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return cases.none()
-    if user.is_superuser:
-        return cases
-    if user.role in OFFICE_ROLES and user.office_id:
-        return cases.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and (provider_id := provider_id_of(user)):
-        return cases.filter(provider_id=provider_id, sent_to_provider_at__isnull=False)
-    if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
-        return cases.filter(hromada_id=user.hromada_id)
-    return cases.none()
-
-
-def case_for(user, pk) -> Application:
-    """The case if the user may see it, else 404 (another office's case does not exist for them)."""
-    try:
-        return visible_applications(user).select_related("service_version", "provider", "office").get(pk=pk)
-    except (Application.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+__all__ = ["CasePage", "case_page"]
 
 
 @dataclass
@@ -76,6 +50,14 @@ class CasePage:
     days_left: int | None
     storage_passed: bool
     refusal_grounds: list
+    access: Access = Access.FULL
+
+    works: bool = True  # works the case: opens its scans, printed documents and registry responses
+
+    @property
+    def full(self) -> bool:
+        """The user sees the case's personal data in full (else: minimised, see docs/security.md)."""
+        return self.access.full
 
 
 # Fields whose changes the edit history does not list (bookkeeping, shown elsewhere).
@@ -142,9 +124,12 @@ def _edits(records_by_label: list[tuple[Callable[[Any], str], list]]) -> list[Ed
     return edits
 
 
-def case_page(*, user, pk) -> CasePage:
-    """Everything about a case the user may see (404 otherwise), with what they may do now."""
+def case_page(*, request, pk) -> CasePage:
+    """Everything about a case the user may see (404 otherwise), with what they may do now. A
+    minimised view (``CasePage.full`` false) leaves out the edits, which carry personal data."""
+    user = request.user
     application = case_for(user, pk)
+    access = access_to(request, application)
     application = (
         Application.objects.select_related(
             "applicant",
@@ -182,28 +167,32 @@ def case_page(*, user, pk) -> CasePage:
     documents = list(application.documents.all())
     document_names = {d.pk: d.name for d in documents}
 
-    history = [
-        (
-            lambda r: _("application"),
-            list(application.history.select_related("history_user").order_by("history_date", "history_id")),
-        ),
-        (
-            lambda r: _("document «%(name)s»") % {"name": document_names.get(r.id, r.name)},
-            list(
-                SubmittedDocument.history.filter(application_id=application.pk)
-                .select_related("history_user")
-                .order_by("history_date", "history_id")
+    history = (
+        []
+        if not access.full
+        else [
+            (
+                lambda r: _("application"),
+                list(application.history.select_related("history_user").order_by("history_date", "history_id")),
             ),
-        ),
-        (
-            lambda r: _("decision %(number)s") % {"number": decision_numbers.get(r.id, r.number)},
-            list(
-                Decision.history.filter(application_id=application.pk)
-                .select_related("history_user")
-                .order_by("history_date", "history_id")
+            (
+                lambda r: _("document «%(name)s»") % {"name": document_names.get(r.id, r.name)},
+                list(
+                    SubmittedDocument.history.filter(application_id=application.pk)
+                    .select_related("history_user")
+                    .order_by("history_date", "history_id")
+                ),
             ),
-        ),
-    ]
+            (
+                lambda r: _("decision %(number)s") % {"number": decision_numbers.get(r.id, r.number)},
+                list(
+                    Decision.history.filter(application_id=application.pk)
+                    .select_related("history_user")
+                    .order_by("history_date", "history_id")
+                ),
+            ),
+        ]
+    )
 
     today = timezone.localdate()
     days_left = None
@@ -237,4 +226,6 @@ def case_page(*, user, pk) -> CasePage:
         days_left=days_left,
         storage_passed=storage_passed,
         refusal_grounds=grounds,
+        access=access,
+        works=case_access(viewer_of(user), CaseFacts.of(application)).full,
     )

@@ -24,12 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.constants import Role
 from cnap.accounts.models import Office, User
+from cnap.forms import BoundedDateField
 from cnap.workdays import WorkCalendar, office_calendar
 from services.models import Provider, Service, ServiceVersion
 
+from ..access import visible_cases
 from ..constants import ApplicationStatus
 from ..models import Applicant, Application, normalize_for_search
-from .cases import visible_applications
 
 __all__ = [
     "PRESETS",
@@ -147,6 +148,10 @@ def _select(multiple=False):
     )
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
+
+
 class ApplicationFilter(django_filters.FilterSet):
     """Any combination of status, service, provider, office, administrator, period and a search."""
 
@@ -165,8 +170,8 @@ class ApplicationFilter(django_filters.FilterSet):
     registered_by = django_filters.ModelChoiceFilter(
         label=_("Administrator"), queryset=User.objects.none(), widget=_select()
     )
-    registered_from = django_filters.DateFilter(label=_("Registered from"), method="filter_from", widget=DateInput())
-    registered_to = django_filters.DateFilter(label=_("Registered to"), method="filter_to", widget=DateInput())
+    registered_from = BoundedDateFilter(label=_("Registered from"), method="filter_from", widget=DateInput())
+    registered_to = BoundedDateFilter(label=_("Registered to"), method="filter_to", widget=DateInput())
 
     class Meta:
         model = Application
@@ -203,7 +208,7 @@ class ApplicationFilter(django_filters.FilterSet):
 def filtered_applications(*, user, data=None, preset: str = "") -> tuple[QuerySet[Application], ApplicationFilter]:
     """The user's visible cases narrowed by a preset and the filters in ``data`` (invalid filters are
     reported on the filter's form and ignored)."""
-    base = visible_applications(user)
+    base = visible_cases(user)
     if preset:
         base = base.filter(preset_condition(preset, user))
     filterset = ApplicationFilter(data or None, queryset=base, user=user)

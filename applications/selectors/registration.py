@@ -1,30 +1,24 @@
-"""Reads for the registration counter: services of the office, the checklist, the registered case."""
+"""Reads for the registration counter: services of the office and the checklist (the cases, scans and
+applicants a user may see: applications/access.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from applications.models import Application, Scan
-from cnap.accounts.constants import Role
 from services.constants import Channel, DeliveryMethod, FeeOption
 from services.fees import MissingSubsistenceMinimum, compute_fee, has_option
 from services.models import RequiredDocument, Service, ServiceVersion
-from services.selectors import provider_id_of, services_offered_by, version_in_force
+from services.selectors import services_offered_by, version_in_force
 
 __all__ = [
     "ChecklistRow",
     "ServiceChecklist",
-    "application_for_user",
     "office_services",
-    "scan_for_user",
     "service_checklist",
-    "visible_applications",
 ]
 
 
@@ -106,46 +100,3 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
             if value in (version.result_delivery or DeliveryMethod.values)
         ],
     )
-
-
-def visible_applications(user) -> QuerySet:
-    """Applications the user may see: their office's (administrators, starostas, heads of the CNAP),
-    their provider's (provider officers), their hromada's (community heads), all (superusers)."""
-    applications = Application.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return applications.none()
-    if user.is_superuser:
-        return applications
-    if user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD) and user.office_id:
-        return applications.filter(office_id=user.office_id)
-    if user.role == Role.PROVIDER_OFFICER and (provider_id := provider_id_of(user)):
-        return applications.filter(provider_id=provider_id)
-    if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
-        return applications.filter(hromada_id=user.hromada_id)
-    return applications.none()
-
-
-def application_for_user(user, pk) -> Application:
-    """The application if the user may see it, else Http404 (another office's case does not exist)."""
-    application = (
-        visible_applications(user)
-        .select_related("office", "applicant", "representative", "service", "service_version", "provider")
-        .filter(pk=pk)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    return application
-
-
-def scan_for_user(user, scan_id) -> Scan:
-    scan = (
-        Scan.objects.filter(
-            Q(application__in=visible_applications(user).values("pk")), id=scan_id, removed_at__isnull=True
-        )
-        .select_related("application")
-        .first()
-    )
-    if scan is None:
-        raise Http404
-    return scan

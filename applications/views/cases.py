@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
 from services.constants import ResultKind
 
+from ..access import case_for, case_in_full, decision_for, may_act_on, may_reveal, printed_for, reveal_case
 from ..actions import decisions, workflow
 from ..actions.payments import prepaid_missing
 from ..constants import ApplicationStatus, DecisionKind
@@ -24,12 +25,13 @@ from ..forms.workflow import (
     PaymentForm,
     RegistryActionForm,
     ResumeForm,
+    RevealForm,
     SuspendForm,
     TransitionForm,
 )
-from ..models import Decision, PrintedDocument, RegistryAction
-from ..selectors.cases import case_for, case_page
-from ..transitions import Needs, get_move, may_act_on, role_allows
+from ..models import PrintedDocument, RegistryAction
+from ..selectors.cases import case_page
+from ..transitions import Needs, get_move, role_allows
 
 
 def case_viewer(view):
@@ -63,7 +65,7 @@ def _to_case(pk):
 @require_GET
 @case_viewer
 def detail(request, pk: int):
-    page = case_page(user=request.user, pk=pk)
+    page = case_page(request=request, pk=pk)
     app = page.application
     revision = {"revision": app.revision}
     forms = {}
@@ -87,7 +89,9 @@ def detail(request, pk: int):
         and role_allows(request.user, handover)
     ):
         forms["issue"] = IssueForm(initial={**revision, "issued_to": app.applicant.display_name})
-    log_personal_data_access(request=request, action=Action.VIEW_CASE, application=app)
+    log_personal_data_access(
+        request=request, action=Action.VIEW_CASE, application=app, detail="" if page.full else "minimised"
+    )
     payments = list(app.payments.all())
     simple_moves = [
         move
@@ -107,7 +111,9 @@ def detail(request, pk: int):
             "application": app,
             "simple_moves": simple_moves,
             "forms": forms,
-            "may_look_up": can(request.user, "look_up_registries"),
+            "may_look_up": can(request.user, "look_up_registries") and page.works,
+            "may_reveal": may_reveal(request.user, app) and not page.full,
+            "reveal_form": RevealForm(),
             "payments": payments,
             "unpaid_prepaid": prepaid_missing(app, payments),
             "payment_form": PaymentForm(initial={"paid_on": timezone.localdate(), "method": "bank"})
@@ -253,7 +259,7 @@ def _pdf(document: PrintedDocument, filename: str) -> FileResponse:
 @require_GET
 @case_viewer
 def routing_slip_pdf(request, pk: int):
-    app = case_for(request.user, pk)
+    app = case_in_full(request.user, pk)
     if app.sent_to_provider_at is None:
         raise Http404
     document = routing_slip_document(app, acting_user=request.user)
@@ -264,8 +270,8 @@ def routing_slip_pdf(request, pk: int):
 @require_GET
 @case_viewer
 def decision_pdf(request, pk: int, decision_pk: int):
-    app = case_for(request.user, pk)
-    decision = get_object_or_404(Decision, pk=decision_pk, application=app)
+    app = case_in_full(request.user, pk)
+    decision = decision_for(app, decision_pk)
     document = decision_document(decision, acting_user=request.user)
     log_personal_data_access(
         request=request, action=Action.PRINT_DOCUMENT, application=app, detail=f"decision {decision.number}"
@@ -276,8 +282,8 @@ def decision_pdf(request, pk: int, decision_pk: int):
 @require_GET
 @case_viewer
 def printed_document(request, pk: int, document_id):
-    app = case_for(request.user, pk)
-    document = get_object_or_404(PrintedDocument, pk=document_id, application=app)
+    app = case_in_full(request.user, pk)
+    document = printed_for(app, document_id)
     log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=app, detail=document.kind)
     return _pdf(document, f"{document.kind}-{app.number}.pdf")
 
@@ -339,4 +345,21 @@ def registry_action(request, pk: int):
         _report(request, exc)
     else:
         messages.success(request, _("The registrar's action is recorded."))
+    return _to_case(pk)
+
+
+@require_POST
+@case_viewer
+def reveal(request, pk: int):
+    """A minimised case's full personal data for a while, for a role that may reveal it, with the
+    reason stated (it goes into the personal-data access log)."""
+    app = case_for(request.user, pk)
+    if not may_reveal(request.user, app):
+        return _to_case(pk)  # already shown in full, or a role that may not reveal: nothing to do
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_case(pk)
+    reveal_case(request, app, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The case's personal data is shown in full; your reason is in the access log."))
     return _to_case(pk)

@@ -14,17 +14,12 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from applications.actions.applicants import find_applicants
+from applications.access import applicant_for_pick, case_for, case_in_full, counter_search, pick_grant, scan_for
 from applications.actions.registration import register_application
 from applications.forms.registration import ApplicantForm, RegistrationForm, RepresentativeForm, parse_documents
 from applications.models import Applicant
 from applications.receipts import receipt_pdf
-from applications.selectors.registration import (
-    application_for_user,
-    office_services,
-    scan_for_user,
-    service_checklist,
-)
+from applications.selectors.registration import office_services, service_checklist
 from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
 from services.constants import DocumentKind
@@ -151,7 +146,7 @@ def register(request):
 
 @registrar
 def registered(request, pk):
-    application = application_for_user(request.user, pk)
+    application = case_for(request.user, pk)
     log_personal_data_access(request=request, action=Action.VIEW_CASE, application=application, detail="registered")
     from ..actions.payments import prepaid_missing
 
@@ -163,7 +158,7 @@ def receipt(request, pk):
     """The receipt PDF of a case the user may see (another office's case answers 404)."""
     if not can(request.user, "view_applications"):
         raise Http404
-    application = application_for_user(request.user, pk)
+    application = case_in_full(request.user, pk)
     pdf = receipt_pdf(application, acting_user=request.user)
     log_personal_data_access(request=request, action=Action.PRINT_DOCUMENT, application=application, detail="receipt")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -176,7 +171,7 @@ def scan_file(request, scan_id):
     """A scan, by its UUID, to a user who may see its case (else 404). Never a public URL."""
     if not can(request.user, "view_applications"):
         raise Http404
-    scan = scan_for_user(request.user, scan_id)
+    scan = scan_for(request.user, scan_id)
     log_personal_data_access(request=request, action=Action.VIEW_SCAN, scan=scan)
     response = FileResponse(scan.file.open("rb"), content_type=scan.content_type)
     response["Content-Disposition"] = "inline"
@@ -208,12 +203,12 @@ def service_checklist_view(request):
 @registrar
 @require_GET
 def applicant_search(request):
-    hromada = request.user.office.hromada
+    """The counter's applicant search (htmx). An exact РНОКПП/ЄДРПОУ/document number finds the person
+    in the whole hromada (logged, and only what was found can be picked); a name finds only applicants
+    of the office's own cases (applications/access.py)."""
     pick = request.GET.get("pick")
-    if pick:
-        applicant = Applicant.objects.filter(hromada=hromada, pk=pick).first()
-        if applicant is None:
-            raise Http404
+    if pick is not None:
+        applicant = applicant_for_pick(request, pick, request.GET.get("grant", ""))
         initial = {field.name: getattr(applicant, field.name) for field in Applicant._meta.fields}
         initial["consent"] = applicant.consent_given_at is not None
         log_personal_data_access(request=request, action=Action.VIEW_APPLICANT, applicant=applicant)
@@ -223,13 +218,25 @@ def applicant_search(request):
             {"applicant_form": ApplicantForm(prefix="applicant", initial=initial), "picked": applicant},
         )
     query = (request.GET.get("applicant_q") or request.GET.get("q") or "").strip()
-    applicants = list(find_applicants(hromada=hromada, query=query)) if len(query) >= 2 else []
-    if applicants:  # names and masked numbers of the people found (the query itself is not logged)
-        log_personal_data_access(request=request, action=Action.SEARCH_APPLICANTS, detail=f"{len(applicants)} found")
+    found = counter_search(request.user, query)
+    if found.exact:
+        for applicant in found.applicants:
+            applicant.pick_grant = pick_grant(request.user, applicant)
+        # logged even when nothing is found: an exact number tried is a lookup of a person
+        log_personal_data_access(
+            request=request,
+            action=Action.SEARCH_APPLICANTS,
+            applicant=found.applicants[0] if len(found.applicants) == 1 else None,
+            detail=f"exact identifier, {len(found.applicants)} found",
+        )
+    elif found.applicants:  # names and masked numbers of the office's own applicants
+        log_personal_data_access(
+            request=request, action=Action.SEARCH_APPLICANTS, detail=f"{len(found.applicants)} found"
+        )
     return render(
         request,
         "applications/registration/_applicant_results.html",
-        {"applicants": applicants, "query": query},
+        {"applicants": found.applicants, "query": query},
     )
 
 

@@ -2,10 +2,10 @@
 or from its QR code) sees where their case is. No login, no JavaScript, no personal data.
 
 An unknown number and a wrong code get the same page, byte for byte; lookups are rate-limited per
-client address (settings CNAP_STATUS_RATE_LIMIT per CNAP_STATUS_RATE_WINDOW seconds)."""
+client address (settings CNAP_STATUS_RATE_LIMIT per CNAP_STATUS_RATE_WINDOW seconds; the address by the
+one rule of cnap/security/client_ip.py, so behind the reverse proxy each citizen has their own count)."""
 
 import hashlib
-import ipaddress
 import logging
 import time
 
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from applications.constants import ApplicationStatus
 from applications.forms.status import StatusLookupForm
 from applications.selectors.status import public_status as find_public_status
+from cnap.security.client_ip import client_ip
 from services.constants import DeliveryMethod
 
 logger = logging.getLogger(__name__)
@@ -83,19 +84,6 @@ RESULT_DELIVERY_TEXTS = {
 }
 
 
-def client_address(request) -> str:
-    """REMOTE_ADDR, or the first X-Forwarded-For hop when settings.CNAP_TRUST_X_FORWARDED_FOR (behind
-    a proxy that sets it); an invalid value falls back to REMOTE_ADDR."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    if settings.CNAP_TRUST_X_FORWARDED_FOR:
-        first_hop = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        try:
-            return str(ipaddress.ip_address(first_hop))
-        except ValueError:
-            pass
-    return remote
-
-
 def _throttle(request) -> int:
     """Counts a lookup for the client's address; returns 0 if allowed, else the seconds to wait.
     A fixed window in the cache (atomic INCR on Redis). A cache that is down lets lookups through."""
@@ -103,7 +91,7 @@ def _throttle(request) -> int:
     window = settings.CNAP_STATUS_RATE_WINDOW
     now = time.time()
     bucket = int(now // window)
-    client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    client = hashlib.sha256((client_ip(request) or "").encode()).hexdigest()[:32]
     key = f"status-lookups:{client}:{bucket}"
     try:
         cache.add(key, 0, timeout=window + 5)

@@ -1,13 +1,24 @@
 """The answer each role gets from each URL of the project: the permission matrix as the URL walk
 (tests/security/test_url_matrix.py) checks it. A new URL without an entry here fails that test.
 
-Each entry: ``"namespace:name": Rule(method, {role: answer, ...}, other=...)``.
-Answers: an HTTP status (200, 302 a redirect elsewhere, 403, 404, 405), or LOGIN (redirected to the
-login page), or a tuple of acceptable ones. ``other`` is the answer for the same URL filled with
-ANOTHER office's objects (None: the URL names no object of an office). Roles: anonymous, the six
-roles of cnap.accounts.constants.Role, superuser. docs/security.md shows the same matrix by capability."""
+Each entry: ``"namespace:name": Rule(method, {role: answer, ...}, case=..., office=..., exists_in=...)``.
+Answers: an HTTP status (200, 302 a redirect elsewhere, 400, 401, 403, 404, 405), or LOGIN (redirected
+to the login page), or a tuple of acceptable ones. Roles: anonymous, the six roles of
+cnap.accounts.constants.Role, superuser. docs/security.md shows the same matrix by capability.
+
+A URL that names a case (or something of a case: a scan, a decision, a printed document, a registry
+request) is walked for every object set × case state of the access scope's documented matrix
+(``cnap.security.scope.CASE_ACCESS``): ``answers`` says what the role gets when the scope lets it
+use the case, ``case`` (:data:`CASE_PAGE`, :data:`CASE_DOCUMENT`) how the scope's letter for that
+cell turns into an answer (a case the user does not reach answers 404: it does not exist for them).
+``exists_in``: the states in which the object exists at all (a routing slip once the case was sent);
+in the others the URL answers 404 to everyone who could use it. ``office``: the URL names an object
+of an office (an e-application), not of a case: the user's own office's answers as ``answers`` says,
+any other office's 404."""
 
 from dataclasses import dataclass, field
+
+from .scope import Access
 
 LOGIN = "login"
 ROLES = (
@@ -20,15 +31,21 @@ ROLES = (
     "catalog_manager",
     "superuser",
 )
+ROLE = "role"  # in a case map: the role's own answer (``Rule.answers``)
+
+#: The case page and its actions: reached in any detail (the community head's minimised view too).
+CASE_PAGE = {Access.ACT: ROLE, Access.FULL: ROLE, Access.MINIMAL: ROLE, Access.NONE: 404}
+#: Documents, scans, printed PDFs, registry responses: personal data in full only.
+CASE_DOCUMENT = {Access.ACT: ROLE, Access.FULL: ROLE, Access.MINIMAL: 404, Access.NONE: 404}
 
 
 @dataclass(frozen=True)
 class Rule:
     method: str
     answers: dict = field(default_factory=dict)
-    # The answer with another office's object, for every logged-in role that may use the URL with its
-    # own office's object (a role refused outright, 403, may get 403 or 404); the superuser sees all.
-    other: object = None
+    case: dict | None = None  # CASE_PAGE / CASE_DOCUMENT: the URL names a case (or a thing of a case)
+    exists_in: tuple[str, ...] | None = None  # the case states in which the named object exists
+    office: bool = False  # the URL names an object of an office (not of a case)
 
 
 def answers(anonymous=LOGIN, *, default, **roles) -> dict:
@@ -39,12 +56,36 @@ def answers(anonymous=LOGIN, *, default, **roles) -> dict:
     return table
 
 
-# Who works with cases: office roles their office's, provider officers their provider's,
-# community heads their hromada's (read-only: their POSTs are refused with a message, 302).
+def expected(rule: Rule, role: str, *, access: Access = Access.ACT, state: str = "", own_office: bool = True):
+    """What ``role`` gets from the URL of ``rule`` filled with an object the scope gives it ``access``
+    to (a case in ``state``), or, for an office object, of its own office or not. A role refused
+    outright (403) may get 403 or 404 for an object it does not reach."""
+    base = rule.answers[role]
+    if role == "anonymous" or base in (LOGIN, 401, 405):
+        return base  # refused before any object is looked at
+    if rule.office:
+        if own_office or role == "superuser":  # superusers reach every office
+            return base
+        return (403, 404) if base == 403 else 404
+    if rule.case is None:
+        return base
+    answer = rule.case[access]
+    if answer != ROLE:
+        return (403, 404) if base == 403 else answer
+    if rule.exists_in is not None and state not in rule.exists_in:
+        return (403, 404) if base == 403 else 404
+    return base
+
+
+# Who works with cases (cnap/security/scope.py): office roles their office's, provider
+# officers their provider's once sent, in their hromada, community heads their hromada's (minimised,
+# read-only: their POSTs are refused with a message, 302).
 CASE_READERS = dict(catalog_manager=404)  # a role without view_applications gets 404 for a case URL
 STAFF = 200
 OPEN = (200, 503)  # /healthz: 503 while no worker heartbeat, by design
 REGISTRARS = dict(administrator=200, starosta=200)  # a superuser has no office to register in: 403
+SENT = ("sent", "in_progress", "decided", "issued")  # a routing slip is printed when the case is sent
+DECIDED = ("decided", "issued")  # a decision exists once the provider decided
 
 MATRIX: dict[str, Rule] = {
     # Public and account pages
@@ -77,7 +118,7 @@ MATRIX: dict[str, Rule] = {
     "applications:service_search": Rule("get", answers(default=403, **REGISTRARS)),
     "applications:service_checklist": Rule("get", answers(default=403, administrator=404, starosta=404, superuser=403)),
     "applications:applicant_search": Rule("get", answers(default=403, **REGISTRARS)),
-    "applications:registered": Rule("get", answers(default=403, **REGISTRARS), other=404),
+    "applications:registered": Rule("get", answers(default=403, **REGISTRARS), case=CASE_PAGE),
     # Cases: read by everyone who works with cases, in their scope; another office's answers 404
     "applications:list": Rule("get", answers(default=STAFF, catalog_manager=403)),
     "applications:list_mine": Rule("get", answers(default=STAFF, catalog_manager=403)),
@@ -85,38 +126,49 @@ MATRIX: dict[str, Rule] = {
     "applications:list_due_soon": Rule("get", answers(default=STAFF, catalog_manager=403)),
     "applications:list_overdue": Rule("get", answers(default=STAFF, catalog_manager=403)),
     "applications:provider_queue": Rule("get", answers(default=403, provider_officer=200, superuser=200)),
-    "applications:detail": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:receipt": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:scan_file": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:routing_slip_pdf": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:decision_pdf": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:printed_document": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    "applications:move": Rule("post", answers(default=302, **CASE_READERS), other=404),
-    "applications:suspend": Rule("post", answers(default=302, **CASE_READERS), other=404),
-    "applications:resume": Rule("post", answers(default=302, **CASE_READERS), other=404),
-    "applications:decide": Rule("post", answers(default=302, **CASE_READERS), other=404),
-    "applications:issue": Rule("post", answers(default=302, **CASE_READERS), other=404),
-    "applications:payment": Rule("post", answers(default=302, **CASE_READERS), other=404),
-    "applications:registry_action": Rule("post", answers(default=302, **CASE_READERS), other=404),
+    "applications:detail": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_PAGE),
+    "applications:receipt": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
+    "applications:scan_file": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
+    "applications:routing_slip_pdf": Rule(
+        "get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT, exists_in=SENT
+    ),
+    "applications:decision_pdf": Rule(
+        "get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT, exists_in=DECIDED
+    ),
+    "applications:printed_document": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
+    # POSTs with an empty form: refused with a message (302 back to the case) by anyone who reaches it
+    "applications:move": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    "applications:suspend": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    "applications:resume": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    "applications:decide": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    "applications:issue": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    # A community head's reason to see a minimised case in full (an empty reason: refused, 302)
+    "applications:reveal": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    # Payments and a state registrar's action: recorded by those who act on the case (an empty form: 302)
+    "applications:payment": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
+    "applications:registry_action": Rule("post", answers(default=302, **CASE_READERS), case=CASE_PAGE),
     # Registry lookups: those who register or work the provider queue; responses are personal data
     "registry:lookup": Rule(
         "post", answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200)
     ),
-    "registry:request": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
+    "registry:request": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
+    # Copying a response into the applicant's record: the registering roles acting on the case (an empty
+    # choice of fields: the form's error, 200); provider officers and heads see responses, copy nothing
     "registry:apply": Rule(
         "post",
-        answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
-        other=404,
+        answers(default=403, administrator=200, starosta=200, superuser=200, catalog_manager=404),
+        case=CASE_DOCUMENT,
     ),
+    # Stopping the wait for a lookup: those who may make lookups, acting on the case
     "registry:stop": Rule(
         "post",
         answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
-        other=404,
+        case=CASE_DOCUMENT,
     ),
     # The signed ASiC container of a lookup: the response's scope (a download)
-    "registry:evidence": Rule("get", answers(default=STAFF, **CASE_READERS), other=404),
-    # The case page's lookup history has the case page's scope (provider officers: cases sent to them).
-    "registry:history": Rule("get", answers(default=200, catalog_manager=404), other=404),
+    "registry:evidence": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
+    # The case page's lookup history: responses are personal data, in full only.
+    "registry:history": Rule("get", answers(default=200, catalog_manager=404), case=CASE_DOCUMENT),
     # Dashboards and reports: heads of the CNAP and community heads
     "reporting:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     "reporting:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
@@ -129,18 +181,18 @@ MATRIX: dict[str, Rule] = {
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),
     "api:services": Rule("get", answers(200, default=200)),
-    "api:service": Rule("get", answers(200, default=200), other=200),  # the public catalog
+    "api:service": Rule("get", answers(200, default=200)),  # the public catalog
     "api:offices": Rule("get", answers(200, default=200)),
     "api:e_applications": Rule("get", answers(401, default=401)),
-    "api:e_application": Rule("get", answers(401, default=401), other=401),
-    "api:application_status": Rule("get", answers(401, default=401), other=401),
+    "api:e_application": Rule("get", answers(401, default=401)),
+    "api:application_status": Rule("get", answers(401, default=401), case=CASE_PAGE),
     "api:status_changes": Rule("get", answers(401, default=401)),
     # The staff inbox of e-applications: administrators and starostas decide, heads read
     "api:inbox": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     "api:inbox_detail": Rule(
-        "get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200), other=404
+        "get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200), office=True
     ),
-    "api:inbox_accept": Rule("post", answers(default=403, administrator=302, starosta=302, superuser=302), other=404),
+    "api:inbox_accept": Rule("post", answers(default=403, administrator=302, starosta=302, superuser=302), office=True),
     # an empty reason: refused by the form (400) once the user may decide
-    "api:inbox_reject": Rule("post", answers(default=403, administrator=400, starosta=400, superuser=400), other=404),
+    "api:inbox_reject": Rule("post", answers(default=403, administrator=400, starosta=400, superuser=400), office=True),
 }

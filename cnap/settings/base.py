@@ -141,6 +141,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # The largest scan accepted, in bytes.
 CNAP_MAX_SCAN_BYTES = env.int("CNAP_MAX_SCAN_BYTES", default=20 * 1024 * 1024)
+# All the scans of one registration together (applications/uploads.py).
+CNAP_MAX_REGISTRATION_BYTES = env.int("CNAP_MAX_REGISTRATION_BYTES", default=50 * 1024 * 1024)
+# Mode of stored files (scans, printed documents): 0600, or 0640 where a backup or web-server group reads them.
+CNAP_FILE_MODE = env("CNAP_FILE_MODE", default="0600")
+FILE_UPLOAD_PERMISSIONS = int(CNAP_FILE_MODE, 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750 if FILE_UPLOAD_PERMISSIONS & 0o040 else 0o700
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,8 +157,32 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CNAP_MARTIAL_LAW = env.bool("CNAP_MARTIAL_LAW", default=True)
 # The public address printed on receipts and encoded in their QR codes.
 CNAP_SITE_URL = env("CNAP_SITE_URL", default="http://127.0.0.1:8000")
+
+
+def check_site_url(value: str) -> str:
+    """Production's CNAP_SITE_URL: an http(s) address of a real host (not loopback), no trailing slash."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    parts = urlsplit(value.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host or host in ("localhost", "127.0.0.1", "::1", "0.0.0.0"):
+        raise ImproperlyConfigured(
+            f"CNAP_SITE_URL must be the public address of the site, e.g. https://cnap.example.gov.ua (got {value!r}): "
+            "it is printed on receipts and in their QR codes."
+        )
+    return value.strip().rstrip("/")
+
+
 # seed_demo creates users with known passwords: only where this is True (the run mode sets it, never the env).
 CNAP_DEMO_ALLOWED = False
+# How long a community head's stated reason shows one case's full personal data (applications/access.py).
+CNAP_REVEAL_SECONDS = env.int("CNAP_REVEAL_SECONDS", default=15 * 60)
+# How long the pick link of an exact applicant search at the counter stays valid (applications/access.py).
+CNAP_PICK_GRANT_SECONDS = env.int("CNAP_PICK_GRANT_SECONDS", default=30 * 60)
+# The embedded mode may listen on the network while demo users have the published password (demo/run_embedded).
+CNAP_ALLOW_DEMO_ON_NETWORK = env.bool("CNAP_ALLOW_DEMO_ON_NETWORK", default=False)
 
 # Security (docs/security.md). Sessions: the cookie lives SESSION_COOKIE_AGE seconds after the last
 # request (saved on every request: an idle timeout, ASVS 3.3.2: 30 minutes), and at most
@@ -189,10 +219,9 @@ AXES_CLIENT_IP_CALLABLE = "cnap.security.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 # The lockout answer to a script's login names no foreign origin (axes' default is "*").
 AXES_ALLOWED_CORS_ORIGINS = ""
-# How many reverse proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR); the
+# one client-IP rule of cnap/security/client_ip.py reads it (status page, API throttles, axes, logs).
 CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
-# The public status page's rate limit counts the first X-Forwarded-For hop (only behind a proxy that sets it).
-CNAP_TRUST_X_FORWARDED_FOR = env.bool("CNAP_TRUST_X_FORWARDED_FOR", default=False)
 # Lookups on the public status page allowed per client address and window.
 CNAP_STATUS_RATE_LIMIT = env.int("CNAP_STATUS_RATE_LIMIT", default=20)
 # The window of that limit, seconds.
@@ -304,7 +333,7 @@ LOGGING = {
 # The REST API for portals and other systems (api/): JSON only, one error body, cursor pages, rate limits.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsApiClient"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientThrottle"],
@@ -314,6 +343,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 20,
 }
+# A JSON body larger than this is refused with a 400 (api/parsers.py).
+CNAP_API_MAX_BODY_BYTES = env.int("CNAP_API_MAX_BODY_BYTES", default=1024 * 1024)
+# A JSON body nested deeper than this is refused with a 400 (api/parsers.py).
+CNAP_API_MAX_JSON_DEPTH = env.int("CNAP_API_MAX_JSON_DEPTH", default=20)
 # REST API requests allowed per token.
 CNAP_API_RATE_CLIENT = env("CNAP_API_RATE_CLIENT", default="120/min")
 # REST API requests allowed per address for the public catalog (no token).

@@ -1,10 +1,10 @@
 """Production: PostgreSQL, Redis, gunicorn, separate worker and beat processes.
 
-Fails closed: there is no default SECRET_KEY, DATABASE_URL, REDIS_URL or ALLOWED_HOSTS, and
-DEBUG is off unless explicitly switched on."""
+Fails closed: there is no default SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS or CNAP_SITE_URL,
+and DEBUG is off unless explicitly switched on."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import check_site_url, env
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
@@ -14,6 +14,9 @@ if not ALLOWED_HOSTS:
 
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site is served under.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The public address printed on receipts and encoded in their QR codes: required, and a real one
+# (a receipt pointing to 127.0.0.1 would send citizens nowhere).
+CNAP_SITE_URL = check_site_url(env("CNAP_SITE_URL"))
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

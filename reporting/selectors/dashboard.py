@@ -29,10 +29,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from applications.access import viewer_of
 from applications.constants import CLOSED_STATUSES, ApplicationStatus
 from applications.models import Application
-from cnap.accounts.constants import Role
 from cnap.accounts.models import Office, User
+from cnap.security.scope import office_condition
 from services.models import Provider, Service, ServiceVersion
 
 from ..models import DailyStats, MonthlyStats, OpenStats
@@ -76,16 +77,14 @@ def split_period(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.d
 
 
 def dashboard_offices(user) -> list[Office]:
-    """The offices whose figures the user may see: a community head (and a superuser with a hromada) the
-    whole hromada, a head of the CNAP their office, a superuser without a hromada every office."""
-    offices = Office.objects.select_related("hromada").order_by("kind", "name")
-    if user.is_superuser:
-        return list(offices.filter(hromada_id=user.hromada_id) if user.hromada_id else offices)
-    if user.role == Role.COMMUNITY_HEAD and user.hromada_id:
-        return list(offices.filter(hromada_id=user.hromada_id))
-    if user.role == Role.CNAP_HEAD and user.office_id:
-        return list(offices.filter(pk=user.office_id))
-    return []
+    """The offices whose figures the user may see, by the access scope (cnap/security/scope.py): a head of
+    the CNAP their office, a community head the whole hromada, a superuser every office (their own
+    hromada's when they have one). Figures carry no personal data; the lists behind them are scoped again."""
+    reached = office_condition(viewer_of(user), office="pk", hromada="hromada_id")
+    offices = Office.objects.filter(reached).select_related("hromada").order_by("kind", "name")
+    if user.is_superuser and user.hromada_id:
+        offices = offices.filter(hromada_id=user.hromada_id)
+    return list(offices)
 
 
 def list_url(preset: str = "", **params) -> str:

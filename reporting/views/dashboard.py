@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
+from cnap.forms import BoundedDateField
 
 from ..selectors.dashboard import (
     GRANULARITIES,
@@ -45,8 +46,8 @@ class DateInput(forms.DateInput):
 
 
 class DashboardFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DateInput())
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DateInput())
     # An office outside the user's scope is ignored (the whole scope is shown), never an error that
     # would tell the office exists.
     office = forms.IntegerField(label=_("Office"), required=False, widget=forms.Select)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
+from cnap.forms import EARLIEST_DATE, LATEST_DATE, BoundedDateField
 
 from ..selectors.dashboard import dashboard_offices
 from ..selectors.reports import monthly_report, monthly_report_pdf, monthly_report_xlsx, open_data_rows, write_open_data
@@ -27,8 +28,8 @@ class DateInput(forms.DateInput):
 
 
 class OpenDataForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
+    date_from = BoundedDateField(label=gettext_lazy("From"), widget=DateInput())
+    date_to = BoundedDateField(label=gettext_lazy("To"), widget=DateInput())
     format = forms.ChoiceField(
         label=gettext_lazy("Format"),
         choices=[("csv", "CSV"), ("json", "JSON")],
@@ -55,9 +56,15 @@ class MonthForm(forms.Form):
 
     def clean_month(self):
         try:
-            return dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
+            month = dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
         except ValueError as exc:
             raise forms.ValidationError(gettext_lazy("Enter a month as YYYY-MM.")) from exc
+        if not EARLIEST_DATE <= month <= LATEST_DATE:
+            raise forms.ValidationError(
+                gettext_lazy("Enter a month between %(first)s and %(last)s.")
+                % {"first": f"{EARLIEST_DATE:%m.%Y}", "last": f"{LATEST_DATE:%m.%Y}"}
+            )
+        return month
 
 
 def _scope_title(offices) -> str:

@@ -50,7 +50,9 @@ def test_workflow_moves_update_the_summary_tables_and_notify(django_capture_on_c
         result_delivery="in_person",
         acting_user=counter.user,
     )
-    officer = UserFactory(role=Role.PROVIDER_OFFICER, office=None, provider=counter.service.provider)
+    officer = UserFactory(
+        role=Role.PROVIDER_OFFICER, office=None, hromada=counter.office.hromada, provider=counter.service.provider
+    )
     with django_capture_on_commit_callbacks():
         send_to_provider(application=application, acting_user=counter.user)
         take_into_work(application=application, acting_user=officer)

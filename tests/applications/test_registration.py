@@ -333,5 +333,7 @@ def test_another_office_receipt_and_scan_answer_404(client):
     assert client.get(reverse("applications:receipt", args=[application.pk])).status_code == 200
     response = client.get(reverse("applications:scan_file", args=[scan.id]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == pdf_bytes()
+    # The community head sees the case minimised: its receipt and scans are not theirs to open.
     client.force_login(UserFactory(role=Role.COMMUNITY_HEAD, office=None, hromada=counter.office.hromada))
-    assert client.get(reverse("applications:receipt", args=[application.pk])).status_code == 200
+    assert client.get(reverse("applications:receipt", args=[application.pk])).status_code == 404
+    assert client.get(reverse("applications:scan_file", args=[scan.id])).status_code == 404

@@ -234,21 +234,24 @@ def test_rate_limit_per_client_address(application):
     assert lookup(new_client(), application.number, application.access_code).status_code == 200
 
 
-@override_settings(CNAP_STATUS_RATE_LIMIT=2, CNAP_STATUS_RATE_WINDOW=3600, CNAP_TRUST_X_FORWARDED_FOR=False)
-def test_forwarded_for_is_ignored_unless_trusted(application):
+@override_settings(CNAP_STATUS_RATE_LIMIT=2, CNAP_STATUS_RATE_WINDOW=3600, CNAP_PROXY_COUNT=0)
+def test_forwarded_for_is_ignored_without_proxies(application):
     client = new_client()
     for n in range(2):
         assert lookup(client, application.number, "X", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code == 200
     assert lookup(client, application.number, "X", HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
 
 
-@override_settings(CNAP_STATUS_RATE_LIMIT=2, CNAP_STATUS_RATE_WINDOW=3600, CNAP_TRUST_X_FORWARDED_FOR=True)
-def test_trusted_forwarded_for_first_hop_is_the_client(application):
+@override_settings(CNAP_STATUS_RATE_LIMIT=2, CNAP_STATUS_RATE_WINDOW=3600, CNAP_PROXY_COUNT=2)
+def test_behind_two_proxies_the_hop_the_first_proxy_saw_is_the_client(application):
+    """X-Forwarded-For: "<what the client sent>, <client, added by proxy 1>, <proxy 1, added by proxy 2>"."""
     proxy = new_client()
     n = next(_addresses)
     citizen, other = f"198.51.{n % 256}.1", f"198.51.{n % 256}.2"
-    for _ in range(2):
-        response = lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"{citizen}, 10.0.0.1")
+    for forged in ("", "203.0.113.7, "):
+        response = lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"{forged}{citizen}, 10.0.0.1")
         assert response.status_code == 200
-    assert lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"{citizen}, 10.0.0.1").status_code == 429
+    # a new forged left-most address does not make the citizen someone else
+    forged = lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"203.0.113.8, {citizen}, 10.0.0.1")
+    assert forged.status_code == 429
     assert lookup(proxy, application.number, "X", HTTP_X_FORWARDED_FOR=f"{other}, 10.0.0.1").status_code == 200

@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cnap",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "cnap.example.gov.ua",
+    "CNAP_SITE_URL": "https://cnap.example.gov.ua",
 }
 
 

@@ -1,5 +1,6 @@
 """The community head opens the dashboard, narrows the period, clicks the overdue figure and lands
-on the list of exactly those cases."""
+on the list of exactly those cases; the case behind it shows minimised (no tax number or contacts)
+until they state a reason, which the access log keeps."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from applications.constants import ApplicationStatus
+from cnap.security.models import PersonalDataAccess
 from demo.staff import DEMO_PASSWORD, seed_demo_staff
 from tests.applications.factories import RegistrationJournalFactory
 from tests.reporting.stats_helpers import moved, registered
@@ -48,3 +50,18 @@ def test_mayor_drills_down_from_the_overdue_figure(browser_page, login_as):
     body = page.locator("main").inner_text()
     assert late.number in body
     assert on_time.number not in body
+
+    # The case itself: minimised, then revealed with a reason (logged).
+    page.get_by_role("link", name=late.number).click()
+    page.wait_for_url(f"**/applications/{late.pk}/")
+    applicant = late.applicant
+    assert applicant.masked_tax_id in page.get_by_test_id("applicant-minimised").inner_text()
+    assert applicant.rnokpp not in page.locator("main").inner_text()
+    assert applicant.phone not in page.locator("main").inner_text()
+    page.get_by_test_id("reveal-form").locator("input[name=reason]").fill("Скарга заявника № 7 від 01.12.2026")
+    page.get_by_test_id("reveal").click()
+    page.wait_for_url(f"**/applications/{late.pk}/")
+    assert applicant.rnokpp in page.locator("main").inner_text()
+    assert PersonalDataAccess.objects.filter(
+        user=users["mayor"], application_id=late.pk, detail__contains="Скарга заявника № 7"
+    ).exists()

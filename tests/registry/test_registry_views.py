@@ -233,12 +233,13 @@ def test_entity_lookup_offers_name_head_and_address(client, operator, trembita):
     assert "registry-copy" in html  # on the registration form: copied by JS, not saved
 
 
-def test_community_head_sees_but_cannot_ask(client, operator, application, trembita):
+def test_community_head_neither_sees_responses_nor_asks(client, operator, application, trembita):
+    """A registry response is personal data: the community head's minimised view has none."""
     request = finished_request(operator, application)
     head = UserFactory(role=Role.COMMUNITY_HEAD, office=None, hromada=operator.office.hromada)
     client.force_login(head)
 
-    assert client.get(reverse("registry:request", args=[request.id])).status_code == 200
+    assert client.get(reverse("registry:request", args=[request.id])).status_code == 404
     assert ask(client, registry_lookup="eddr_person.rnokpp", registry_value=RNOKPP).status_code == 403
 
 

@@ -23,3 +23,26 @@ def test_the_capability_table_in_the_docs_matches_the_code():
     assert documented == {name: frozenset(roles) for name, roles in CAPABILITIES.items()}, (
         "Update the capability table in docs/security.md to match cnap/accounts/permissions.py"
     )
+
+
+def render_case_access() -> str:
+    """docs/security.md's table of the access scope's documented matrix, rendered from the data."""
+    from cnap.security.scope import CASE_ACCESS, CASE_STATES, OBJECT_SETS
+
+    lines = [
+        "| role | object set | " + " | ".join(state.replace("_", " ") for state in CASE_STATES) + " |",
+        "|---|---|" + "---|" * len(CASE_STATES),
+    ]
+    for role, rows in CASE_ACCESS.items():
+        for object_set, row in zip(OBJECT_SETS, rows, strict=True):
+            lines.append(f"| {role} | {object_set} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def test_the_access_matrix_in_the_docs_is_the_documented_data():
+    text = DOC.read_text()
+    table = text.split("<!-- case-access:start -->")[1].split("<!-- case-access:end -->")[0].strip()
+    assert table == render_case_access(), (
+        "Update the access matrix in docs/security.md (between the case-access markers) to match "
+        "cnap/security/scope.py CASE_ACCESS:\n" + render_case_access()
+    )

@@ -1,12 +1,18 @@
 """Every URL of the project, as each role and as an anonymous visitor, answers what the permission
-matrix (cnap/security/url_matrix.py) says; URLs naming another office's object answer 404."""
+matrix (cnap/security/url_matrix.py) says. A URL that names a case, or something of a case, is walked
+for every object set × case state of the access scope's documented matrix
+(cnap.security.scope.CASE_ACCESS): the expected answer of each cell comes from that data, never from
+the code under test."""
+
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cnap.security.url_matrix import LOGIN, MATRIX, ROLES
+from cnap.security.scope import CASE_STATES, OBJECT_SETS, documented_access
+from cnap.security.url_matrix import LOGIN, MATRIX, ROLES, expected
 from tests.factories import TEST_PASSWORD
 from tests.security.otp import confirmed_totp_device
 from tests.security.world import build_world
@@ -18,7 +24,7 @@ OBJECT_KWARGS = {
     "scan_id": lambda side: side.scan.pk,
     "request_id": lambda side: side.registry_request.pk,
     "application_id": lambda side: side.application.pk,
-    "decision_pk": lambda side: side.decision.pk,
+    "decision_pk": lambda side: side.decision_pk,
     "document_id": lambda side: side.printed.pk,
     "code": lambda side: side.service.local_code,
     "number": lambda side: side.application.number,
@@ -28,8 +34,6 @@ PK_BY_NAMESPACE = {
     "applications": lambda side: side.application.pk,
     "api": lambda side: side.e_application.pk,
 }
-# The catalog is shared by the deployment's offices: its objects belong to no office.
-SHARED_OBJECT_NAMESPACES = {"services"}
 
 
 def url_patterns(patterns=None, namespace=""):
@@ -54,10 +58,6 @@ def url_for(name: str, pattern: URLPattern, side) -> str:
         else:
             kwargs[key] = OBJECT_KWARGS[key](side)
     return reverse(name, kwargs=kwargs)
-
-
-def names_an_office_object(name: str, pattern: URLPattern) -> bool:
-    return bool(pattern.pattern.converters) and name.split(":")[0] not in SHARED_OBJECT_NAMESPACES
 
 
 def outcome(response):
@@ -85,8 +85,21 @@ def test_every_url_has_an_entry_in_the_matrix():
     assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
 
 
-def matches(got, expected) -> bool:
-    return got in expected if isinstance(expected, tuple) else got == expected
+def test_every_url_naming_a_case_walks_the_scope():
+    """A URL whose parameters name a case, or a thing of a case, must say how the access scope answers
+    for it (``case=``): otherwise the walk would not try it with other offices' and hromadas' cases."""
+    case_parameters = {"scan_id", "request_id", "application_id", "decision_pk", "document_id", "number"}
+    unscoped = []
+    for name, pattern in url_patterns():
+        parameters = set(pattern.pattern.converters)
+        names_a_case = bool(parameters & case_parameters) or ("pk" in parameters and name.startswith("applications:"))
+        if names_a_case and MATRIX[name].case is None:
+            unscoped.append(name)
+    assert not unscoped, f"These URLs name a case but have no case= rule in the matrix: {unscoped}"
+
+
+def matches(got, expected_answer) -> bool:
+    return got in expected_answer if isinstance(expected_answer, tuple) else got == expected_answer
 
 
 def walk_order(item):
@@ -95,30 +108,66 @@ def walk_order(item):
     return (name == "logout", MATRIX[name].method == "post", name)
 
 
+def cells(world, role):
+    """(URL name, pattern, the object's side, label, expected answer) for every URL the walk tries as
+    ``role``: once for a URL naming nothing of an office; per office for an office object; per object
+    set × state for a case, with the answer the documented matrix gives for that cell."""
+    for name, pattern in sorted(url_patterns(), key=walk_order):
+        rule = MATRIX[name]
+        if rule.case is not None:
+            for object_set in OBJECT_SETS:
+                for state in CASE_STATES:
+                    access = documented_access(role, object_set, state)
+                    answer = expected(rule, role, access=access, state=state)
+                    yield name, pattern, world.cases[(object_set, state)], f"{object_set}/{state}", answer
+        elif rule.office:
+            for object_set in ("own_office", "other_office", "other_hromada"):
+                side = world.cases[(object_set, "decided")]
+                answer = expected(rule, role, own_office=object_set == "own_office")
+                yield name, pattern, side, object_set, answer
+        else:
+            yield name, pattern, world.own, "", expected(rule, role)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_the_matrix_says(role):
     cache.delete("api-throttle:anonymous:127.0.0.1")  # the public API's rate limit is not under test here
     world = build_world()
     client = client_for(world, role)
     wrong = []
-    for name, pattern in sorted(url_patterns(), key=walk_order):
+    for name, pattern, side, label, answer in cells(world, role):
         rule = MATRIX[name]
         send = client.post if rule.method == "post" else client.get
-        expected = rule.answers[role]
-        got = outcome(send(url_for(name, pattern, world.own)))
-        if not matches(got, expected):
-            wrong.append(f"{name} ({rule.method}, own office): expected {expected}, got {got}")
-        if names_an_office_object(name, pattern):
-            if role in ("anonymous", "superuser"):
-                other_expected = expected
-            elif expected == 403:
-                other_expected = (403, 404)
-            else:
-                other_expected = rule.other
-            got = outcome(send(url_for(name, pattern, world.other)))
-            if not matches(got, other_expected):
-                wrong.append(f"{name} ({rule.method}, other office): expected {other_expected}, got {got}")
+        got = outcome(send(url_for(name, pattern, side)))
+        if not matches(got, answer):
+            wrong.append(f"{name} ({rule.method}{', ' + label if label else ''}): expected {answer}, got {got}")
     assert not wrong, f"As {role}:\n" + "\n".join(wrong)
+
+
+def test_the_walk_covers_every_cell_of_the_documented_matrix():
+    """The size of the walk: every role × every case URL × 4 object sets × 6 states (printed by
+    ``pytest -s`` for the record)."""
+    world = build_world()
+    totals = Counter()
+    everything = Counter()
+    case_urls = [name for name, _ in url_patterns() if MATRIX[name].case is not None]
+    per_role = {}
+    for role in ROLES:
+        rows = list(cells(world, role))
+        per_role[role] = len(rows)
+        for name, _pattern, _side, _label, answer in rows:
+            everything[str(answer)] += 1
+            if MATRIX[name].case is not None:
+                totals[str(answer)] += 1
+        assert sum(1 for row in rows if MATRIX[row[0]].case is not None) == len(case_urls) * 24
+    print(
+        f"\nURL matrix: {len(MATRIX)} URLs ({len(case_urls)} naming a case) × {len(ROLES)} roles; case URLs × "
+        f"{len(OBJECT_SETS)} object sets × {len(CASE_STATES)} states = "
+        f"{len(case_urls) * len(ROLES) * len(OBJECT_SETS) * len(CASE_STATES)} case cells; requests per role "
+        f"{per_role}; expected answers of the case cells: {dict(sorted(totals.items()))}; of every request: "
+        f"{dict(sorted(everything.items()))}"
+    )
+    assert len(OBJECT_SETS) * len(CASE_STATES) == 24
 
 
 # Pages a password-only (not yet OTP-verified) session may open; everything else sends it to the code.

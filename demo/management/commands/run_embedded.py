@@ -6,6 +6,7 @@ port when that one is taken. The processes it starts are told the emulator's por
 the app calls that emulator. If the emulator cannot start, the rest runs without it and the registry panel
 says that the registries cannot be reached. If the web server cannot start, everything stops with an error."""
 
+import ipaddress
 import os
 import signal
 import socket
@@ -17,7 +18,54 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.staff import DEMO_PASSWORD, DEMO_USERS
+from demo.staff import DEMO_PASSWORD, DEMO_USERS, demo_users_with_known_password
+
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_network_allowed(host: str) -> None:
+    """Refuse to listen on a non-loopback address while demo users with the published password exist
+    (anyone on the network could log in as them), unless CNAP_ALLOW_DEMO_ON_NETWORK=1."""
+    if getattr(settings, "CNAP_ALLOW_DEMO_ON_NETWORK", False):
+        return
+    names = demo_users_with_known_password()
+    if names:
+        raise CommandError(
+            f"Refusing to listen on {host}: demo users with the published password exist "
+            f"({', '.join(names[:8])}{', …' if len(names) > 8 else ''}), and anyone on the network could log in "
+            "as them. Either lock them (`python manage.py lock_demo_users`, then give the users you keep a "
+            "new password with `python manage.py changepassword <name>`), or, for a demo on a trusted "
+            "network, start with CNAP_ALLOW_DEMO_ON_NETWORK=1."
+        )
+
+
+def network_host_names(host: str) -> list[str]:
+    """The names the site answers to when listening on ``host``: loopback, this machine's name and
+    addresses (for 0.0.0.0 / ::), or the address given."""
+    names = ["127.0.0.1", "localhost", "[::1]"]
+    if host not in ("0.0.0.0", "::"):
+        names.append(host)
+        return names
+    hostname = socket.gethostname()
+    names.append(hostname)
+    try:
+        for *_rest, sockaddr in socket.getaddrinfo(hostname, None):
+            address = sockaddr[0]
+            names.append(f"[{address}]" if ":" in address else address)
+    except OSError:
+        pass
+    return list(dict.fromkeys(names))
+
 
 EMULATOR_PORT_OFFSET = 90
 STARTUP_SECONDS = 30.0
@@ -85,6 +133,9 @@ class Command(BaseCommand):
         emulator_port = choose_emulator_port(web_port=port, requested=emulator_port)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
         env["CNAP_SITE_URL"] = env.get("CNAP_SITE_URL") or f"http://{host}:{port}"
+        if not is_loopback(host):
+            check_network_allowed(host)
+            env.setdefault("ALLOWED_HOSTS", ",".join(network_host_names(host)))
         env["EMULATOR_PORT"] = str(emulator_port)  # the embedded settings point the exchange client at it
         worker = ["-m", "celery", "-A", "cnap", "worker", "-Q", "default,registry", "--pool", "threads"]
         worker += ["--concurrency", "4", "--loglevel", "WARNING", "-n", f"embedded-{port}@%h"]
@@ -178,6 +229,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING("Registry emulator: not running (lookups cannot reach the registries)")
             )
+        if not is_loopback(host):
+            names = os.environ.get("ALLOWED_HOSTS") or ", ".join(network_host_names(host))
+            self.stdout.write(self.style.WARNING(f"Listening on the network ({host}); it answers to: {names}"))
         self.stdout.write(f"Health: http://{host}:{port}/healthz   Stop: Ctrl+C")
         self.stdout.write(line)
         self.stdout.flush()
