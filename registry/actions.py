@@ -549,7 +549,7 @@ def store_registry_evidence(*, request_id) -> str:
             request.evidence_error = ""
             fields.append("evidence")
         else:
-            give_up = request.finished_at + dt.timedelta(seconds=float(config["evidence"]["give_up_after"]))
+            give_up = (request.finished_at or now) + dt.timedelta(seconds=float(config["evidence"]["give_up_after"]))
             due = now + dt.timedelta(seconds=float(config["evidence"]["retry_every"]))
             request.evidence_state = EvidenceState.FAILED if due < give_up else EvidenceState.GAVE_UP
             request.evidence_next_at = due if due < give_up else None

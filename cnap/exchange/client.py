@@ -184,7 +184,8 @@ def lookup(
     soap = service.get("protocol") == PROTOCOL_SOAP
     if soap:
         check_params(service, registry, params)
-        method, url, headers, body = "POST", config["ss_base_url"] + str(config["soap"]["path"]), {}, None
+        headers: dict[str, str] = {}
+        method, url, body = "POST", config["ss_base_url"] + str(config["soap"]["path"]), None
     else:
         method, url, headers, body = build_request(
             config, registry, params, issue=issue, user_id=user_id, message_id=message_id

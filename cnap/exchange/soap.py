@@ -326,12 +326,14 @@ def soap_part(content_type: str, content: bytes) -> tuple[bytes, int]:
     if not message.is_multipart():
         return b"", 0
     parts = list(message.iter_parts())
-    start = (message.get_param("start", header="content-type") or "").strip("<>")
+    start_param = message.get_param("start", header="content-type")
+    start = start_param.strip("<>") if isinstance(start_param, str) else ""
     root = next((part for part in parts if (part.get("Content-ID") or "").strip("<>") == start and start), None)
     root = root or (parts[0] if parts else None)
     if root is None:
         return b"", 0
-    return root.get_payload(decode=True) or b"", len(parts) - 1
+    payload = root.get_payload(decode=True)
+    return (payload if isinstance(payload, bytes) else b""), len(parts) - 1
 
 
 def classify(response, content, too_big, sent, version, description, started, common, limit) -> results.LookupResult:
