@@ -1,7 +1,8 @@
 """Registry lookups per second through the exchange client against the emulator.
 
     .venv/bin/python bench/registry_bench.py [-n 600] [--concurrency 64] [--latency-ms 300]
-                                             [--dialect uxp|xroad-r1] [--emulator-url URL] [--json]
+                                             [--dialect uxp|xroad-r1] [--protocol rest|soap]
+                                             [--emulator-url URL] [--json]
 
 Starts the emulator as its own process (``manage.py registry_emulator`` on a free loopback port) unless
 ``--emulator-url`` names a running one, injects ``--latency-ms`` of latency for every request through
@@ -96,7 +97,9 @@ def rnokpp_numbers(count: int, start: int = 25000) -> list[str]:
     return numbers
 
 
-def run(url: str, n: int = 600, concurrency: int = 64, dialect: str = "uxp", warmup: int = 20) -> dict:
+def run(
+    url: str, n: int = 600, concurrency: int = 64, dialect: str = "uxp", warmup: int = 20, protocol: str = "rest"
+) -> dict:
     """Fire ``n`` lookups from ``concurrency`` threads at the emulator at ``url``; return the figures."""
     from django.conf import settings
 
@@ -107,6 +110,7 @@ def run(url: str, n: int = 600, concurrency: int = 64, dialect: str = "uxp", war
         "ss_base_url": url,
         "timeouts": {"connect": 5.0, "read": 30.0, "total_deadline": 60.0},
         "pool": {"max_connections": max(concurrency, 10), "max_keepalive_connections": max(concurrency, 10)},
+        "services": {"eddr_person": {"protocol": protocol}},
     }
     close_http_clients()
     numbers = rnokpp_numbers(n + warmup)
@@ -128,6 +132,7 @@ def run(url: str, n: int = 600, concurrency: int = 64, dialect: str = "uxp", war
         "requests": n,
         "concurrency": concurrency,
         "dialect": dialect,
+        "protocol": protocol,
         "completed": completed,
         "errors": n - completed,
         "seconds": round(elapsed, 3),
@@ -144,6 +149,7 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=64, help="client threads (default 64)")
     parser.add_argument("--latency-ms", type=float, default=300.0, help="injected emulator latency (default 300)")
     parser.add_argument("--dialect", choices=["uxp", "xroad-r1"], default="uxp")
+    parser.add_argument("--protocol", choices=["rest", "soap"], default="rest", help="the ЄДДР service's protocol")
     parser.add_argument("--emulator-url", help="use this running emulator instead of starting one")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -153,7 +159,7 @@ def main(argv=None) -> int:
         url = args.emulator_url or stack.enter_context(emulator_process())
         set_latency(url, args.latency_ms)
         try:
-            figures = run(url, n=args.n, concurrency=args.concurrency, dialect=args.dialect)
+            figures = run(url, n=args.n, concurrency=args.concurrency, dialect=args.dialect, protocol=args.protocol)
         finally:
             set_latency(url, 0)
     figures["latency_ms"] = args.latency_ms

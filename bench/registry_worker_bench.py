@@ -1,7 +1,7 @@
 """Registry lookups per second through the Celery worker (target: >= 50/s at 300 ms emulator latency).
 
     .venv/bin/python bench/registry_worker_bench.py [-n 1000] [--concurrency 50] [--latency-ms 300]
-                                                    [--dialect uxp|xroad-r1] [--json]
+                                                    [--dialect uxp|xroad-r1] [--protocol rest|soap] [--json]
 
 Needs PostgreSQL and Redis (as the tests: 127.0.0.1:5432 trust auth, 127.0.0.1:6379). It creates and migrates
 its own database ``cnap_bench`` (``BENCH_DATABASE_URL`` overrides), uses its own Redis key prefix, starts the
@@ -116,7 +116,8 @@ def fixtures():
     return office, user
 
 
-def run(n: int, warmup: int, worker_pid: int) -> dict:
+def run(n: int, warmup: int, worker_pid: int, registry: str = "eddr_person") -> dict:
+    """Time ``n`` lookups of ``registry`` (by РНОКПП: ``eddr_person`` or ``rtg_residence``) through the worker."""
     from django.db import transaction
 
     from registry.actions import request_lookup
@@ -129,7 +130,7 @@ def run(n: int, warmup: int, worker_pid: int) -> dict:
     def batch(values) -> tuple[list, float]:
         with transaction.atomic():
             ids = [
-                request_lookup(registry="eddr_person", query={"rnokpp": v}, office=office, acting_user=user).pk
+                request_lookup(registry=registry, query={"rnokpp": v}, office=office, acting_user=user).pk
                 for v in values
             ]
         committed = time.monotonic()
@@ -168,6 +169,7 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=50, help="worker threads (default 50)")
     parser.add_argument("--latency-ms", type=float, default=300.0, help="injected emulator latency (default 300)")
     parser.add_argument("--dialect", choices=["uxp", "xroad-r1"], default="uxp")
+    parser.add_argument("--protocol", choices=["rest", "soap"], default="rest", help="the ЄДДР service's protocol")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -179,6 +181,7 @@ def main(argv=None) -> int:
         "ss_base_url": url,
         "timeouts": {"connect": 5.0, "read": 30.0, "total_deadline": 60.0},
         "pool": {"max_connections": args.concurrency + 10, "max_keepalive_connections": args.concurrency + 10},
+        "services": {"eddr_person": {"protocol": args.protocol}},
     }
     env = {
         **os.environ,
@@ -204,13 +207,15 @@ def main(argv=None) -> int:
         )
         wait_worker_ready()
         figures = run(args.n, warmup=min(100, args.n), worker_pid=worker.pid)
-    figures.update(latency_ms=args.latency_ms, concurrency=args.concurrency, dialect=args.dialect)
+    figures.update(
+        latency_ms=args.latency_ms, concurrency=args.concurrency, dialect=args.dialect, protocol=args.protocol
+    )
     ok = figures["per_second"] >= TARGET_PER_SECOND and not figures["errors"]
     if args.json:
         print(json.dumps(figures))
     else:
         print(
-            f"registry lookups through one worker (threads x {args.concurrency}, {args.dialect}, "
+            f"registry lookups through one worker (threads x {args.concurrency}, {args.protocol} {args.dialect}, "
             f"{args.latency_ms:g} ms emulator latency): {figures['completed']}/{figures['requests']} succeeded in "
             f"{figures['seconds']} s = {figures['per_second']}/s (target >= {TARGET_PER_SECOND:g}/s) "
             f"{'OK' if ok else 'BELOW TARGET'}; attempt p50 {figures['attempt_p50_ms']} ms, request p50 "

@@ -229,6 +229,21 @@ def clean_document_number(document_type: str, value) -> str:
     return number
 
 
+def clean_passport(value) -> str:
+    """A Ukrainian passport as the passport-status lookup takes it: a booklet (two Cyrillic capital letters and
+    six digits, Latin look-alikes accepted) or an ID card (9 digits)."""
+    number = compact(value).upper().replace("-", "")
+    if NINE_DIGITS_RE.match(number):
+        return number
+    number = number.translate(LATIN_TO_CYRILLIC)
+    if CYRILLIC_SERIES_RE.match(number):
+        return number
+    raise ValidationError(
+        _("A passport is written as two Cyrillic letters and 6 digits (АА 123456), an ID card as 9 digits."),
+        code="passport_format",
+    )
+
+
 # Land --------------------------------------------------------------------------------------------------
 
 

@@ -17,8 +17,17 @@ The task calls :func:`run_registry_attempt`, which
 3. makes exactly one :func:`cnap.exchange.client.lookup` (bounded by the client's deadline), then, under
    ``SELECT ... FOR UPDATE`` and only if the row is still the one it claimed (same last message id), stores
    the attempt's outcome: ``ok`` → ``succeeded`` (response kept), ``not_found`` → ``not_found``,
-   a retryable fault → back to ``pending`` with a countdown (``retry.backoff``) while attempts are left
-   (``retry.attempts`` in total), else ``unavailable``; a non-retryable fault → ``failed``.
+   a retryable fault → back to ``pending`` with a countdown (``retry.backoff`` with jitter, growing to
+   minutes) until ``retry.horizon`` (15 minutes) after the first attempt, else ``unavailable`` with
+   ``next_try_at``: the sweeper tries it again every ``retry.sweep_every`` until ``retry.cutoff`` (a day),
+   every attempt in ``attempts``; a non-retryable fault → ``failed``. ``request_hash`` and
+   ``transaction_id`` keep the security server's ids of the last exchange; a succeeded or not-found lookup
+   then gets its signed evidence (:func:`store_registry_evidence`, never failing the lookup).
+
+While a lookup waits (queued, between attempts, or for the sweeper's next try) the administrator sees the
+attempt and the next try, and may stop waiting (:func:`stop_waiting`). The sweeper never sends a request
+that is queued and not stale (``enqueued_at``, ``next_try_at``), so a dead registry worker does not make the
+queue grow.
 
 Retries are scheduled by the task as new messages (not ``Task.retry``): the row, not the broker, knows how
 many attempts were made, so a redelivered or duplicated message cannot add attempts.
@@ -49,6 +58,7 @@ from typing import Any
 
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -62,8 +72,9 @@ from cnap.accounts.models import User
 from cnap.accounts.permissions import can
 from cnap.exchange import client
 from cnap.exchange.conf import get_config
+from cnap.exchange.registries import COMPOSITE_PARAMS, REGISTRIES
 
-from .constants import REGISTRY_FINAL_STATES, RegistryName, RegistryRequestState
+from .constants import REGISTRY_FINAL_STATES, EvidenceState, RegistryRequestState
 from .models import RegistryRequest
 from .selectors import may_apply_registry_data, registry_fields
 
@@ -71,24 +82,29 @@ logger = logging.getLogger(__name__)
 
 State = RegistryRequestState
 
-#: The parameters each registry accepts (keys of the ``params`` of ``TREMBITA['services']``).
+#: What a person may type for each registry: the identifiers of its lookups in the one declarative list
+#: (:mod:`cnap.exchange.registries`); ``passport`` becomes ``passport_series`` + ``passport_number``.
 REGISTRY_PARAMS: dict[str, tuple[str, ...]] = {
-    RegistryName.EDDR_PERSON: ("rnokpp", "unzr"),
-    RegistryName.EDR_SUBJECT: ("edrpou",),
-    RegistryName.DRRP_RIGHTS: ("rnokpp", "edrpou"),
-    RegistryName.DZK_PARCEL: ("cadastral_number",),
-    RegistryName.RTG_RESIDENCE: ("unzr", "rnokpp"),
+    registry.key: tuple(dict.fromkeys(lookup.param for lookup in registry.lookups)) for registry in REGISTRIES
 }
 
 
 #: The task that runs one attempt (registry/tasks.py), sent by name: tasks import actions, never the reverse.
 RUN_REGISTRY_REQUEST_TASK = "registry.tasks.run_registry_request"
+#: The task that downloads the signed evidence of a completed lookup (registry/tasks.py).
+FETCH_EVIDENCE_TASK = "registry.tasks.fetch_registry_evidence"
 
 #: A running request whose last change is older than the client's deadline plus this is treated as
 #: abandoned (its worker died): it may be claimed again.
 RUNNING_STALE_MARGIN = 30.0
 #: The sweeper re-sends a pending request not touched for this many seconds (longer than any backoff).
 PENDING_RESEND_AFTER = 30.0
+
+
+#: A pending request whose message has sat in the queue this long past its due time is presumed lost (a broker
+#: restarted without its data) and sent again; younger ones are left alone, however many there are (a dead
+#: registry worker must not make the queue grow).
+QUEUED_STALE_AFTER = 600.0
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -99,14 +115,24 @@ def normalize_param(name: str, value: Any) -> str:
         "edrpou": identifiers.clean_edrpou,
         "unzr": identifiers.clean_unzr,
         "cadastral_number": identifiers.clean_cadastral_number,
+        "passport": identifiers.clean_passport,
     }
     if name not in cleaners:
         raise ValidationError(_("Unknown search field."), code="unknown_param")
     return cleaners[name](value)
 
 
+def expand_query(name: str, value: str) -> dict[str, str]:
+    """A typed identifier as the query the registry takes (``passport`` → series and number)."""
+    if name not in COMPOSITE_PARAMS:
+        return {name: value}
+    if identifiers.CYRILLIC_SERIES_RE.match(value):
+        return {"passport_series": value[:2], "passport_number": value[2:]}
+    return {"passport_number": value}
+
+
 def validate_query(registry: str, query: dict) -> dict[str, str]:
-    """The query for ``registry`` with exactly one accepted, valid parameter."""
+    """The query for ``registry`` from exactly one accepted, valid identifier (as the registry takes it)."""
     if registry not in REGISTRY_PARAMS:
         raise ValidationError({"registry": _("Choose a registry.")}, code="registry")
     if registry not in get_config()["services"]:
@@ -117,6 +143,9 @@ def validate_query(registry: str, query: dict) -> dict[str, str]:
     if not isinstance(query, dict):
         raise ValidationError(_("Enter what to search for."), code="query")
     given = {str(k): v for k, v in query.items() if str(v or "").strip()}
+    for typed, parts in COMPOSITE_PARAMS.items():  # a stored query asked again ("Try again")
+        if typed in REGISTRY_PARAMS[registry] and given and set(given) <= set(parts):
+            given = {typed: "".join(str(given.get(part, "")) for part in parts)}
     unknown = set(given) - set(REGISTRY_PARAMS[registry])
     if unknown or not given:
         raise ValidationError(_("Enter what to search for."), code="query")
@@ -124,7 +153,7 @@ def validate_query(registry: str, query: dict) -> dict[str, str]:
         raise ValidationError(_("Search by one value at a time."), code="query_many")
     [(name, value)] = given.items()
     try:
-        return {name: normalize_param(name, value)}
+        return expand_query(name, normalize_param(name, value))
     except ValidationError as exc:
         raise ValidationError({name: exc.messages}) from None
 
@@ -165,8 +194,8 @@ def request_lookup(
 
 
 def send_registry_request(*, request_id: str, countdown: float | None = None) -> bool:
-    """Send the task for a request; False (and a log line) when the broker cannot be reached: the row stays
-    ``pending`` and the sweeper sends it later."""
+    """Send the task for a request and note when (``enqueued_at``); False (and a log line) when the broker
+    cannot be reached: the row stays ``pending`` with no ``enqueued_at`` and the sweeper sends it later."""
     config = get_config()
     deadline = float(config["timeouts"]["total_deadline"])
     try:
@@ -180,6 +209,9 @@ def send_registry_request(*, request_id: str, countdown: float | None = None) ->
     except (BrokerError, OSError):  # the broker is down: the sweeper re-sends
         logger.warning("Could not send registry request %s to the broker; the sweeper will resend it", request_id)
         return False
+    now = timezone.now()
+    due = now + dt.timedelta(seconds=countdown or 0)
+    RegistryRequest.objects.filter(pk=request_id).update(enqueued_at=now, next_try_at=due)
     return True
 
 
@@ -207,15 +239,20 @@ def claim_registry_request(*, request_id, config: dict | None = None) -> bool:
     return bool(RegistryRequest.objects.filter(claimable, pk=request_id).update(state=State.RUNNING, updated_at=now))
 
 
+def _since_first(attempts: list[dict], fallback) -> float:
+    started = attempts[0].get("started_at") if attempts else None
+    first = dt.datetime.fromisoformat(started) if started else fallback
+    return max((timezone.now() - first).total_seconds(), 0.0)
+
+
 def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> float | None:
     """One attempt of a request, if it can be claimed. Returns the countdown in seconds when another
-    attempt is due (the caller sends it), else ``None``."""
+    quick attempt is due (the caller sends it), else ``None``."""
     config = get_config()
     try:
         request_id = uuid.UUID(str(request_id))
     except ValueError:
         return None
-    max_attempts = max(int(config["retry"]["attempts"]), 1)
     message_id = str(uuid.uuid4())
     # Outermost (durable): the claim and the attempt are committed before the network call.
     with transaction.atomic(durable=True):  # claim and record the attempt in one transaction (one commit)
@@ -228,10 +265,6 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
         for attempt in attempts:  # a worker died in the middle of these
             if not attempt.get("finished_at"):
                 attempt.update(finished_at=_now_iso(), kind="interrupted", retryable=True)
-        if len(attempts) >= max_attempts:
-            request.attempts = attempts
-            _finish(request, State.UNAVAILABLE, str(client.MESSAGES["unavailable"]), "unavailable")
-            return None
         attempts.append(
             {
                 "number": len(attempts) + 1,
@@ -244,7 +277,8 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
             }
         )
         request.attempts = attempts
-        request.save(update_fields=["attempts", "updated_at"])
+        request.next_try_at = None
+        request.save(update_fields=["attempts", "next_try_at", "updated_at"])
         issue = issue_for(request)
         registry, query, user_id = request.registry, dict(request.query), request.requested_by_id
 
@@ -256,7 +290,7 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
         except RegistryRequest.DoesNotExist:
             return None
         if request.state != State.RUNNING:
-            return None
+            return None  # finished meanwhile, or the administrator stopped waiting
         attempts = list(request.attempts or [])
         if not attempts or attempts[-1].get("message_id") != message_id:
             return None  # another run took the request over (this one was thought dead)
@@ -270,60 +304,232 @@ def run_registry_attempt(*, request_id, worker: str = "", task_id: str = "") -> 
             request_hash=result.request_hash,
             error_type=result.error_type,
             detail=(result.detail or "")[:500],
+            registry_message=(result.registry_message or "")[:500],
             retryable=result.retryable,
             message_key=key,
             dialect=result.dialect,
+            protocol=result.protocol,
             service_id=result.service_id,
         )
         request.attempts = attempts
-        if result.retryable and len(attempts) < max_attempts:
-            request.state = State.PENDING
-            request.message = result.message
-            request.save(update_fields=["state", "message", "attempts", "updated_at"])
-            return client.backoff_delay(config, len(attempts))
+        request.request_hash = result.request_hash or ""
+        request.transaction_id = result.request_id or ""
+        if result.retryable:
+            delay = client.retry_delay(config, len(attempts), _since_first(attempts, request.created_at))
+            if delay is not None:
+                request.state = State.PENDING
+                request.message = result.message
+                request.next_try_at = timezone.now() + dt.timedelta(seconds=delay)
+                request.save(
+                    update_fields=[
+                        "state",
+                        "message",
+                        "attempts",
+                        "request_hash",
+                        "transaction_id",
+                        "next_try_at",
+                        "updated_at",
+                    ]
+                )
+                return delay
+            request.next_try_at = _next_sweep(config, request)
         state = client.outcome(result)
         if state == State.SUCCEEDED:
             request.response = result.data
         _finish(request, state, result.message, key)
+        if state in (State.SUCCEEDED, State.NOT_FOUND) and config["evidence"]["enabled"]:
+            request_id_text = str(request.pk)
+            transaction.on_commit(lambda: send_evidence_task(request_id=request_id_text), robust=True)
     return None
+
+
+def _next_sweep(config: dict, request: RegistryRequest):
+    """When the sweeper should try an ``unavailable`` request again (None past the cut-off)."""
+    retry = config["retry"]
+    due = timezone.now() + dt.timedelta(seconds=float(retry["sweep_every"]))
+    if due > request.created_at + dt.timedelta(seconds=float(retry["cutoff"])):
+        return None
+    return due
 
 
 def _finish(request: RegistryRequest, state: str, message: str, key: str) -> None:
     request.state = state
     request.message = message
     request.finished_at = timezone.now()
+    if state != State.UNAVAILABLE:
+        request.next_try_at = None
     if request.attempts:
         request.attempts[-1].setdefault("message_key", key)
-    request.save(update_fields=["state", "message", "attempts", "response", "finished_at", "updated_at"])
+    request.save(
+        update_fields=[
+            "state",
+            "message",
+            "attempts",
+            "response",
+            "finished_at",
+            "request_hash",
+            "transaction_id",
+            "next_try_at",
+            "updated_at",
+        ]
+    )
+
+
+def stop_waiting(*, registry_request: RegistryRequest, acting_user) -> RegistryRequest:
+    """The administrator stops waiting for a lookup (queued, running or waiting for the sweeper's next try):
+    no further attempt is made; an attempt in flight is discarded when it ends."""
+    if not can(acting_user, "look_up_registries"):
+        raise PermissionDenied(_("You may not make registry lookups."))
+    # Which requests the user reaches is the access scope's (the view gets the request through it).
+    with transaction.atomic():
+        request = RegistryRequest.objects.select_for_update().get(pk=registry_request.pk)
+        waiting = request.state in (State.PENDING, State.RUNNING) or (
+            request.state == State.UNAVAILABLE and request.next_try_at is not None
+        )
+        if not waiting:
+            raise ValidationError(_("This lookup is not waiting for anything."), code="not_waiting")
+        now = timezone.now()
+        if request.state in (State.PENDING, State.RUNNING):
+            request.state = State.UNAVAILABLE
+            request.finished_at = now
+        request.next_try_at = None
+        request.stopped_at = now
+        request.stopped_by = acting_user
+        request.message = _("You stopped waiting for the registry's answer.")
+        request.save(
+            update_fields=["state", "finished_at", "next_try_at", "stopped_at", "stopped_by", "message", "updated_at"]
+        )
+    return request
 
 
 # ---------------------------------------------------------------------------------------------- sweeping
 def resend_stale_registry_requests(
-    *, pending_after: float = PENDING_RESEND_AFTER, running_after: float | None = None
+    *,
+    pending_after: float = PENDING_RESEND_AFTER,
+    running_after: float | None = None,
+    queued_after: float | None = None,
 ) -> list[str]:
-    """Re-send requests left ``pending`` longer than ``pending_after`` seconds (the broker was down, a retry
-    message was lost) and those ``running`` longer than ``running_after`` (default: the client's deadline
-    plus a margin: their worker died). Returns the ids sent."""
+    """The sweeper (beat, every minute). Sends again:
+
+    * ``running`` requests untouched for ``running_after`` seconds (default: the client's deadline plus a
+      margin): their worker died;
+    * ``pending`` requests whose message never reached the broker (no ``enqueued_at``: the broker was down) or
+      has sat in the queue ``queued_after`` seconds (default :data:`QUEUED_STALE_AFTER`) past its due time
+      (presumed lost). A request queued and not stale is never sent twice, however long the registry worker
+      is away;
+    * ``unavailable`` requests whose next slow-pace try (``next_try_at``: every ``retry.sweep_every``) is due,
+      until ``retry.cutoff`` after they were asked for.
+
+    Returns the ids sent."""
+    config = get_config()
     now = timezone.now()
-    running_after = running_stale_seconds() if running_after is None else running_after
+    running_after = running_stale_seconds(config) if running_after is None else running_after
+    queued_after = QUEUED_STALE_AFTER if queued_after is None else queued_after
     stale_running = RegistryRequest.objects.filter(
         state=State.RUNNING, updated_at__lt=now - dt.timedelta(seconds=running_after)
     )
     stale_pending = RegistryRequest.objects.filter(
-        state=State.PENDING, updated_at__lt=now - dt.timedelta(seconds=pending_after)
+        Q(enqueued_at__isnull=True) | Q(next_try_at__lt=now - dt.timedelta(seconds=queued_after)),
+        state=State.PENDING,
+        updated_at__lt=now - dt.timedelta(seconds=pending_after),
     )
+    cutoff = dt.timedelta(seconds=float(config["retry"]["cutoff"]))
+    due_unavailable = RegistryRequest.objects.filter(
+        state=State.UNAVAILABLE, next_try_at__lte=now, stopped_at__isnull=True, created_at__gt=now - cutoff
+    )
+    # Past the cut-off: no more tries (the message already says the registry is unavailable).
+    RegistryRequest.objects.filter(
+        state=State.UNAVAILABLE, next_try_at__isnull=False, created_at__lte=now - cutoff
+    ).update(next_try_at=None)
     sent = []
-    for queryset, state in ((stale_running, State.RUNNING), (stale_pending, State.PENDING)):
+    for queryset, state in (
+        (stale_running, State.RUNNING),
+        (stale_pending, State.PENDING),
+        (due_unavailable, State.UNAVAILABLE),
+    ):
         for pk, updated_at in queryset.values_list("pk", "updated_at")[:1000]:
-            # Conditional: a worker that moved the row meanwhile wins. Committed before the task is sent.
+            # Conditional: a worker (or an administrator) that moved the row meanwhile wins. Committed before the
+            # task is sent.
             with transaction.atomic(durable=True):
                 touched = RegistryRequest.objects.filter(pk=pk, state=state, updated_at=updated_at).update(
-                    state=State.PENDING, updated_at=now
+                    state=State.PENDING, updated_at=now, enqueued_at=None, finished_at=None
                 )
             if touched and send_registry_request(request_id=str(pk)):
                 sent.append(str(pk))
     if sent:
-        logger.info("Re-sent %d stale registry requests", len(sent))
+        logger.info("Re-sent %d registry requests", len(sent))
+    return sent
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+def send_evidence_task(*, request_id: str, countdown: float | None = None) -> bool:
+    try:
+        current_app.send_task(FETCH_EVIDENCE_TASK, (request_id,), countdown=countdown)
+    except (BrokerError, OSError):  # the periodic job picks it up
+        logger.warning("Could not send the evidence download of registry request %s; the periodic job will", request_id)
+        return False
+    return True
+
+
+def _evidence_message_id(request: RegistryRequest) -> str:
+    for attempt in reversed(request.attempts or []):
+        if attempt.get("kind") in ("ok", "not_found") and attempt.get("message_id"):
+            return attempt["message_id"]
+    return ""
+
+
+def store_registry_evidence(*, request_id) -> str:
+    """Download the signed ASiC container of a completed lookup from our ШБО and keep it privately with the
+    request. Never fails the lookup: a failed download is noted and tried again by
+    :func:`retry_registry_evidence` every ``evidence.retry_every`` seconds until ``evidence.give_up_after``.
+    Returns the evidence state."""
+    config = get_config()
+    request = RegistryRequest.objects.filter(pk=request_id).first()
+    if request is None or request.evidence_state == EvidenceState.STORED:
+        return request.evidence_state if request else ""
+    message_id = _evidence_message_id(request)
+    if not message_id or request.state not in (State.SUCCEEDED, State.NOT_FOUND):
+        return request.evidence_state
+    evidence = client.fetch_evidence(message_id, config=config)
+    with transaction.atomic():
+        request = RegistryRequest.objects.select_for_update().get(pk=request.pk)
+        if request.evidence_state == EvidenceState.STORED:  # a duplicate delivery got there first
+            return request.evidence_state
+        now = timezone.now()
+        request.evidence_tries += 1
+        fields = ["evidence_state", "evidence_tries", "evidence_next_at", "evidence_error", "updated_at"]
+        if evidence.ok:
+            request.evidence.save(f"{request.pk}-{message_id}.asice", ContentFile(evidence.content), save=False)
+            request.evidence_state = EvidenceState.STORED
+            request.evidence_next_at = None
+            request.evidence_error = ""
+            fields.append("evidence")
+        else:
+            give_up = (request.finished_at or now) + dt.timedelta(seconds=float(config["evidence"]["give_up_after"]))
+            due = now + dt.timedelta(seconds=float(config["evidence"]["retry_every"]))
+            request.evidence_state = EvidenceState.FAILED if due < give_up else EvidenceState.GAVE_UP
+            request.evidence_next_at = due if due < give_up else None
+            request.evidence_error = evidence.error[:300]
+            logger.warning("Signed evidence of registry request %s not fetched: %s", request.pk, evidence.error)
+        request.save(update_fields=fields)
+    return request.evidence_state
+
+
+def retry_registry_evidence(*, limit: int = 200) -> list[str]:
+    """The periodic job: send the evidence downloads that are due (failed before, or never sent)."""
+    now = timezone.now()
+    due = RegistryRequest.objects.filter(
+        state__in=(State.SUCCEEDED, State.NOT_FOUND), evidence_state=EvidenceState.FAILED, evidence_next_at__lte=now
+    ) | RegistryRequest.objects.filter(  # never sent (the broker was down when the lookup ended)
+        state__in=(State.SUCCEEDED, State.NOT_FOUND),
+        evidence_state=EvidenceState.NONE,
+        finished_at__lt=now - dt.timedelta(minutes=5),
+        finished_at__gt=now - dt.timedelta(seconds=float(get_config()["evidence"]["give_up_after"])),
+    )
+    sent = []
+    for pk in due.values_list("pk", flat=True)[:limit]:
+        if send_evidence_task(request_id=str(pk)):
+            sent.append(str(pk))
     return sent
 
 
@@ -367,6 +573,9 @@ __all__ = [
     "REGISTRY_PARAMS",
     "apply_registry_data",
     "claim_registry_request",
+    "retry_registry_evidence",
+    "stop_waiting",
+    "store_registry_evidence",
     "normalize_param",
     "request_lookup",
     "resend_stale_registry_requests",

@@ -13,16 +13,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications import access
 from applications.models import Applicant, Application
-from cnap.exchange import client
+from cnap.exchange import client, registries
 from cnap.exchange.conf import get_config
 from cnap.security.scope import NOTHING, CaseFields, Detail, Reach, case_condition, office_condition, policy_for
 
-from .constants import RegistryName
+from .constants import RegistryName, RegistryRequestState
 from .models import RegistryRequest
 
 #: A lookup's case, for the access scope's rule.
@@ -119,46 +120,29 @@ PARAM_LABELS = {
     "unzr": _("UNZR"),
     "edrpou": _("EDRPOU"),
     "cadastral_number": _("cadastral number"),
+    "passport": _("passport"),
+    "passport_series": _("passport series"),
+    "passport_number": _("passport number"),
 }
 
 
 def lookup_options(*, service=None, applicant=None, category: str | None = None) -> list[LookupOption]:
-    """What the panel offers: the person (ЄДДР, residence) or entity (ЄДР) always; property (ДРРП) and land
-    (ДЗК) when the service's category is real estate or land (or no service is chosen yet)."""
+    """What the panel offers, from the one declarative list (:mod:`cnap.exchange.registries`): the person
+    (ЄДДР, residence, passport) and entity (ЄДР) lookups always; property (ДРРП) and land (ДЗК) when the
+    service's category is real estate or land (or no service is chosen yet). Configured registries only."""
     category = category if category is not None else (getattr(service, "category", "") or "")
-    rnokpp = getattr(applicant, "rnokpp", "") or ""
-    edrpou = getattr(applicant, "edrpou", "") or ""
-    unzr = getattr(applicant, "unzr", "") or ""
-    options = [
-        LookupOption("eddr_person.rnokpp", RegistryName.EDDR_PERSON, "rnokpp", _("Person by RNOKPP (EDDR)"), rnokpp),
-        LookupOption("eddr_person.unzr", RegistryName.EDDR_PERSON, "unzr", _("Person by UNZR (EDDR)"), unzr),
+    configured = get_config()["services"]
+    return [
         LookupOption(
-            "rtg_residence.rnokpp",
-            RegistryName.RTG_RESIDENCE,
-            "rnokpp",
-            _("Place of residence by RNOKPP (community register)"),
-            rnokpp,
-        ),
-        LookupOption(
-            "edr_subject.edrpou", RegistryName.EDR_SUBJECT, "edrpou", _("Legal entity by EDRPOU (EDR)"), edrpou
-        ),
+            lookup.key,
+            lookup.registry,
+            lookup.param,
+            lookup.label,
+            (getattr(applicant, lookup.prefill, "") or "") if lookup.prefill else "",
+        )
+        for lookup in registries.lookups(category=category)
+        if lookup.registry in configured
     ]
-    if not category or category in PROPERTY_CATEGORIES:
-        options += [
-            LookupOption(
-                "drrp_rights.rnokpp", RegistryName.DRRP_RIGHTS, "rnokpp", _("Property rights by RNOKPP (DRRP)"), rnokpp
-            ),
-            LookupOption(
-                "drrp_rights.edrpou", RegistryName.DRRP_RIGHTS, "edrpou", _("Property rights by EDRPOU (DRRP)"), edrpou
-            ),
-            LookupOption(
-                "dzk_parcel.cadastral_number",
-                RegistryName.DZK_PARCEL,
-                "cadastral_number",
-                _("Land parcel by cadastral number (DZK)"),
-            ),
-        ]
-    return options
 
 
 # ---------------------------------------------------------------------------------------------- response fields
@@ -311,12 +295,46 @@ def registry_summary(registry_request: RegistryRequest) -> list[tuple[Any, str]]
 
 
 def display_message(registry_request: RegistryRequest) -> str:
-    """The administrator-facing message in the active language (stored as a key with each attempt)."""
+    """The administrator-facing message in the active language (stored as a key with each attempt), with the
+    registry's own words where it gave any; a stop by the administrator says so."""
+    if registry_request.stopped_at is not None:
+        return str(_("You stopped waiting for the registry's answer."))
     attempts = registry_request.attempts or []
-    key = attempts[-1].get("message_key") if attempts and isinstance(attempts[-1], dict) else None
-    if key in client.MESSAGES:
-        return str(client.MESSAGES[key])
-    return registry_request.message
+    last = attempts[-1] if attempts and isinstance(attempts[-1], dict) else {}
+    key = last.get("message_key")
+    if key not in client.MESSAGES:
+        return registry_request.message
+    message = str(client.MESSAGES[key])
+    if last.get("registry_message") and last.get("kind") == client.PROVIDER_ERROR:
+        message = f"{message} {client.REGISTRY_SAYS % {'text': last['registry_message']}}"
+    return message
+
+
+@dataclasses.dataclass(frozen=True)
+class Waiting:
+    """What the panel says about a lookup that is not done: which attempt, when the next, how long queued."""
+
+    attempt: int
+    next_try_at: dt.datetime | None
+    queued_minutes: int  # minutes a queued request has waited for a worker past its due time (0: not late)
+    retrying_later: bool  # unavailable now, the sweeper will try again at next_try_at
+
+
+def waiting_info(registry_request: RegistryRequest) -> Waiting | None:
+    state = registry_request.state
+    later = state == RegistryRequestState.UNAVAILABLE and registry_request.next_try_at is not None
+    if state not in (RegistryRequestState.PENDING, RegistryRequestState.RUNNING) and not later:
+        return None
+    late = 0
+    due = registry_request.next_try_at
+    if state == RegistryRequestState.PENDING and registry_request.enqueued_at and due:
+        late = max(int((timezone.now() - due).total_seconds() // 60), 0)
+    return Waiting(
+        attempt=len(registry_request.attempts or []) + (1 if state == RegistryRequestState.PENDING else 0),
+        next_try_at=due if state != RegistryRequestState.RUNNING else None,
+        queued_minutes=late,
+        retrying_later=later,
+    )
 
 
 def masked_query(registry_request: RegistryRequest) -> str:

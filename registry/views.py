@@ -10,6 +10,7 @@ applicant's record. Every render of a registry response is logged as personal-da
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from cnap.accounts.permissions import can
 from cnap.security.audit import Action, log_personal_data_access
 
-from .actions import apply_registry_data, request_lookup
-from .constants import REGISTRY_FINAL_STATES, RegistryRequestState
+from .actions import apply_registry_data, request_lookup, stop_waiting
+from .constants import REGISTRY_FINAL_STATES, EvidenceState, RegistryRequestState
 from .selectors import (
     compare_fields,
     display_message,
@@ -32,6 +33,7 @@ from .selectors import (
     registry_summary,
     visible_applicant,
     visible_application,
+    waiting_info,
 )
 
 RESULT_TEMPLATE = "registry/_result.html"
@@ -70,6 +72,9 @@ def _render_result(request, *, registry_request=None, mode="form", errors=None, 
             final=final,
             succeeded=succeeded,
             message=display_message(registry_request),
+            waiting=waiting_info(registry_request),
+            can_stop=can(request.user, "look_up_registries"),
+            has_evidence=registry_request.evidence_state == EvidenceState.STORED,
             query_text=masked_query(registry_request),
             fields=compare_fields(registry_fields(registry_request), _current_values(request, registry_request, mode))
             if succeeded
@@ -168,4 +173,34 @@ def registry_history(request, application_id):
         request,
         "registry/_history.html",
         {"requests": recent_requests_for(application=application, limit=10), "application": application},
+    )
+
+
+@require_POST
+def registry_stop(request, request_id):
+    """Stop waiting for a lookup: no further attempt is made (the panel shows it as stopped)."""
+    registry_request = get_registry_request(user=request.user, request_id=request_id)
+    mode = _mode(request.POST.get("registry_mode"))
+    try:
+        registry_request = stop_waiting(registry_request=registry_request, acting_user=request.user)
+    except ValidationError as exc:
+        return _render_result(request, registry_request=registry_request, mode=mode, errors=exc.messages)
+    return _render_result(request, registry_request=registry_request, mode=mode)
+
+
+@require_GET
+def registry_evidence(request, request_id):
+    """The signed ASiC container of a lookup (for a court or an audit): the same scope as the response, and
+    logged as access to it."""
+    registry_request = get_registry_request(user=request.user, request_id=request_id)
+    if registry_request.evidence_state != EvidenceState.STORED or not registry_request.evidence:
+        raise Http404("No signed evidence for this lookup")
+    log_personal_data_access(request=request, action=Action.VIEW_REGISTRY_RESPONSE, registry_request=registry_request)
+    number = registry_request.application.number if registry_request.application_id else "lookup"
+    filename = f"{number}-{registry_request.registry}-{registry_request.pk}.asice".replace("/", "-")
+    return FileResponse(
+        registry_request.evidence.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.etsi.asic-e+zip",
     )

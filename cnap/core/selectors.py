@@ -34,8 +34,8 @@ def broker_health(timeout: float = 2.0) -> dict:
     return {"ok": True, "transport": str(transport)}
 
 
-def worker_health() -> dict:
-    heartbeat = WorkerHeartbeat.objects.filter(name="worker").first()
+def worker_health(name: str = "worker") -> dict:
+    heartbeat = WorkerHeartbeat.objects.filter(name=name).first()
     if heartbeat is None:
         return {"ok": False, "error": "no heartbeat yet"}
     age = timezone.now() - heartbeat.seen_at
@@ -44,13 +44,29 @@ def worker_health() -> dict:
 
 
 def system_health() -> dict:
+    """``checks`` are what the workstation cannot work without (a failure is a 503): the database, the broker,
+    the worker of the default queue. ``degraded`` names what fails without stopping the core: the registry
+    worker (lookups wait) and our Трембіта security server (lookups fail and are retried)."""
+    from cnap.exchange.selectors import security_server_health
+
     database = database_health()
+    no_database = {"ok": False, "error": "database unavailable"}
     checks = {
         "database": database,
         "broker": broker_health(),
-        "worker": worker_health() if database["ok"] else {"ok": False, "error": "database unavailable"},
+        "worker": worker_health() if database["ok"] else no_database,
     }
-    return {"ok": all(check["ok"] for check in checks.values()), "checks": checks}
+    optional = {
+        "registry_worker": worker_health("worker:registry") if database["ok"] else no_database,
+        "trembita": security_server_health(max_age=settings.CNAP_TREMBITA_PROBE_MAX_AGE)
+        if database["ok"]
+        else no_database,
+    }
+    return {
+        "ok": all(check["ok"] for check in checks.values()),
+        "checks": {**checks, **optional},
+        "degraded": sorted(name for name, check in optional.items() if not check["ok"]),
+    }
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@ from celery import shared_task
 
 
 @shared_task(acks_late=False, ignore_result=True)
-def record_heartbeat() -> None:
+def record_heartbeat(queue: str = "default") -> None:
+    """Beat sends it through each queue (``options.queue``): the row ``worker`` (default queue) or
+    ``worker:<queue>`` says a worker of that queue ran lately (/healthz)."""
     from .actions import record_worker_heartbeat
 
-    record_worker_heartbeat(hostname=record_heartbeat.request.hostname or "unknown")
+    name = "worker" if queue == "default" else f"worker:{queue}"
+    record_worker_heartbeat(hostname=record_heartbeat.request.hostname or "unknown", name=name)
 
 
 @shared_task(ignore_result=True)

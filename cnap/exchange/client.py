@@ -1,9 +1,9 @@
-"""Trembita / X-Road REST client: the request, the classification of answers and the retry rules of
-docs/exchange.md.
+"""Trembita / X-Road client: the request, the classification of answers and the retry rules of
+docs/exchange.md (REST here, SOAP in :mod:`cnap.exchange.soap`).
 
 :func:`lookup` makes exactly one HTTP attempt and never raises for network or registry problems: it returns a
-:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the registry task,
-with a new message id per attempt, waiting :func:`backoff_delay` between attempts).
+:class:`LookupResult` whose ``kind`` is one of :data:`KINDS`. Retrying is the caller's job (the Celery task,
+with a new message id per attempt); :func:`lookup_with_retries` does it for code outside Celery.
 
 Deadline: every attempt has a budget (``timeouts.total_deadline`` or ``timeout_override``, whichever is
 smaller). Besides the httpx timeouts (connect/read/write/pool clamped to the budget) the client's network
@@ -19,137 +19,48 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import logging
 import random
-import threading
 import time
 import uuid
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpcore
 import httpx
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext_lazy
 
-from .conf import DIALECT_UXP, DIALECT_XROAD_R1, get_config, split_identifier
-
-OK = "ok"
-NOT_FOUND = "not_found"
-TRANSPORT_ERROR = "transport_error"
-PROVIDER_ERROR = "provider_error"
-TIMEOUT = "timeout"
-GARBAGE = "garbage"
-KINDS = (OK, NOT_FOUND, TRANSPORT_ERROR, PROVIDER_ERROR, TIMEOUT, GARBAGE)
-
-#: X-Road error types (substrings) worth another attempt (docs/exchange.md §3).
-RETRYABLE_XROAD_ERRORS = ("NetworkError", "ServiceFailed", "OutdatedGlobalConf", "DatabaseError", "Timeout")
-#: Provider HTTP statuses worth another attempt.
-RETRYABLE_PROVIDER_STATUSES = (502, 503, 504)
+from .conf import DIALECT_UXP, DIALECT_XROAD_R1, PROTOCOL_REST, PROTOCOL_SOAP, get_config, split_identifier
+from .results import (  # noqa: F401 - the client's public names (callers import them from here)
+    GARBAGE,
+    INCOMPATIBLE,
+    KINDS,
+    MESSAGES,
+    NOT_FOUND,
+    OK,
+    PROVIDER_ERROR,
+    REGISTRY_SAYS,
+    RETRYABLE_PROVIDER_STATUSES,
+    RETRYABLE_XROAD_ERRORS,
+    TIMEOUT,
+    TRANSPORT_ERROR,
+    WRONG_SHAPE,
+    LookupResult,
+    describe,
+    is_retryable_xroad_error,
+    make_result,
+    message_key,
+    outcome,
+)
+from .shapes import shape_problem
+from .transport import (  # noqa: F401
+    BodyCutOff,
+    HttpStatusError,
+    close_http_clients,
+    current_deadline,
+    get_http_client,
+    send_and_read,
+)
 
 USER_PSEUDONYM_LENGTH = 20  # hex characters after "UA": 80 bits
-
-# ---------------------------------------------------------------------------------------------- messages
-MESSAGES = {
-    "ok": gettext_lazy("The registry returned the data."),
-    "not_found": gettext_lazy("The registry has no record matching the data entered."),
-    "timeout": gettext_lazy("The registry did not answer in time. Try again later."),
-    "unavailable": gettext_lazy("The registry is temporarily unavailable. Try again later."),
-    "gateway_down": gettext_lazy(
-        "Cannot connect to the Trembita security server. Try again later; if it persists, "
-        "contact the system administrator."
-    ),
-    "access_denied": gettext_lazy(
-        "The registry refused access for our office. Contact the system administrator "
-        "to check the access rights in Trembita."
-    ),
-    "unknown_service": gettext_lazy(
-        "The registry service is not known to Trembita. Contact the system administrator to check the service settings."
-    ),
-    "bad_request": gettext_lazy("Trembita rejected the request as malformed. Contact the system administrator."),
-    "gateway_error": gettext_lazy("Trembita reported an error. Contact the system administrator if it persists."),
-    "invalid_input": gettext_lazy(
-        "The registry rejected the request: the data entered is invalid. Check it and try again."
-    ),
-    "provider_failed": gettext_lazy("The registry failed to process the request. Try again later."),
-    "provider_error": gettext_lazy("The registry returned an unexpected error. Contact the system administrator."),
-    "garbage": gettext_lazy(
-        "The registry returned a response that cannot be read. Try again later; if it persists, "
-        "contact the system administrator."
-    ),
-}
-
-
-def message_key(kind: str, error_type: str = "", http_status: int | None = None) -> str:
-    """The key in :data:`MESSAGES` for a result (the UI can render it again in the active language)."""
-    if kind in (OK, NOT_FOUND, TIMEOUT, GARBAGE):
-        return kind
-    if kind == TRANSPORT_ERROR:
-        if http_status is None:  # no HTTP answer from our own security server at all
-            return "gateway_down"
-        if "AccessDenied" in error_type:
-            return "access_denied"
-        if "UnknownService" in error_type or "ServiceDisabled" in error_type:
-            return "unknown_service"
-        if error_type.startswith("Client."):
-            return "bad_request"
-        if any(name in error_type for name in RETRYABLE_XROAD_ERRORS):
-            return "unavailable"
-        return "gateway_error"
-    if http_status in RETRYABLE_PROVIDER_STATUSES:
-        return "unavailable"
-    if http_status in (400, 422):
-        return "invalid_input"
-    if http_status is not None and http_status >= 500:
-        return "provider_failed"
-    return "provider_error"
-
-
-def describe(kind: str, error_type: str = "", http_status: int | None = None):
-    """A lazily translated administrator-facing message for a result."""
-    return MESSAGES[message_key(kind, error_type, http_status)]
-
-
-def outcome(result: LookupResult) -> str:
-    """The final state of a request whose last attempt gave ``result`` (the values of
-    ``registry.constants.RegistryRequestState``): ``succeeded``, ``not_found``, ``unavailable`` (a
-    passing fault: try again later) or ``failed`` (needs a person: bad input, configuration, garbage)."""
-    if result.kind == OK:
-        return "succeeded"
-    if result.kind == NOT_FOUND:
-        return "not_found"
-    return "unavailable" if result.retryable else "failed"
-
-
-# ---------------------------------------------------------------------------------------------- result
-@dataclasses.dataclass(frozen=True)
-class LookupResult:
-    kind: str
-    data: Any = None  # ok: the JSON object; errors: the parsed error body if JSON, else None
-    message: str = ""  # administrator-facing, translated into the active language
-    error_type: str = ""  # X-Road-Error / uxp-faultcode, or the exception class name
-    http_status: int | None = None
-    message_id: str = ""  # X-Road-Id / Uxp-QueryID we sent
-    request_id: str = ""  # X-Road-Request-Id / uxp-transaction-id from the security server
-    request_hash: str = ""  # X-Road-Request-Hash
-    elapsed_ms: int = 0
-    retryable: bool = False
-    detail: str = ""  # technical detail for the log (error message, X-Road error detail UUID)
-    registry: str = ""
-    service_id: str = ""
-    dialect: str = ""
-    url: str = ""
-    request_fingerprint: str = ""  # sha256 of registry + parameters (for idempotency keys)
-
-    @property
-    def is_ok(self) -> bool:
-        return self.kind == OK
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict (for storing with the request)."""
-        result = dataclasses.asdict(self)
-        result["message"] = str(self.message)
-        return result
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -246,146 +157,6 @@ def build_request(
     return method, url, headers, body
 
 
-# ---------------------------------------------------------------------------------------------- logging
-class _RedactQueryFilter(logging.Filter):
-    """httpx logs every request URL at INFO; our query strings carry РНОКПП and other personal data, which
-    must never reach the logs. Keep the method, the path and the status, drop the query."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("HTTP Request:") and record.args:
-            args = list(record.args)
-            if isinstance(args[1], httpx.URL) and args[1].query:
-                args[1] = args[1].copy_with(query=b"(redacted)")
-                record.args = tuple(args)
-        return True
-
-
-_httpx_logger = logging.getLogger("httpx")
-if not any(isinstance(f, _RedactQueryFilter) for f in _httpx_logger.filters):
-    _httpx_logger.addFilter(_RedactQueryFilter())
-
-
-# ---------------------------------------------------------------------------------------------- transport
-_deadline = threading.local()
-
-
-def _remaining(timeout: float | None) -> float | None:
-    """``timeout`` clamped to the time left before this thread's deadline (raises when it has passed)."""
-    deadline = getattr(_deadline, "at", None)
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _DeadlinePassed()
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlinePassed(TimeoutError):  # noqa: N818 - internal signal
-    pass
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.ReadTimeout("deadline exceeded") from None
-        return self._stream.read(max_bytes, timeout)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.WriteTimeout("deadline exceeded") from None
-        return self._stream.write(buffer, timeout)
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.ConnectTimeout("deadline exceeded") from None
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend with every socket operation clamped to the thread's deadline."""
-
-    def __init__(self) -> None:
-        self._backend = httpcore.SyncBackend()
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        try:
-            timeout = _remaining(timeout)
-        except _DeadlinePassed:
-            raise httpcore.ConnectTimeout("deadline exceeded") from None
-        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
-        return _DeadlineStream(self._backend.connect_unix_socket(path, _remaining(timeout), socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-def _ssl_context(tls: dict[str, Any]):
-    import ssl
-
-    if not tls.get("verify", True) and not tls.get("cert"):
-        return False
-    context = ssl.create_default_context(cafile=tls.get("ca") or None)
-    if not tls.get("verify", True):
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    if tls.get("cert"):
-        context.load_cert_chain(tls["cert"], tls.get("key") or None)
-    return context
-
-
-_clients: dict[str, httpx.Client] = {}
-_clients_lock = threading.Lock()
-
-
-def get_http_client(config: dict[str, Any]) -> httpx.Client:
-    """The process-wide ``httpx.Client`` for this TLS and pool configuration (created once, thread-safe)."""
-    key = json.dumps([config["tls"], config["pool"]], sort_keys=True, default=str)
-    client = _clients.get(key)
-    if client is not None:
-        return client
-    with _clients_lock:
-        client = _clients.get(key)
-        if client is None:
-            pool = config["pool"]
-            limits = httpx.Limits(
-                max_connections=pool["max_connections"],
-                max_keepalive_connections=pool["max_keepalive_connections"],
-                keepalive_expiry=pool["keepalive_expiry"],
-            )
-            transport = httpx.HTTPTransport(verify=_ssl_context(config["tls"]), limits=limits, trust_env=False)
-            # httpx has no public switch for httpcore's network backend; httpcore's NetworkBackend itself is
-            # public API. The pool hands this attribute to every connection it opens.
-            transport._pool._network_backend = _DeadlineBackend()
-            client = httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
-            _clients[key] = client
-    return client
-
-
-def close_http_clients() -> None:
-    with _clients_lock:
-        for client in _clients.values():
-            client.close()
-        _clients.clear()
-
-
 # ---------------------------------------------------------------------------------------------- lookup
 def lookup(
     registry: str,
@@ -407,9 +178,18 @@ def lookup(
     """
     config = config or get_config()
     message_id = message_id or str(uuid.uuid4())
-    method, url, headers, body = build_request(
-        config, registry, params, issue=issue, user_id=user_id, message_id=message_id
-    )
+    service = config["services"].get(registry)
+    if service is None:
+        raise ValueError(f"Unknown registry {registry!r}; configured: {sorted(config['services'])}")
+    soap = service.get("protocol") == PROTOCOL_SOAP
+    if soap:
+        check_params(service, registry, params)
+        headers: dict[str, str] = {}
+        method, url, body = "POST", config["ss_base_url"] + str(config["soap"]["path"]), None
+    else:
+        method, url, headers, body = build_request(
+            config, registry, params, issue=issue, user_id=user_id, message_id=message_id
+        )
     timeouts = config["timeouts"]
     budget = float(timeouts["total_deadline"])
     if timeout_override is not None:
@@ -424,50 +204,60 @@ def lookup(
     common = {
         "message_id": message_id,
         "registry": registry,
-        "service_id": "/".join(split_identifier(config["services"][registry]["id"])),
+        "service_id": "/".join(split_identifier(service["id"])),
         "dialect": config["dialect"],
         "url": url,
         "request_fingerprint": request_fingerprint(registry, params),
+        "protocol": PROTOCOL_SOAP if soap else PROTOCOL_REST,
     }
-    http = get_http_client(config)
     started = time.monotonic()
-    _deadline.at = started + budget
+    current_deadline.at = started + budget
     try:
+        if soap:
+            from . import soap as soap_dialect
+
+            return soap_dialect.attempt(
+                config,
+                registry,
+                params,
+                issue=issue,
+                user_id=operator_pseudonym(user_id),
+                message_id=message_id,
+                timeout=timeout,
+                common=common,
+                started=started,
+            )
+        http = get_http_client(config)
         request = http.build_request(method, url, headers=headers, content=body, timeout=timeout)
-        response = http.send(request, stream=True)
-        try:
-            content, too_big = _read_limited(response, int(config["max_response_bytes"]))
-        finally:
-            response.close()
+        response, content, too_big = send_and_read(http, request, int(config["max_response_bytes"]))
+    except BodyCutOff as exc:
+        return make_result(
+            TRANSPORT_ERROR,
+            started,
+            common,
+            error_type="TruncatedBody",
+            http_status=exc.status,
+            detail=str(exc)[:500],
+            retryable=True,
+        )
     except httpx.TimeoutException as exc:
-        return _result(TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
+        return make_result(TIMEOUT, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
     except httpx.TransportError as exc:
-        return _result(TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True)
+        return make_result(
+            TRANSPORT_ERROR, started, common, error_type=type(exc).__name__, detail=str(exc), retryable=True
+        )
     finally:
-        _deadline.at = None
-    return _classify(response, content, too_big, started, common)
+        current_deadline.at = None
+    return _classify(response, content, too_big, started, common, service.get("response"))
 
 
-def _read_limited(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
-    chunks = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            return b"", True
-        chunks.append(chunk)
-    return b"".join(chunks), False
-
-
-def _result(kind: str, started: float, common: dict[str, Any], **fields: Any) -> LookupResult:
-    message = describe(kind, fields.get("error_type", ""), fields.get("http_status"))
-    return LookupResult(
-        kind=kind,
-        message=str(message),
-        elapsed_ms=int((time.monotonic() - started) * 1000),
-        **common,
-        **fields,
-    )
+def check_params(service: dict[str, Any], registry: str, params: dict[str, str]) -> None:
+    accepted = service["params"]
+    unknown = set(params) - set(accepted)
+    if unknown:
+        raise ValueError(f"Registry {registry!r} does not accept parameters {sorted(unknown)}")
+    if not any(value not in (None, "") for value in params.values()):
+        raise ValueError(f"Registry {registry!r} needs one of the parameters {sorted(accepted)}")
 
 
 def _json_or_none(content: bytes) -> Any:
@@ -478,7 +268,12 @@ def _json_or_none(content: bytes) -> Any:
 
 
 def _classify(
-    response: httpx.Response, content: bytes, too_big: bool, started: float, common: dict[str, Any]
+    response: httpx.Response,
+    content: bytes,
+    too_big: bool,
+    started: float,
+    common: dict[str, Any],
+    shape: dict[str, Any] | None = None,
 ) -> LookupResult:
     headers = response.headers
     status = response.status_code
@@ -488,13 +283,13 @@ def _classify(
         "request_hash": headers.get("X-Road-Request-Hash") or "",
     }
     error_type = headers.get("X-Road-Error") or headers.get("uxp-faultcode") or ""
-    if error_type:  # the security server failed, not the registry (docs/exchange.md §3)
+    if error_type:  # the security server failed, not the registry (docs/exchange.md §4)
         data = _json_or_none(content)
         detail = headers.get("uxp-faultstring") or ""
         if isinstance(data, dict):
             detail = " ".join(str(data.get(k) or "") for k in ("message", "detail")).strip() or detail
-        retryable = any(name in error_type for name in RETRYABLE_XROAD_ERRORS) and "AccessDenied" not in error_type
-        return _result(
+        retryable = is_retryable_xroad_error(error_type)
+        return make_result(
             TRANSPORT_ERROR,
             started,
             common,
@@ -507,9 +302,12 @@ def _classify(
     if 200 <= status < 300:
         data = None if too_big else _json_or_none(content)
         if isinstance(data, dict):
-            return _result(OK, started, common, data=data, **meta)
+            problem = shape_problem(data, shape)
+            if problem:
+                return make_result(WRONG_SHAPE, started, common, error_type="WrongShape", detail=problem, **meta)
+            return make_result(OK, started, common, data=data, **meta)
         detail = "response too large" if too_big else repr(content[:200])
-        return _result(GARBAGE, started, common, error_type="InvalidBody", detail=detail, **meta)
+        return make_result(GARBAGE, started, common, error_type="InvalidBody", detail=detail, **meta)
     data = _json_or_none(content)
     data = data if isinstance(data, (dict, list)) else None
     detail = ""
@@ -518,14 +316,15 @@ def _classify(
     elif not too_big:
         detail = content[:200].decode("utf-8", "replace")
     if status == 404:
-        return _result(NOT_FOUND, started, common, data=data, detail=detail, **meta)
-    return _result(
+        return make_result(NOT_FOUND, started, common, data=data, detail=detail, **meta)
+    return make_result(
         PROVIDER_ERROR,
         started,
         common,
         data=data,
         error_type=f"HTTP{status}",
         detail=detail[:1000],
+        registry_message=detail[:500] if isinstance(data, dict) and status in (400, 409, 422) else "",
         retryable=status in RETRYABLE_PROVIDER_STATUSES,
         **meta,
     )
@@ -539,15 +338,161 @@ def backoff_delay(config: dict[str, Any], attempt: int, rng: random.Random | Non
     return base * (1 + (rng or random).random() * jitter)
 
 
+def retry_delay(
+    config: dict[str, Any], attempt: int, since_first: float, rng: random.Random | None = None
+) -> float | None:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based), ``since_first`` seconds after the
+    first attempt started; ``None`` when the quick retries are over: the attempt cap (``retry.attempts``, 0 =
+    none) is reached or the next try would start past ``retry.horizon``. The request is then left
+    ``unavailable`` and the sweeper tries it again every ``retry.sweep_every`` seconds until
+    ``retry.cutoff``."""
+    retry = config["retry"]
+    cap = int(retry.get("attempts") or 0)
+    if cap and attempt >= cap:
+        return None
+    delay = backoff_delay(config, attempt, rng)
+    horizon = float(retry.get("horizon") or 0)
+    if horizon and since_first + delay > horizon:
+        return None
+    return delay
+
+
+def lookup_with_retries(
+    registry: str,
+    params: dict[str, str],
+    *,
+    issue: str,
+    user_id: str | int,
+    attempts: int | None = None,
+    deadline: float | None = None,
+    config: dict[str, Any] | None = None,
+    sleep=time.sleep,
+) -> LookupResult:
+    """:func:`lookup` repeated for retryable results (a new message id each time), within ``attempts``
+    (default ``retry.attempts``) and the overall ``deadline`` in seconds (default
+    ``timeouts.total_deadline``).
+
+    Returns the last result; its ``attempts`` holds the earlier ones. For code outside Celery.
+    """
+    config = config or get_config()
+    attempts = int(attempts or config["retry"]["attempts"] or 1000)  # 0 = no cap: the deadline bounds it
+    total = float(deadline if deadline is not None else config["timeouts"]["total_deadline"])
+    ends = time.monotonic() + total
+    history: list[LookupResult] = []
+    result = None
+    for number in range(1, attempts + 1):
+        left = ends - time.monotonic()
+        if left <= 0:
+            break
+        result = lookup(registry, params, issue=issue, user_id=user_id, timeout_override=left, config=config)
+        if not result.retryable or number == attempts:
+            break
+        pause = backoff_delay(config, number)
+        if time.monotonic() + pause >= ends:
+            break
+        history.append(result)
+        sleep(pause)
+    if result is None:  # pragma: no cover - only with a non-positive deadline
+        common = {"registry": registry, "dialect": config["dialect"]}
+        return make_result(TIMEOUT, time.monotonic(), common, error_type="DeadlineExceeded", retryable=True)
+    return dataclasses.replace(result, attempts=tuple(history))
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """The signed ASiC container of one exchange, or why it could not be had."""
+
+    ok: bool
+    content: bytes = b""
+    content_type: str = ""
+    http_status: int | None = None
+    error: str = ""
+    url: str = ""
+
+
+ASIC_CONTENT_TYPE = "application/vnd.etsi.asic-e+zip"
+
+
+def evidence_url(config: dict[str, Any], message_id: str) -> str:
+    """``/signature?queryId=…`` (UXP, Трембіта) or ``/asic?queryId=…`` (X-Road) on our own ШБО, with our
+    client identity (the ШБО gives each client its own messages only)."""
+    from .conf import client_parts
+
+    path = "/signature" if config["dialect"] == DIALECT_UXP else "/asic"
+    query = urlencode({"queryId": message_id, **client_parts(config)})
+    return f"{config['ss_base_url']}{path}?{query}"
+
+
+def fetch_evidence(message_id: str, *, config: dict[str, Any] | None = None) -> Evidence:
+    """Download the ASiC container of the exchange ``message_id`` (never raises for network problems)."""
+    config = config or get_config()
+    url = evidence_url(config, message_id)
+    budget = float(config["timeouts"]["total_deadline"])
+    timeout = httpx.Timeout(float(config["timeouts"]["connect"]), read=min(float(config["timeouts"]["read"]), budget))
+    http = get_http_client(config)
+    current_deadline.at = time.monotonic() + budget
+    try:
+        request = http.build_request(
+            "GET", url, headers={"Accept": f"{ASIC_CONTENT_TYPE}, application/zip"}, timeout=timeout
+        )
+        response, content, too_big = send_and_read(http, request, int(config["max_response_bytes"]))
+    except (httpx.HTTPError, BodyCutOff) as exc:
+        return Evidence(False, error=f"{type(exc).__name__}: {exc}"[:500], url=url)
+    finally:
+        current_deadline.at = None
+    status = response.status_code
+    if status != 200:
+        text = content[:300].decode("utf-8", "replace")
+        return Evidence(False, http_status=status, error=f"HTTP {status}: {text}", url=url)
+    if too_big:
+        return Evidence(False, http_status=status, error="the container is larger than max_response_bytes", url=url)
+    if not content.startswith(b"PK\x03\x04"):
+        return Evidence(False, http_status=status, error="the answer is not a ZIP (ASiC) container", url=url)
+    content_type = response.headers.get("content-type", "").split(";")[0].strip() or ASIC_CONTENT_TYPE
+    return Evidence(True, content=content, content_type=content_type, http_status=status, url=url)
+
+
+# ---------------------------------------------------------------------------------------------- probe
+def probe(*, config: dict[str, Any] | None = None, timeout: float = 5.0) -> dict[str, Any]:
+    """Does our ШБО answer? One HTTP request within ``timeout`` seconds: the WSDL of a SOAP service when one is
+    configured (it goes through the ШБО's own machinery), else its base address; any HTTP answer below 500
+    counts. ``{"ok", "status", "elapsed_ms", "detail"}``, for /healthz."""
+    config = config or get_config()
+    from .wsdl import wsdl_url
+
+    soap_services = [s for s in config["services"].values() if s.get("protocol") == PROTOCOL_SOAP]
+    url = wsdl_url(config, soap_services[0]) if soap_services else config["ss_base_url"] + "/"
+    http = get_http_client(config)
+    started = time.monotonic()
+    current_deadline.at = started + timeout
+    try:
+        request = http.build_request("GET", url, timeout=httpx.Timeout(timeout))
+        response, _content, _too_big = send_and_read(http, request, int(config["max_response_bytes"]))
+    except (httpx.HTTPError, BodyCutOff) as exc:
+        elapsed = int((time.monotonic() - started) * 1000)
+        return {"ok": False, "status": None, "elapsed_ms": elapsed, "detail": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        current_deadline.at = None
+    elapsed = int((time.monotonic() - started) * 1000)
+    ok = response.status_code < 500
+    return {"ok": ok, "status": response.status_code, "elapsed_ms": elapsed, "detail": "" if ok else "HTTP error"}
+
+
 __all__ = [
+    "Evidence",
     "KINDS",
     "LookupResult",
     "MESSAGES",
     "build_request",
     "close_http_clients",
     "describe",
+    "fetch_evidence",
+    "probe",
+    "retry_delay",
     "get_http_client",
     "lookup",
+    "lookup_with_retries",
     "message_key",
     "operator_pseudonym",
     "outcome",

@@ -24,13 +24,25 @@ Keys
 ``timeouts``
     ``connect``, ``read`` (per network operation) and ``total_deadline`` (seconds; no call takes longer).
 ``retry``
-    ``attempts`` (total, including the first), ``backoff`` (seconds before attempt 2, 3, ...; the last value
-    repeats) and ``jitter`` (a fraction of the backoff added at random, so retries of many lookups do not
-    arrive together). Applied by the registry task (:func:`cnap.exchange.client.backoff_delay`).
+    ``attempts`` (total, including the first; 0 = no limit but the horizon), ``backoff`` (seconds before
+    attempt 2, 3, ...; the last value repeats), ``jitter`` (a fraction of the backoff added at random, so
+    retries of many lookups do not arrive together), ``horizon`` (seconds from the first attempt after which
+    no quick retry is scheduled), ``sweep_every`` (a lookup left ``unavailable`` is tried again this
+    often...) and ``cutoff`` (...until this many seconds after it was asked for). Applied by the registry task
+    (:func:`cnap.exchange.client.retry_delay`).
 ``pool``
     httpx connection-pool limits (``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``).
 ``max_response_bytes``
     A larger response body is treated as garbage.
+``soap``
+    ``path`` (where SOAP envelopes are posted on the ШБО, ``/``) and ``version`` (``"1.1"`` or ``"1.2"``,
+    the default of the services).
+``wsdl``
+    ``path`` (``/wsdl``) and ``max_age``: seconds a downloaded WSDL is used before it is fetched again.
+``evidence``
+    The signed ASiC container of each completed exchange (``/signature`` on UXP, ``/asic`` on X-Road):
+    ``enabled``, ``retry_every`` (seconds between tries of a failed download) and ``give_up_after``
+    (seconds after the exchange; the ШБО keeps its message log for about 30 days).
 ``uxp_user_header`` / ``uxp_issue_header``
     In the ``uxp`` dialect the operator pseudonym and the application number have no official header; these
     name the headers used for them (``None`` to leave them out). pyxroad sends ``Uxp-UserId``/``Uxp-Issue``.
@@ -39,7 +51,13 @@ Keys
     (``GET`` sends the parameters in the query, ``POST`` as a JSON body), ``params`` (our parameter name →
     the name on the wire; only these are accepted), ``purpose_id`` (ПМДПД purpose declaration, sent as
     ``Uxp-Purpose-Ids`` when set), ``subject_id_params`` (the first of these present in a lookup is sent as
-    ``Uxp-Subject-Id``), ``title`` (for people, Ukrainian).
+    ``Uxp-Subject-Id``), ``title`` (for people, Ukrainian), ``protocol`` (``"rest"`` or ``"soap"``: X-Road
+    message protocol 4.0), ``response`` (the JSON Schema a REST answer must match). SOAP services also take
+    ``soap_version`` (``"1.1"``/``"1.2"``), ``operation`` (default: the service code), ``purpose_element``
+    (the name of the request element that carries ``purpose_id``, where the service's documentation puts
+    it there) and ``soap_action`` (overrides the WSDL's).
+
+The defaults of every service come from the one list of registry lookups, :mod:`cnap.exchange.registries`.
 
 The service codes below are placeholders (there is no public catalogue); the member codes are the
 providers' ЄДРПОУ codes where known.
@@ -50,9 +68,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .registries import default_services
+
 DIALECT_UXP = "uxp"
 DIALECT_XROAD_R1 = "xroad-r1"
 DIALECTS = (DIALECT_UXP, DIALECT_XROAD_R1)
+PROTOCOL_REST = "rest"
+PROTOCOL_SOAP = "soap"
+PROTOCOLS = (PROTOCOL_REST, PROTOCOL_SOAP)
+SOAP_VERSIONS = ("1.1", "1.2")
 
 DEFAULTS: dict[str, Any] = {
     "dialect": DIALECT_UXP,
@@ -60,58 +84,22 @@ DEFAULTS: dict[str, Any] = {
     "tls": {"cert": None, "key": None, "ca": None, "verify": True},
     "client": "SEVDEIR-TEST/GOV/04054903/CNAP_workstation",
     "timeouts": {"connect": 5.0, "read": 30.0, "total_deadline": 90.0},
-    "retry": {"attempts": 3, "backoff": [1.0, 4.0, 10.0], "jitter": 0.1},
+    "retry": {
+        "attempts": 0,
+        "backoff": [2.0, 5.0, 10.0, 20.0, 40.0, 60.0, 120.0],
+        "jitter": 0.3,
+        "horizon": 900.0,
+        "sweep_every": 1800.0,
+        "cutoff": 86400.0,
+    },
     "pool": {"max_connections": 100, "max_keepalive_connections": 50, "keepalive_expiry": 30.0},
     "max_response_bytes": 5 * 1024 * 1024,
+    "soap": {"path": "/", "version": "1.1"},
+    "wsdl": {"path": "/wsdl", "max_age": 3600.0},
+    "evidence": {"enabled": True, "retry_every": 900.0, "give_up_after": 25 * 86400.0},
     "uxp_user_header": "Uxp-UserId",
     "uxp_issue_header": "Uxp-Issue",
-    "services": {
-        "eddr_person": {
-            "title": "ЄДДР: особа за РНОКПП або УНЗР",
-            "id": "SEVDEIR-TEST/GOV/00032684/EDDR_prod/GetPersonByRNOKPP_v1",
-            "path": "/person",
-            "method": "GET",
-            "params": {"rnokpp": "rnokpp", "unzr": "unzr"},
-            "purpose_id": "",
-            "subject_id_params": ["rnokpp", "unzr"],
-        },
-        "edr_subject": {
-            "title": "ЄДР: юридична особа за кодом ЄДРПОУ",
-            "id": "SEVDEIR-TEST/GOV/00015622/EDR_prod/GetSubjectByEDRPOUCode_v1",
-            "path": "/subject",
-            "method": "GET",
-            "params": {"edrpou": "edrpou"},
-            "purpose_id": "",
-            "subject_id_params": [],
-        },
-        "drrp_rights": {
-            "title": "ДРРП: речові права на нерухоме майно",
-            "id": "SEVDEIR-TEST/GOV/00015622/DRRP_prod/GetRealPropertyRights_v1",
-            "path": "/rights",
-            "method": "GET",
-            "params": {"rnokpp": "rnokpp", "edrpou": "edrpou"},
-            "purpose_id": "",
-            "subject_id_params": ["rnokpp"],
-        },
-        "dzk_parcel": {
-            "title": "ДЗК: земельна ділянка за кадастровим номером",
-            "id": "SEVDEIR-TEST/GOV/21616582/DZK_prod/GetLandParcelByCadastralNumber_v1",
-            "path": "/parcel",
-            "method": "GET",
-            "params": {"cadastral_number": "cadastralNumber"},
-            "purpose_id": "",
-            "subject_id_params": [],
-        },
-        "rtg_residence": {
-            "title": "Реєстр територіальної громади: місце проживання",
-            "id": "SEVDEIR-TEST/GOV/43395033/RTG_prod/GetResidenceByUNZR_v1",
-            "path": "/residence",
-            "method": "GET",
-            "params": {"unzr": "unzr", "rnokpp": "rnokpp"},
-            "purpose_id": "",
-            "subject_id_params": ["unzr", "rnokpp"],
-        },
-    },
+    "services": default_services(),
 }
 
 
@@ -147,7 +135,31 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"TREMBITA['services'][{key!r}]['path'] must start with '/'")
         if not service.get("params"):
             raise ValueError(f"TREMBITA['services'][{key!r}] has no 'params'")
+        if service.get("protocol", PROTOCOL_REST) not in PROTOCOLS:
+            raise ValueError(f"TREMBITA['services'][{key!r}]['protocol'] must be one of {PROTOCOLS}")
+        if service.get("protocol") == PROTOCOL_SOAP and soap_version(config, service) not in SOAP_VERSIONS:
+            raise ValueError(f"TREMBITA['services'][{key!r}]['soap_version'] must be one of {SOAP_VERSIONS}")
     return config
+
+
+def soap_version(config: dict[str, Any], service: dict[str, Any]) -> str:
+    return str(service.get("soap_version") or config["soap"]["version"])
+
+
+def service_parts(service: dict[str, Any]) -> dict[str, str]:
+    """A SOAP service id as X-Road identifier fields: ``instance/class/member[/subsystem]/code[/version]``
+    (5 parts: with a subsystem; 6 parts: with a subsystem and a version; 4 parts: a member's own service)."""
+    parts = split_identifier(service["id"])
+    names = ["xRoadInstance", "memberClass", "memberCode"]
+    names += {4: ["serviceCode"], 5: ["subsystemCode", "serviceCode"]}.get(
+        len(parts), ["subsystemCode", "serviceCode", "serviceVersion"]
+    )
+    return dict(zip(names, parts, strict=False))
+
+
+def client_parts(config: dict[str, Any]) -> dict[str, str]:
+    parts = split_identifier(config["client"])
+    return dict(zip(["xRoadInstance", "memberClass", "memberCode", "subsystemCode"], parts, strict=False))
 
 
 def get_config() -> dict[str, Any]:

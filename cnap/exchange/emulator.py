@@ -1,4 +1,4 @@
-"""A fake Trembita security server (ШБО) with the five registries behind it (docs/exchange.md §5).
+"""A fake Trembita security server (ШБО) with the five registries behind it (docs/exchange.md §9).
 
 Run it with ``manage.py registry_emulator --host 127.0.0.1 --port 8090``; tests use :func:`make_server` and
 :func:`serve_in_thread`. Standard library only (``ThreadingHTTPServer``, HTTP/1.1 keep-alive): every request
@@ -17,6 +17,18 @@ Surface
     ``uxp-transaction-id``; security-server errors ``uxp-faultcode``/``uxp-faultstring`` and the same JSON.
 ``.../{subsystem}/listMethods``, ``/allowedMethods``, ``/getOpenAPI?serviceCode=X``
     PR-MREST metaservices (in the UXP dialect: ``Uxp-Service: {provider subsystem}/listMethods``).
+``POST /`` (SOAP)
+    X-Road message protocol 4.0 in SOAP 1.1 or 1.2: the header is validated (``client``, ``service`` with
+    ``objectType="SERVICE"``, ``id``, ``protocolVersion`` 4.0; otherwise a ``Client.*`` SOAP Fault), the
+    service is found by its identifier, the request element must be ``{namespace}{serviceCode}``; the answer
+    echoes the header and adds ``requestHash`` (base64 SHA-512 of the request bytes) and the HTTP header
+    ``uxp-transaction-id``. Registry errors are business faults inside ``…Response`` (``NOT_FOUND``,
+    ``VALIDATION_ERROR``...); security-server errors are SOAP Faults (``Server.ServerProxy.*``).
+``GET /wsdl?xRoadInstance=…&memberClass=…&memberCode=…&subsystemCode=…&serviceCode=…[&serviceVersion=…]``
+    The WSDL of a service (see :mod:`cnap.exchange.emulator_soap`); 404 for an unknown one.
+``GET /signature?queryId=…&xRoadInstance=…`` (UXP), ``GET /asic?queryId=…`` (X-Road)
+    The ASiC-E container of the exchange with that message id (REST or SOAP; clearly unsigned); 404 for an
+    unknown id, 400 without the client identity.
 ``/__emulator/faults``
     ``POST`` adds a rule ``{"latency_ms": 300, "fault": FAULT, "services": [...], "count": N}`` (all keys
     optional; ``services`` are registry keys, service ids or service codes; ``count`` limits the rule to the
@@ -24,7 +36,15 @@ Surface
     decides the fault. ``GET`` lists the rules, ``DELETE`` removes them. Faults: ``network_error``,
     ``service_failed``, ``access_denied`` (security-server errors), ``provider_500``, ``provider_503``
     (the registry's own answers), ``garbage`` (200 with an HTML body), ``timeout`` (no answer for
-    ``slow_seconds``), ``slow_body`` (headers at once, then the body a byte every 0.5 s).
+    ``slow_seconds``), ``slow_body`` (headers at once, then the body a byte every 0.5 s), ``truncated`` (half
+    the body, then the connection closed), ``drop_mid_body`` (half the body, then a reset), ``wrong_shape``
+    (``{}`` / an empty SOAP response), ``business_error`` (a registry error: REST 409, a SOAP business fault),
+    ``xml_garbage`` (well-formed XML that is no envelope), ``malformed_xml``, ``wrong_echo`` (an answer whose
+    header ``id`` differs), ``xml_bomb`` (billion laughs), ``xxe`` (external entities), ``huge`` (12 MB),
+    ``with_attachment`` (a good SOAP answer as SOAP-with-attachments: ``multipart/related``, one extra part).
+    ``/wsdl`` takes ``wsdl_change`` (a compatible change), ``wsdl_incompatible`` (the request's elements
+    renamed) and ``wsdl_unavailable``; the evidence download ``asic_unavailable``. A rule applies only to
+    the kind of request its fault belongs to; latency-only rules apply to lookups.
 ``/__emulator/log``
     ``GET`` the message log (oldest first; an entry is added when a request arrives and gets its ``status``
     when it is answered, ``null`` until then), ``DELETE`` clears it.
@@ -51,6 +71,9 @@ import collections
 import datetime
 import hashlib
 import json
+import socket
+import ssl
+import struct
 import threading
 import time
 import uuid
@@ -58,10 +81,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import emulator_data
+from . import emulator_data, emulator_soap
 from .conf import split_identifier
 
-FAULTS = (
+#: Faults of a lookup (REST or SOAP).
+LOOKUP_FAULTS = (
     "network_error",
     "service_failed",
     "access_denied",
@@ -70,7 +94,24 @@ FAULTS = (
     "garbage",
     "timeout",
     "slow_body",
+    "truncated",
+    "drop_mid_body",
+    "wrong_shape",
+    "business_error",
+    "xml_garbage",
+    "malformed_xml",
+    "wrong_echo",
+    "xml_bomb",
+    "xxe",
+    "huge",
+    "with_attachment",
 )
+#: Faults of ``GET /wsdl`` and of the signed-evidence download.
+WSDL_FAULTS = ("wsdl_change", "wsdl_incompatible", "wsdl_unavailable")
+EVIDENCE_FAULTS = ("asic_unavailable",)
+FAULTS = LOOKUP_FAULTS + WSDL_FAULTS + EVIDENCE_FAULTS
+SCOPES = {"lookup": LOOKUP_FAULTS, "wsdl": WSDL_FAULTS, "evidence": EVIDENCE_FAULTS}
+HUGE_BYTES = 12 * 1024 * 1024
 METASERVICES = ("listMethods", "allowedMethods", "getOpenAPI")
 SS_ERRORS = {
     "network_error": ("Server.ServerProxy.NetworkError", "Connect to the provider information system failed"),
@@ -78,6 +119,15 @@ SS_ERRORS = {
     "access_denied": ("Server.ServerProxy.AccessDenied", "Request is not allowed for the client"),
 }
 GARBAGE_BODY = b"<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
+XML_GARBAGE_BODY = b'<?xml version="1.0" encoding="UTF-8"?><status><code>OK</code><text>accepted</text></status>'
+MALFORMED_XML_BODY = (
+    b'<?xml version="1.0"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/">'
+    b"<SOAP-ENV:Body><answer><surname>\xd0\x9a\xd0\xbe</answer>"
+)
+BUSINESS_ERROR_TEXT = "Запит не може бути виконано: запис реєстру заблоковано для змін"
+#: Faults that change how the body is written (headers first, then the body broken off or trickled).
+BODY_MODES = ("slow_body", "truncated", "drop_mid_body")
+MODE_HEADER = "X-Emulator-Mode"
 
 
 def request_hash(method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> str:
@@ -103,6 +153,17 @@ class EmulatorState:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.next_rule_id = 1
+        #: message id → (request, response) of recent exchanges: the signed-evidence download serves them.
+        self.exchanges: collections.OrderedDict[str, tuple[bytes, bytes]] = collections.OrderedDict()
+        self.exchanges_size = log_size
+
+    def keep_exchange(self, message_id: str, request: bytes, response: bytes) -> None:
+        if not message_id:
+            return
+        with self.lock:
+            self.exchanges[message_id] = (request, response)
+            while len(self.exchanges) > self.exchanges_size:
+                self.exchanges.popitem(last=False)
 
     # faults -----------------------------------------------------------------------------------------
     def add_rule(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -129,14 +190,20 @@ class EmulatorState:
             self.rules.append(rule)
             return dict(rule)
 
-    def take_rules(self, service: dict[str, Any] | None) -> tuple[float, str]:
-        """Apply the matching rules to one request: ``(latency in seconds, fault)``."""
-        names = {service["key"], service["id_text"], service["parts"][-1]} if service else set()
+    def take_rules(self, service: dict[str, Any] | None, scope: str = "lookup") -> tuple[float, str]:
+        """Apply the matching rules to one request: ``(latency in seconds, fault)``. Rules whose fault belongs
+        to another kind of request (``scope``: ``lookup``, ``wsdl``, ``evidence``) are left for it; rules with
+        latency only apply to lookups."""
+        names = set()
+        if service:
+            names = {service["key"], service["id_text"], service["parts"][-1], service["parts"][-2]}
         latency = 0.0
         fault = ""
         with self.lock:
             for rule in list(self.rules):
                 if rule["services"] and not names.intersection(rule["services"]):
+                    continue
+                if (rule["fault"] and rule["fault"] not in SCOPES[scope]) or (not rule["fault"] and scope != "lookup"):
                     continue
                 latency += rule["latency_ms"] / 1000
                 if rule["fault"] and not fault:
@@ -181,6 +248,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     sys_version = ""
     state: EmulatorState  # set on the server subclass
 
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            self.request.do_handshake()
+            self.request.settimeout(None)
+        super().setup()
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep the console quiet
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
@@ -223,6 +297,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._xroad(state)
             elif self.raw_path == "/restapi" or self.raw_path.startswith("/restapi/"):
                 self._uxp(state)
+            elif self.raw_path == "/" and self.command == "POST":
+                self._soap(state)
+            elif self.raw_path == "/wsdl" and self.command == "GET":
+                self._wsdl(state)
+            elif self.raw_path in ("/signature", "/asic") and self.command == "GET":
+                self._evidence(state)
             else:
                 self._send(404, {"type": "NotFound", "message": f"No such endpoint: {self.raw_path}"})
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
@@ -370,8 +450,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             raise _Reply(500, {"code": "INTERNAL_ERROR", "message": "Внутрішня помилка реєстру"})
         if fault == "provider_503":
             raise _Reply(503, {"code": "UNAVAILABLE", "message": "Реєстр тимчасово недоступний"})
-        if fault == "garbage":
+        if fault in ("garbage", "xml_garbage", "malformed_xml"):
             raise _Reply(200, GARBAGE_BODY, {"Content-Type": "text/html; charset=utf-8"})
+        if fault == "business_error":
+            raise _Reply(409, {"code": "REGISTRY_ERROR", "message": BUSINESS_ERROR_TEXT})
+        if fault == "huge":
+            raise _Reply(200, b'{"padding": "' + b"x" * HUGE_BYTES + b'"}', {"Content-Type": "application/json"})
         if fault == "timeout":
             state.stopping.wait(state.slow_seconds)
         if path != (service.get("path") or ""):
@@ -402,9 +486,161 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             data = handler(params)
         except emulator_data.ProviderAnswer as answer:
             raise _Reply(answer.status, answer.body) from None
-        if fault == "slow_body":
-            raise _Reply(200, data, {"X-Emulator-Slow-Body": "1"})
+        if fault == "wrong_shape":
+            data = {}
+        if fault in BODY_MODES:
+            raise _Reply(200, data, {MODE_HEADER: fault})
         raise _Reply(200, data)
+
+    # ------------------------------------------------------------------------------------------- SOAP
+    def _soap(self, state: EmulatorState) -> None:
+        record = self.record
+        record["dialect"] = "soap"
+        record["body"] = self.body.decode("utf-8", "replace")  # the envelope as received (tests check it)
+        extra = {"uxp-transaction-id": str(uuid.uuid4())}
+        record["request_id"] = extra["uxp-transaction-id"]
+        record["request_hash"] = emulator_soap.request_hash(self.body)
+        try:
+            info = emulator_soap.read_request(self.body)
+        except emulator_soap.SoapRequestError as exc:
+            self._log_start(state)
+            version = "1.2" if emulator_soap.SOAP12_NS.encode() in self.body[:4000] else "1.1"
+            self._reply(self._soap_fault(version, exc.code, exc.message, 500), extra)
+            return
+        record.update(
+            message_id=info["message_id"],
+            issue=info["issue"],
+            user_id=info["user_id"],
+            client="/".join(info["client"]),
+            service="/".join(info["service"]),
+            soap_version=info["version"],
+            soap_action=self.headers.get("SOAPAction"),
+            operation=info["operation"],
+            params=info["params"],
+        )
+        self._log_start(state)
+        try:
+            self._soap_registry(state, info)
+        except _Reply as reply:
+            self._reply(reply, extra)
+
+    def _soap_fault(self, version: str, code: str, message: str, status: int = 500) -> _Reply:
+        body = emulator_soap.fault_envelope(version, code, message, str(uuid.uuid4()))
+        return _Reply(status, body, {"Content-Type": emulator_soap.content_type(version)})
+
+    def _soap_registry(self, state: EmulatorState, info: dict[str, Any]) -> None:
+        version = info["version"]
+        service = state.service_by_id(tuple(info["service"]))
+        if service is None:
+            raise self._soap_fault(
+                version, "Server.ServerProxy.UnknownService", "Unknown service: " + "/".join(info["service"])
+            )
+        self.record["registry"] = service["key"]
+        if info["operation"] != emulator_soap.operation_of(service) or info["namespace"] != emulator_soap.namespace_of(
+            service
+        ):
+            raise self._soap_fault(
+                version,
+                "Server.ServerProxy.ServiceFailed.InvalidBody",
+                f"The request element must be {{{emulator_soap.namespace_of(service)}}}"
+                f"{emulator_soap.operation_of(service)}",
+            )
+        latency, fault = state.take_rules(service)
+        if latency:
+            state.stopping.wait(latency)
+        if fault in SS_ERRORS:
+            raise self._soap_fault(version, *SS_ERRORS[fault])
+        headers = {"Content-Type": emulator_soap.content_type(version)}
+        raw = {
+            "garbage": (GARBAGE_BODY, "text/html; charset=utf-8"),
+            "xml_garbage": (XML_GARBAGE_BODY, "text/xml; charset=utf-8"),
+            "malformed_xml": (MALFORMED_XML_BODY, "text/xml; charset=utf-8"),
+            "xml_bomb": (emulator_soap.BILLION_LAUGHS, "text/xml; charset=utf-8"),
+            "xxe": (emulator_soap.XXE, "text/xml; charset=utf-8"),
+        }
+        if fault in raw:
+            raise _Reply(200, raw[fault][0], {"Content-Type": raw[fault][1]})
+        if fault == "huge":
+            padding = b"<pad>" + b"x" * HUGE_BYTES + b"</pad>"
+            body = emulator_soap.response_envelope(info, service, self.body, data={})
+            raise _Reply(200, body.replace(b"</SOAP-ENV:Body>", padding + b"</SOAP-ENV:Body>"), headers)
+        if fault == "provider_500":
+            raise self._soap_fault(version, "Server", "Внутрішня помилка реєстру")
+
+        def answer(**kwargs) -> _Reply:
+            body = emulator_soap.response_envelope(info, service, self.body, wrong_echo=fault == "wrong_echo", **kwargs)
+            return _Reply(200, body, {**headers, **({MODE_HEADER: fault} if fault in BODY_MODES else {})})
+
+        if fault == "provider_503":
+            raise answer(business_fault=("SERVICE_UNAVAILABLE", "Реєстр тимчасово недоступний"))
+        if fault == "business_error":
+            raise answer(business_fault=("REGISTRY_ERROR", BUSINESS_ERROR_TEXT))
+        if fault == "timeout":
+            state.stopping.wait(state.slow_seconds)
+        wire_to_ours = {wire: ours for ours, wire in (service.get("params") or {}).items()}
+        params = {wire_to_ours[name]: value for name, value in info["params"].items() if name in wire_to_ours}
+        special = emulator_data.magic(params)
+        if special == "not_found":
+            raise answer(business_fault=("NOT_FOUND", "Відомостей не знайдено"))
+        if special == "network_error":
+            raise self._soap_fault(version, *SS_ERRORS["network_error"])
+        if special == "slow":
+            state.stopping.wait(state.slow_seconds)
+        handler = emulator_data.HANDLERS.get(service["key"])
+        if handler is None:
+            raise self._soap_fault(version, "Server", "The emulator has no data for this service")
+        try:
+            data = handler(params)
+        except emulator_data.ProviderAnswer as provider:
+            code = "NOT_FOUND" if provider.status == 404 else str(provider.body.get("code") or "VALIDATION_ERROR")
+            raise answer(business_fault=(code, str(provider.body.get("message") or ""))) from None
+        if fault == "with_attachment":
+            envelope = emulator_soap.response_envelope(info, service, self.body, data=data)
+            body, content_type = emulator_soap.with_attachment(envelope, version)
+            raise _Reply(200, body, {"Content-Type": content_type})
+        raise answer(data={} if fault == "wrong_shape" else data)
+
+    def _wsdl(self, state: EmulatorState) -> None:
+        query = dict(parse_qsl(self.query))
+        names = ("xRoadInstance", "memberClass", "memberCode", "subsystemCode", "serviceCode", "serviceVersion")
+        parts = tuple(query[name] for name in names if query.get(name))
+        self.record.update(dialect="wsdl", service="/".join(parts))
+        self._log_start(state)
+        service = state.service_by_id(parts)
+        if service is None:
+            self._reply(_Reply(404, b"Unknown service", {"Content-Type": "text/plain; charset=utf-8"}), {})
+            return
+        self.record["registry"] = service["key"]
+        _latency, fault = state.take_rules(service, "wsdl")
+        if fault == "wsdl_unavailable":
+            self._reply(_Reply(503, b"Service Unavailable", {"Content-Type": "text/plain"}), {})
+            return
+        variant = {"wsdl_change": emulator_soap.WSDL_CHANGED, "wsdl_incompatible": emulator_soap.WSDL_INCOMPATIBLE}
+        body = emulator_soap.render_wsdl(service, variant.get(fault, ""))
+        self._reply(_Reply(200, body, {"Content-Type": "text/xml; charset=utf-8"}), {})
+
+    def _evidence(self, state: EmulatorState) -> None:
+        """``/signature`` (UXP) and ``/asic`` (X-Road): the ASiC-E container of one exchange, by queryId."""
+        query = dict(parse_qsl(self.query))
+        self.record.update(dialect="evidence", message_id="", service=query.get("queryId", ""))
+        self._log_start(state)
+        text = {"Content-Type": "text/plain; charset=utf-8"}
+        missing = [name for name in ("queryId", "xRoadInstance", "memberClass", "memberCode") if not query.get(name)]
+        if missing:
+            self._reply(_Reply(400, f"Missing parameters: {', '.join(missing)}".encode(), text), {})
+            return
+        _latency, fault = state.take_rules(None, "evidence")
+        if fault == "asic_unavailable":
+            self._reply(_Reply(500, b"Message log archive is not available", text), {})
+            return
+        with state.lock:
+            exchange = state.exchanges.get(query["queryId"])
+        if exchange is None:
+            self._reply(_Reply(404, b"No messages found for this queryId", text), {})
+            return
+        name = "message.xml" if exchange[0].lstrip().startswith(b"<") else "request.txt"
+        container = emulator_soap.asic_container(query["queryId"], exchange[0], exchange[1], name)
+        self._reply(_Reply(200, container, {"Content-Type": emulator_soap.ASIC_MIMETYPE}), {})
 
     # ------------------------------------------------------------------------------------------- metadata
     def _metaservice(self, state: EmulatorState, provider: tuple[str, ...], name: str, dialect: str) -> None:
@@ -444,12 +680,22 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------------------------------- output
     def _reply(self, reply: _Reply, extra: dict[str, str]) -> None:
         headers = {**extra, **reply.headers}
-        slow = headers.pop("X-Emulator-Slow-Body", None)
-        with self.server.state.lock:
+        mode = headers.pop(MODE_HEADER, "")
+        state: EmulatorState = self.server.state
+        with state.lock:
             self.record["status"] = reply.status
-        self._send(reply.status, reply.body, headers, slow_body=bool(slow))
+        payload = self._send(reply.status, reply.body, headers, mode=mode)
+        if self.record["message_id"]:
+            if self.record["dialect"] == "soap":
+                request = self.body
+            else:
+                request = f"{self.command} {self.path}\n".encode() + b"".join(
+                    f"{name}: {value}\n".encode() for name, value in self.headers.items()
+                )
+                request += b"\n" + self.body
+            state.keep_exchange(self.record["message_id"], request, payload)
 
-    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None, slow_body: bool = False) -> None:
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None, mode: str = "") -> bytes:
         headers = dict(headers or {})
         if isinstance(body, bytes):
             payload = body
@@ -462,17 +708,26 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         if self.command == "HEAD":
-            return
-        if slow_body:
+            return payload
+        if mode == "slow_body":
             state: EmulatorState = self.server.state
             for index in range(len(payload)):
                 self.wfile.write(payload[index : index + 1])
                 self.wfile.flush()
                 if state.stopping.wait(0.5):
                     self.close_connection = True
-                    return
+                    return payload
+        elif mode in ("truncated", "drop_mid_body"):
+            self.wfile.write(payload[: max(len(payload) // 2, 1)])
+            self.wfile.flush()
+            self.close_connection = True
+            if mode == "drop_mid_body":  # a reset, as a crashing proxy would send
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            else:
+                self.connection.shutdown(socket.SHUT_WR)
         else:
             self.wfile.write(payload)
+        return payload
 
 
 def openapi(service: dict[str, Any]) -> dict[str, Any]:
@@ -517,15 +772,45 @@ class EmulatorServer(ThreadingHTTPServer):
     request_queue_size = 256
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], state: EmulatorState, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        state: EmulatorState,
+        verbose: bool = False,
+        tls: dict[str, str] | None = None,
+    ) -> None:
         self.state = state
         self.verbose = verbose
+        self.ssl_context = None
+        if tls and tls.get("cert"):
+            # As a ШБО's internal interface: our certificate, and (mutual TLS) a client certificate signed
+            # by ``client_ca`` required from every caller.
+            self.ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self.ssl_context.load_cert_chain(tls["cert"], tls.get("key") or None)
+            if tls.get("client_ca"):
+                self.ssl_context.load_verify_locations(tls["client_ca"])
+                self.ssl_context.verify_mode = ssl.CERT_REQUIRED
         super().__init__(address, EmulatorHandler)
+
+    def get_request(self):
+        sock, address = super().get_request()
+        if self.ssl_context is not None:  # the handshake runs in the request's own thread (setup)
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, (ssl.SSLError, ConnectionError, TimeoutError)):
+            return  # a client without a valid certificate, or one that went away: not our failure
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{host}:{port}"
 
     def shutdown(self) -> None:
         self.state.stopping.set()  # wakes up every sleeping handler
@@ -540,6 +825,7 @@ def make_server(
     slow_seconds: float = 40.0,
     log_size: int = 10_000,
     verbose: bool = False,
+    tls: dict[str, str] | None = None,
 ) -> EmulatorServer:
     """A bound, not yet serving emulator. ``services`` defaults to ``get_config()["services"]``, so the
     emulator always knows the service ids the client is configured with. ``port=0`` picks a free port."""
@@ -547,7 +833,7 @@ def make_server(
         from .conf import get_config
 
         services = get_config()["services"]
-    return EmulatorServer((host, port), EmulatorState(services, slow_seconds, log_size), verbose=verbose)
+    return EmulatorServer((host, port), EmulatorState(services, slow_seconds, log_size), verbose=verbose, tls=tls)
 
 
 def serve_in_thread(server: EmulatorServer) -> threading.Thread:
@@ -558,14 +844,16 @@ def serve_in_thread(server: EmulatorServer) -> threading.Thread:
     return thread
 
 
-def wait_until_up(url: str, timeout: float = 10.0) -> None:
-    """Block until ``{url}/__emulator/health`` answers (for code that starts the emulator as a subprocess)."""
+def wait_until_up(url: str, timeout: float = 10.0, **http_options: Any) -> None:
+    """Block until ``{url}/__emulator/health`` answers (for code that starts the emulator as a subprocess).
+    ``http_options`` go to httpx (``verify``: an ``ssl.SSLContext`` for an emulator serving mutual TLS)."""
     import httpx
 
     ends = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{url}/__emulator/health", timeout=1.0, trust_env=False).status_code == 200:
+            response = httpx.get(f"{url}/__emulator/health", timeout=1.0, trust_env=False, **http_options)
+            if response.status_code == 200:
                 return
         except httpx.HTTPError:
             pass

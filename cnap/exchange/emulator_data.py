@@ -401,7 +401,46 @@ def dzk_parcel(params: dict[str, str]) -> dict[str, Any]:
     }
 
 
+PASSPORT_SERIES_RE = re.compile(r"^[А-ЯҐЄІЇ]{2}$")
+PASSPORT_STATUSES = [  # (code, text, valid)
+    ("VALID", "дійсний", True),
+    ("VALID", "дійсний", True),
+    ("VALID", "дійсний", True),
+    ("VALID", "дійсний", True),
+    ("EXPIRED", "недійсний: закінчився строк дії", False),
+    ("LOST", "недійсний: втрачений", False),
+    ("EXCHANGED", "недійсний: обміняний на новий", False),
+]
+
+
+def mvs_passport(params: dict[str, str]) -> dict[str, Any]:
+    """The status of a passport (modelled on МВС's public test service ``CheckPassportStatus``): a booklet
+    (series of two Cyrillic letters + 6 digits) or an ID card (9 digits, no series)."""
+    series = (params.get("passport_series") or "").strip().upper()
+    number = (params.get("passport_number") or "").strip()
+    if series:
+        if not PASSPORT_SERIES_RE.fullmatch(series) or not re.fullmatch(r"\d{6}", number):
+            raise invalid("PasNumber", "Паспорт-книжечка: серія з двох літер і номер з 6 цифр")
+        kind = "паспорт громадянина України (книжечка)"
+    else:
+        if not re.fullmatch(r"\d{9}", number):
+            raise invalid("PasNumber", "ID-картка: номер з 9 цифр")
+        kind = "паспорт громадянина України (ID-картка)"
+    rng = rng_for("passport", series, number)
+    code, text, valid = rng.choice(PASSPORT_STATUSES)
+    return {
+        "documentType": kind,
+        "series": series,
+        "documentNumber": number,
+        "status": text,
+        "statusCode": code,
+        "statusDate": random_date(rng, datetime.date(2016, 1, 1), LAST_DAY).isoformat(),
+        "isValid": valid,
+    }
+
+
 HANDLERS = {
+    "mvs_passport": mvs_passport,
     "eddr_person": eddr_person,
     "edr_subject": edr_subject,
     "drrp_rights": drrp_rights,
@@ -409,8 +448,8 @@ HANDLERS = {
     "rtg_residence": rtg_residence,
 }
 
-#: Parameters whose last four digits trigger the magic answers (docs/exchange.md §5).
-MAGIC_PARAMS = ("rnokpp", "edrpou", "cadastral_number")
+#: Parameters whose last four digits trigger the magic answers (docs/exchange.md §9).
+MAGIC_PARAMS = ("rnokpp", "edrpou", "cadastral_number", "passport_number")
 
 
 def magic(params: dict[str, str]) -> str:

@@ -171,6 +171,14 @@ MATRIX: dict[str, Rule] = {
         answers(default=403, administrator=200, starosta=200, superuser=200, catalog_manager=404),
         case=CASE_DOCUMENT,
     ),
+    # Stopping the wait for a lookup: those who may make lookups, acting on the case
+    "registry:stop": Rule(
+        "post",
+        answers(default=403, administrator=200, starosta=200, provider_officer=200, superuser=200, catalog_manager=404),
+        case=CASE_DOCUMENT,
+    ),
+    # The signed ASiC container of a lookup: the response's scope (a download)
+    "registry:evidence": Rule("get", answers(default=STAFF, **CASE_READERS), case=CASE_DOCUMENT),
     # The case page's lookup history: responses are personal data, in full only.
     "registry:history": Rule("get", answers(default=200, catalog_manager=404), case=CASE_DOCUMENT),
     # Dashboards and reports: heads of the CNAP and community heads

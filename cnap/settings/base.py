@@ -279,6 +279,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "cnap.exchange.*": {"queue": "registry"},
     "registry.tasks.run_registry_request": {"queue": "registry"},
+    "registry.tasks.fetch_registry_evidence": {"queue": "registry"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (time limit 180 s) plus retries' countdowns; see docs/deployment.md.
@@ -286,7 +287,18 @@ CELERY_VISIBILITY_TIMEOUT = 3600
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cnap.core.tasks.record_heartbeat", "schedule": 30.0},
+    # The same heartbeat through the registry queue: /healthz sees a dead registry worker.
+    "registry-worker-heartbeat": {
+        "task": "cnap.core.tasks.record_heartbeat",
+        "schedule": 30.0,
+        "kwargs": {"queue": "registry"},
+        "options": {"queue": "registry"},
+    },
+    # Does our Трембіта security server answer? (runs on the registry queue: cnap.exchange.* is routed there)
+    "trembita-probe": {"task": "cnap.exchange.tasks.probe_security_server", "schedule": 60.0},
     "registry-sweeper": {"task": "registry.tasks.sweep_registry_requests", "schedule": 60.0},
+    # Signed evidence (ASiC) of completed lookups that could not be fetched yet.
+    "registry-evidence": {"task": "registry.tasks.retry_registry_evidence", "schedule": 300.0},
     # Notifications whose task was lost (broker down at commit) are sent again.
     "notification-sweeper": {
         "task": "notifications.tasks.resend_pending_notifications",
@@ -307,6 +319,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = env.int("CNAP_HEARTBEAT_MAX_AGE", default=120)
+# The last probe of the Трембіта security server older than this counts as "not answering" (/healthz degraded).
+CNAP_TREMBITA_PROBE_MAX_AGE = env.int("CNAP_TREMBITA_PROBE_MAX_AGE", default=180)
 
 LOGGING = {
     "version": 1,

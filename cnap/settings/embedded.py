@@ -95,8 +95,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The embedded mode talks to the emulator that `make run` starts (on EMULATOR_PORT, which run_embedded sets
-# for the processes it starts).
+# for the processes it starts). The demo configuration: the person lookup of ЄДДР over SOAP (the passport
+# status check is a SOAP service by default), the other registries over REST, so both paths run.
 CNAP_TREMBITA = env.json(
-    "CNAP_TREMBITA", default={"ss_base_url": f"http://127.0.0.1:{env.int('EMULATOR_PORT', default=8090)}"}
+    "CNAP_TREMBITA",
+    default={
+        "ss_base_url": f"http://127.0.0.1:{env.int('EMULATOR_PORT', default=8090)}",
+        "services": {"eddr_person": {"protocol": "soap"}},
+    },
 )
 TREMBITA = CNAP_TREMBITA

@@ -251,10 +251,27 @@ def test_a_retry_countdown_is_returned_while_attempts_are_left(emulator, setting
     assert run_registry_attempt(request_id=request.id) == 1
     request.refresh_from_db()
     assert request.state == S.PENDING and len(request.attempts) == 1
+    assert request.next_try_at is not None  # the panel shows when
     assert run_registry_attempt(request_id=request.id) == 4
     assert run_registry_attempt(request_id=request.id) is None
     request.refresh_from_db()
     assert request.state == S.UNAVAILABLE and len(request.attempts) == 3
+    # the quick retries are over; the sweeper tries again later (retry.sweep_every), until the cut-off
+    assert request.next_try_at is not None and request.next_try_at > request.finished_at
+
+
+def test_quick_retries_stop_at_the_horizon_not_at_a_count(emulator, settings, operator):
+    settings.TREMBITA = trembita_env(
+        emulator.url, retry={"attempts": 0, "backoff": [30, 60, 120], "jitter": 0, "horizon": 100}
+    )
+    emulator.fault(fault="network_error")
+    request = unsent_request(operator)
+
+    assert run_registry_attempt(request_id=request.id) == 30
+    assert run_registry_attempt(request_id=request.id) == 60  # 30 + 60 < 100 s since the first attempt
+    assert run_registry_attempt(request_id=request.id) is None  # 120 more would pass the horizon
+    request.refresh_from_db()
+    assert request.state == S.UNAVAILABLE and [a["kind"] for a in request.attempts] == ["transport_error"] * 3
 
 
 def test_the_retry_delay_grows_by_the_backoff_with_its_jitter(emulator, settings, operator):

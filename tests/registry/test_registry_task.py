@@ -28,6 +28,9 @@ DEADLINE = 2.0
 FAST = {
     "timeouts": {"connect": 1.0, "read": 1.5, "total_deadline": DEADLINE},
     "retry": {"attempts": 3, "backoff": [0.05, 0.1], "jitter": 0},
+    # The signed-evidence download after each lookup is tested on its own (test_registry_evidence.py); here
+    # the emulator's log holds the lookups only.
+    "evidence": {"enabled": False},
 }
 
 

@@ -21,10 +21,21 @@ def test_defaults_point_at_the_emulator(settings):
     assert config["dialect"] == "uxp"
     assert config["ss_base_url"] == "http://127.0.0.1:8090"
     assert config["client"] == "SEVDEIR-TEST/GOV/04054903/CNAP_workstation"
-    assert set(config["services"]) == {"eddr_person", "edr_subject", "drrp_rights", "dzk_parcel", "rtg_residence"}
+    assert set(config["services"]) == {
+        "eddr_person",
+        "edr_subject",
+        "drrp_rights",
+        "dzk_parcel",
+        "rtg_residence",
+        "mvs_passport",
+    }
     for service in config["services"].values():
         assert "_" in service["id"].split("/")[3]  # placeholder subsystem codes with "_"
         assert service["path"].startswith("/") and service["params"]
+        assert service["response"]["required"]  # every service declares the shape of its answer
+    assert config["services"]["mvs_passport"]["protocol"] == "soap"
+    assert config["services"]["mvs_passport"]["id"] == "SEVDEIR-TEST/GOV/00032684/MIA_prod/CheckPassportStatus/v0.1"
+    assert config["services"]["eddr_person"]["protocol"] == "rest"
 
 
 def test_settings_are_deep_merged_over_the_defaults(settings):

@@ -1,4 +1,4 @@
-"""Classification of every kind of answer (docs/exchange.md §3), over HTTP against the emulator, both dialects."""
+"""Classification of every kind of answer (docs/exchange.md §4), over HTTP against the emulator, both dialects."""
 
 import json
 import time
@@ -108,7 +108,10 @@ def test_invalid_input_is_a_provider_error_not_retried(trembita):
         assert result.kind == "provider_error"
         assert result.http_status == 422
         assert not result.retryable
-        assert result.message == str(MESSAGES["invalid_input"])
+        # our message, then the registry's own words
+        assert result.message.startswith(str(MESSAGES["invalid_input"]) + " ")
+        assert result.registry_message in result.message
+    assert bad_check_digit.registry_message == "Неправильна контрольна цифра РНОКПП"
     assert bad_check_digit.data["field"] == "rnokpp"
     assert bad_cadastral.data["field"] == "cadastral_number"
 
@@ -205,3 +208,24 @@ def test_outcome_maps_results_to_request_states(trembita, fault, params, state):
 def test_a_missing_gateway_ends_unavailable(settings, free_port):
     settings.TREMBITA = {"ss_base_url": f"http://127.0.0.1:{free_port}"}
     assert outcome(ask()) == "unavailable"
+
+
+def test_the_retry_schedule_spans_minutes_up_to_the_horizon():
+    import random
+
+    from cnap.exchange.client import retry_delay
+
+    config = {"retry": {"attempts": 0, "backoff": [2, 5, 10, 30, 60, 120], "jitter": 0.25, "horizon": 900}}
+    rng = random.Random(7)
+    elapsed, delays = 0.0, []
+    attempt = 1
+    while (delay := retry_delay(config, attempt, elapsed, rng)) is not None:
+        delays.append(delay)
+        elapsed += delay + 2.0  # each attempt itself takes a while
+        attempt += 1
+    assert delays[0] >= 2 and delays[1] >= 5 and max(delays) <= 120 * 1.25
+    assert all(later >= earlier * 0.8 for earlier, later in zip(delays, delays[1:], strict=False))
+    assert 600 < elapsed <= 900 + 2 * len(delays)  # minutes of retrying, never past the horizon
+    assert len({round(d, 3) for d in delays[5:]}) == len(delays[5:])  # jitter: no two threads in lockstep
+    capped = {"retry": {**config["retry"], "attempts": 3}}
+    assert retry_delay(capped, 2, 0.0) is not None and retry_delay(capped, 3, 0.0) is None
