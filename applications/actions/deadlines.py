@@ -147,13 +147,14 @@ def send_deadline_notices(*, report: DeadlineReport, once_a_day: bool = True) ->
         .order_by("due_date", "id")
     )
     heads = defaultdict(list)
-    for head in User.objects.filter(role=Role.CNAP_HEAD, is_active=True, office_id__in={a.office_id for a in cases}):
-        heads[head.office_id].append(head)
+    hromadas = {a.hromada_id for a in cases}
+    for head in User.objects.filter(role=Role.CNAP_HEAD, is_active=True, hromada_id__in=hromadas):
+        heads[head.hromada_id].append(head)
     calendars = _calendars(app.office_id for app in cases)
     overdue_ids = set(report.overdue)
     per_person: dict[int, tuple[User, list, list]] = {}
     for app in cases:
-        people = [app.registered_by, app.assigned_to, *heads[app.office_id]]
+        people = [app.registered_by, app.assigned_to, *heads[app.hromada_id]]
         for person in people:
             if person is None or not person.is_active or not person.email:
                 continue

@@ -229,7 +229,7 @@ class ApplicationFilter(django_filters.FilterSet):
             if user.hromada_id:
                 offices = offices.filter(hromada_id=user.hromada_id)
                 staff = staff.filter(hromada_id=user.hromada_id)
-            if user.office_id and user.role in (Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD):
+            if user.office_id and user.role in (Role.ADMINISTRATOR, Role.STAROSTA):
                 offices = offices.filter(pk=user.office_id)
                 staff = staff.filter(office_id=user.office_id)
         self.filters["office"].queryset = offices

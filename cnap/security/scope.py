@@ -86,7 +86,7 @@ class RolePolicy:
 POLICIES: dict[str, RolePolicy] = {
     Role.ADMINISTRATOR: RolePolicy(Reach.OFFICE, acts=True, counter_search=True),
     Role.STAROSTA: RolePolicy(Reach.OFFICE, acts=True, counter_search=True),
-    Role.CNAP_HEAD: RolePolicy(Reach.OFFICE, acts=True),
+    Role.CNAP_HEAD: RolePolicy(Reach.HROMADA, acts=True),
     Role.PROVIDER_OFFICER: RolePolicy(Reach.PROVIDER, acts=True),
     Role.COMMUNITY_HEAD: RolePolicy(Reach.HROMADA, Detail.MINIMAL, may_reveal=True),
     Role.CATALOG_MANAGER: RolePolicy(Reach.NONE),
@@ -288,7 +288,7 @@ CASE_ACCESS: dict[str, tuple[str, str, str, str]] = {
     "administrator":    ("AAAAAA",  "------",    "------",     "------"),
     "starosta":         ("AAAAAA",  "------",    "------",     "------"),
     "provider_officer": ("-AAAA-",  "-AAAA-",    "------",     "------"),
-    "cnap_head":        ("AAAAAA",  "------",    "------",     "------"),
+    "cnap_head":        ("AAAAAA",  "AAAAAA",    "------",     "------"),
     "community_head":   ("MMMMMM",  "MMMMMM",    "------",     "------"),
     "catalog_manager":  ("------",  "------",    "------",     "------"),
     "superuser":        ("AAAAAA",  "AAAAAA",    "AAAAAA",     "AAAAAA"),

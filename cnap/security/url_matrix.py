@@ -18,7 +18,7 @@ any other office's 404."""
 
 from dataclasses import dataclass, field
 
-from .scope import Access
+from .scope import CASE_ACCESS, OBJECT_SETS, Access
 
 LOGIN = "login"
 ROLES = (
@@ -56,15 +56,28 @@ def answers(anonymous=LOGIN, *, default, **roles) -> dict:
     return table
 
 
-def expected(rule: Rule, role: str, *, access: Access = Access.ACT, state: str = "", own_office: bool = True):
+def reaches_office(role: str, object_set: str) -> bool:
+    """Whether ``role`` reaches the objects of an office (not of a case: e-applications, lookups, queue
+    tickets) in ``object_set``, read off the documented case matrix: a role that reaches some case of
+    that office reaches the office's own objects."""
+    if role == "superuser" or object_set == "own_office":
+        return True
+    row = CASE_ACCESS.get(role)
+    if row is None:
+        return False
+    letters = row[list(OBJECT_SETS).index(object_set)]
+    return any(Access(letter).sees for letter in letters)
+
+
+def expected(rule: Rule, role: str, *, access: Access = Access.ACT, state: str = "", office_set: str = "own_office"):
     """What ``role`` gets from the URL of ``rule`` filled with an object the scope gives it ``access``
-    to (a case in ``state``), or, for an office object, of its own office or not. A role refused
+    to (a case in ``state``), or, for an office object, of an office in ``office_set``. A role refused
     outright (403) may get 403 or 404 for an object it does not reach."""
     base = rule.answers[role]
     if role == "anonymous" or base in (LOGIN, 401, 405):
         return base  # refused before any object is looked at
     if rule.office:
-        if own_office or role == "superuser":  # superusers reach every office
+        if reaches_office(role, office_set):
             return base
         return (403, 404) if base == 403 else 404
     if rule.case is None:

@@ -124,7 +124,7 @@ def cells(world, role):
         elif rule.office:
             for object_set in ("own_office", "other_office", "other_hromada"):
                 side = world.cases[(object_set, "decided")]
-                answer = expected(rule, role, own_office=object_set == "own_office")
+                answer = expected(rule, role, office_set=object_set)
                 yield name, pattern, side, object_set, answer
         else:
             yield name, pattern, world.own, "", expected(rule, role)
