@@ -18,6 +18,7 @@ of applications_application. :func:`bench_dashboard` is what the bench calls.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -90,16 +91,24 @@ def dashboard_offices(user) -> list[Office]:
 def list_url(preset: str = "", **params) -> str:
     """The application list behind a figure: ``applications:list_<preset>`` (or ``?preset=``) and filters."""
     query = {key: value for key, value in params.items() if value not in (None, "", [])}
+    url, as_parameter = _list_path(preset, get_urlconf())
+    if as_parameter:
+        query = {"preset": preset, **query}
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+@functools.lru_cache(maxsize=64)
+def _list_path(preset: str, _urlconf) -> tuple[str, bool]:
+    """(the list's path, whether the preset goes as a parameter): reversed once per process and URL conf (a
+    dashboard links ~300 figures)."""
     try:
-        url = reverse(f"applications:list_{preset}") if preset else reverse("applications:list")
+        return (reverse(f"applications:list_{preset}") if preset else reverse("applications:list")), False
     except NoReverseMatch:
         try:
             url = reverse("applications:list")
         except NoReverseMatch:
             url = "/applications/"
-        if preset:
-            query = {"preset": preset, **query}
-    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+        return url, bool(preset)
 
 
 @dataclass
@@ -311,6 +320,37 @@ def _edge_filter(edges: list[tuple[dt.date, dt.date]]) -> Q:
     return condition
 
 
+def _rolled_up(parts, sums: list[str], names: tuple[str, ...], sum_params: list | None = None):
+    """(dimension or None for the total, its value, {name: sum}) of the rows of the ``parts`` querysets (each
+    selecting the dimensions and what ``sums`` adds up), grouped by each dimension of _DIMS and in total: one
+    SQL statement, the grouping done by the database (PostgreSQL and SQLite alike)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    inner, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # e.g. a period of whole months: no edge days
+            continue
+        inner.append(sql)
+        params += part_params
+    if not inner:
+        return
+    selects = [f"SELECT '{dim}', {dim}, {', '.join(sums)} FROM rows GROUP BY {dim}" for dim in _DIMS]
+    selects.append(f"SELECT '', NULL, {', '.join(sums)} FROM rows")
+    per_select = list(sum_params or [])
+    statement = f"WITH rows AS ({' UNION ALL '.join(inner)}) " + " UNION ALL ".join(selects)
+    all_params = params + per_select * len(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, all_params)
+        for dim, key, *values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            if row.get("fees") is not None and not isinstance(row["fees"], Decimal):
+                row["fees"] = Decimal(str(row["fees"]))  # SQLite sums decimals as floats
+            yield (dim or None), key, row
+
+
 def _trend_key(day: dt.date, granularity: str) -> dt.date:
     if granularity == "month":
         return month_start(day)
@@ -361,27 +401,21 @@ def dashboard_data(
     board.registered_month = recent["month"] or 0
     board.registered_year = board.registered_month + (earlier_months["n"] or 0)
 
-    # The period by office × service × provider × administrator: edges from DailyStats, whole months
-    # from MonthlyStats; the breakdowns are summed here (a few thousand rows at most).
+    # The period and the open cases rolled up by each dimension and in total, summed by the database in one
+    # query each (a CTE with one GROUP BY per dimension): edges from DailyStats, whole months from MonthlyStats.
     edges, months = split_period(date_from, date_to)
-    combos: dict[tuple, Figures] = defaultdict(Figures)
-    rows = list(daily.filter(_edge_filter(edges)).values(*_DIMS).annotate(**_SUMS).order_by())
+    parts = [daily.filter(_edge_filter(edges)).values(*_DIMS, *MEASURES).order_by()]
     if months:
-        rows += list(
-            monthly.filter(month__gte=months[0], month__lt=months[1]).values(*_DIMS).annotate(**_SUMS).order_by()
-        )
-    for row in rows:
-        combos[tuple(row[d] for d in _DIMS)].add(row)
-
-    # Open cases now, and those past their due date (suspended cases carry NO_DEADLINE).
-    open_rows = (
-        OpenStats.objects.filter(office_id__in=office_ids)
-        .values(*_DIMS)
-        .annotate(open=Sum("count"), overdue=Sum("count", filter=Q(due_date__lt=today)))
-        .order_by()
-    )
-    for row in open_rows:
-        combos[tuple(row[d] for d in _DIMS)].add(row)
+        whole = monthly.filter(month__gte=months[0], month__lt=months[1])
+        parts.append(whole.values(*_DIMS, *MEASURES).order_by())
+    rollups: dict[str, dict[int, Figures]] = {d: defaultdict(Figures) for d in _DIMS}
+    sums = [f"SUM({name}) AS {name}" for name in MEASURES]
+    for dim, key, values in _rolled_up(parts, sums, MEASURES):
+        (board.total if dim is None else rollups[dim][key]).add(values)
+    open_part = OpenStats.objects.filter(office_id__in=office_ids).values(*_DIMS, "count", "due_date").order_by()
+    open_sums = ["SUM(count) AS open", "SUM(CASE WHEN due_date < %s THEN count ELSE 0 END) AS overdue"]
+    for dim, key, values in _rolled_up([open_part], open_sums, ("open", "overdue"), [today]):
+        (board.total if dim is None else rollups[dim][key]).add(values)
 
     # Trend.
     points: dict[dt.date, TrendPoint] = {}
@@ -417,13 +451,6 @@ def dashboard_data(
         points.setdefault(key, TrendPoint(start=key, label=_trend_label(key, granularity)))
         key = next_month(key) if granularity == "month" else key + dt.timedelta(days=7 if granularity == "week" else 1)
     board.trend = [points[key] for key in sorted(points)]
-
-    # Roll the combinations up by each dimension.
-    rollups: dict[str, dict[int, Figures]] = {d: defaultdict(Figures) for d in _DIMS}
-    for combo, figures in combos.items():
-        board.total.add(vars(figures))
-        for dim, value in zip(_DIMS, combo, strict=True):
-            rollups[dim][value].add(vars(figures))
 
     service_ids = list(rollups["service_id"])
     provider_ids = list(rollups["provider_id"])

@@ -1,4 +1,19 @@
-{% load i18n l10n %}
+"""The dashboard's figures tables rendered in Python (reporting/templatetags/dashboard_tables.py) give the HTML
+the template gave: the same cells, links, localised numbers and escaping."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import engines
+from django.test.html import parse_html
+from django.utils import translation
+
+from reporting.selectors.dashboard import Figures, Row
+from reporting.templatetags.dashboard_tables import figures_table
+
+# The template the tag replaced, verbatim.
+TEMPLATE = """{% load i18n l10n %}
 <div class="table-responsive">
 <table class="table table-sm table-striped align-middle" data-testid="table-{{ testid }}">
   <caption class="caption-top">{{ caption }}</caption>
@@ -33,4 +48,27 @@
   {% endfor %}
   </tbody>
 </table>
-</div>
+</div>"""  # noqa: E501
+
+
+def rows():
+    busy = Figures(registered=1234, fees=Decimal("84.50"), completed=7, completed_on_time=5, processing_days_sum=23,
+                   legal_term_days_sum=70, refused=2, open=3, overdue=1)  # fmt: skip
+    quiet = Figures(registered=1)
+    period = {"date_from": dt.date(2025, 1, 1), "date_to": dt.date(2025, 12, 31)}
+    return [
+        Row(key=1, name="Послуга <b> & «лапки»", figures=busy, filters={"service": 1, "office": None}, **period),
+        Row(key=2, name="Тиха", figures=quiet, filters={"office": 2}, **period),
+    ]
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+@pytest.mark.parametrize("data", [rows, list])
+def test_the_tag_renders_what_the_template_rendered(language, data):
+    with translation.override(language):
+        context = {"rows": data(), "caption": "За послугами", "first_column": "Послуга", "testid": "service"}
+        expected = engines["django"].from_string(TEMPLATE).render(context)
+        got = figures_table(context["rows"], context["caption"], context["first_column"], "service")
+    assert parse_html(got) == parse_html(expected)
+    if data is rows:
+        assert "&lt;b&gt;" in got and ("84,50" if language == "uk" else "84.50") in got
