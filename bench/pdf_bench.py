@@ -19,7 +19,9 @@ both see the same machine load:
     WeasyPrint can avoid paying for this page. The target: cnap.pdf within 1.5x of it.
 
 All start warm (a few untimed renders first), so process start-up costs are left out. Prints p50 and
-p95 of each and the ratio to the floor. ``run(n)`` returns the same figures as a dict for a bench harness.
+p95 of each and the ratio to the floor in CPU time (time.process_time(): this process's own, so the ratio
+holds on a shared machine; the wall-time ratio is beside it). ``run(n)`` returns the same figures as a dict
+for a bench harness.
 """
 
 import argparse
@@ -162,6 +164,7 @@ def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
     floor = Floor(html)
     kinds = (("plain", render_plain), ("cnap", render_cnap))
     samples: dict[str, list[float]] = {"plain": [], "cnap": [], "floor": []}
+    cpu_samples: dict[str, list[float]] = {"plain": [], "cnap": [], "floor": []}
     outputs = {}
     for name, render in kinds:
         for _ in range(warmup):
@@ -170,13 +173,15 @@ def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
         outputs["floor"] = floor.prepare()()
     for _ in range(n):
         for name, render in kinds:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             render()
             samples[name].append((time.perf_counter() - started) * 1000)
+            cpu_samples[name].append((time.process_time() - cpu) * 1000)
         layout_and_draw = floor.prepare()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         layout_and_draw()
         samples["floor"].append((time.perf_counter() - started) * 1000)
+        cpu_samples["floor"].append((time.process_time() - cpu) * 1000)
 
     check_outputs(outputs)
     result = {"n": n, "qr": qr}
@@ -184,11 +189,18 @@ def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
         result[name] = {
             "p50_ms": round(statistics.median(values), 1),
             "p95_ms": round(percentile(values, 95), 1),
+            "cpu_p50_ms": round(statistics.median(cpu_samples[name]), 1),
             "bytes": len(outputs[name]),
         }
+    result["outside_the_floor"] = {
+        "html_parse_p50_ms": round(statistics.median(floor.parse_ms), 1),
+        "cascade_p50_ms": round(statistics.median(floor.cascade_ms), 1),
+    }
     result["load_average_1m"] = round(os.getloadavg()[0], 2)
-    result["ratio_to_floor"] = round(result["cnap"]["p50_ms"] / result["floor"]["p50_ms"], 2)
-    result["plain_to_floor"] = round(result["plain"]["p50_ms"] / result["floor"]["p50_ms"], 2)
+    # The ratio in CPU time: this process's own, whatever else the machine runs (wall times are beside it).
+    result["ratio_to_floor"] = round(result["cnap"]["cpu_p50_ms"] / result["floor"]["cpu_p50_ms"], 2)
+    result["plain_to_floor"] = round(result["plain"]["cpu_p50_ms"] / result["floor"]["cpu_p50_ms"], 2)
+    result["wall_ratio_to_floor"] = round(result["cnap"]["p50_ms"] / result["floor"]["p50_ms"], 2)
     result["target_floor_ratio"] = TARGET_FLOOR_RATIO
     result["floor_ok"] = result["ratio_to_floor"] <= TARGET_FLOOR_RATIO
     return result
@@ -200,6 +212,8 @@ class Floor:
 
     def __init__(self, html: str):
         self.html = html
+        self.parse_ms: list[float] = []  # not part of the floor: what cnap.pdf pays on top of it
+        self.cascade_ms: list[float] = []
 
     def prepare(self):
         from weasyprint import DEFAULT_OPTIONS, HTML
@@ -212,10 +226,14 @@ class Floor:
         from cnap.pdf import WRITE_OPTIONS, _resources
 
         res = _resources()
+        started = time.perf_counter()
         document = HTML(string=self.html, base_url=res.base_url, url_fetcher=res.url_fetcher)
+        parsed = time.perf_counter()
         options = {**DEFAULT_OPTIONS, "stylesheets": [res.stylesheet], **WRITE_OPTIONS}
         counter_style = CounterStyle()
         context = Document._build_layout_context(document, res.font_config, counter_style, {}, options)
+        self.parse_ms.append((parsed - started) * 1000)
+        self.cascade_ms.append((time.perf_counter() - parsed) * 1000)
 
         def layout_and_draw() -> bytes:
             root = build_formatting_structure(
@@ -263,6 +281,7 @@ def main() -> None:
         figures = result[name]
         print(
             f"  {label:<20} p50 {figures['p50_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms"
+            f"   CPU p50 {figures['cpu_p50_ms']:7.1f} ms"
             f"   {figures['bytes'] / 1024:6.1f} KB"
         )
     print(
