@@ -923,7 +923,7 @@ def profile_pages(master_pid: int, sessions, mayor, sample, seconds: float, out_
             result[page] = {"error": output.strip()[-300:]}
         else:
             result[page] = {"file": str(target.relative_to(ROOT)), "requests": len(timings.ms),
-                            "samples": output.strip().rsplit("Samples:", 1)[-1].strip()}  # fmt: skip
+                            "samples": (re.findall(r"Samples: (\d+)", output) or ["?"])[0]}  # fmt: skip
     return result
 
 

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 
 import django_filters
-from django import forms
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.models import Office, User
-from cnap.forms import BoundedDateField, FastInlineCheckboxes, FastSelect
+from cnap.forms import BoundedDateField, FastDateInput, FastInlineCheckboxes, FastSelect, FastTextInput
 from cnap.workdays import WorkCalendar, office_calendar
 from services.models import Provider, Service, ServiceVersion
 
@@ -155,7 +154,7 @@ def _cases_of(condition: Q, ids: list[int] | None) -> Q:
     return Q(applicant_id__in=ids)
 
 
-class DateInput(forms.DateInput):
+class DateInput(FastDateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
@@ -176,7 +175,7 @@ class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Number, RNOKPP/EDRPOU or name"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+        widget=FastTextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
     )
     # distinct=False: a DISTINCT made PostgreSQL sort every case of the office before the page's LIMIT.
     # Checkboxes: several statuses are ticked with the keyboard or a click, no Ctrl+click.

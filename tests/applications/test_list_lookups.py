@@ -188,3 +188,17 @@ def test_list_rows_escape_names_and_mark_overdue_cases():
 
 def test_the_module_keeps_one_lookups_for_the_lists():
     assert lookups.LOOKUPS in Lookups.instances
+
+
+@pytest.mark.parametrize("value", [None, "", "Коваль <i>", "2026-01-05"])
+def test_fast_inputs_render_what_django_inputs_render(value):
+    from cnap.forms import FastDateInput, FastTextInput
+
+    attrs = {"class": "form-control form-control-sm", "type": "search", "id": "id_q", "required": True}
+    assert parse_html(FastTextInput(attrs=attrs).render("q", value)) == parse_html(
+        forms.TextInput(attrs=attrs).render("q", value)
+    )
+    date_attrs = {"class": "form-control", "id": "id_d", "disabled": False}
+    assert parse_html(FastDateInput(attrs=date_attrs).render("d", value)) == parse_html(
+        forms.DateInput(attrs=date_attrs).render("d", value)
+    )
