@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 
 from cnap.accounts.constants import Role
@@ -84,3 +85,26 @@ def connect_invalidation() -> None:
         post_delete.connect(LOOKUPS.invalidate, sender=model, dispatch_uid=f"lookups-delete-{model.__name__}")
     post_save.connect(_user_changed, sender=User, dispatch_uid="lookups-save-User")
     post_delete.connect(LOOKUPS.invalidate, sender=User, dispatch_uid="lookups-delete-User")
+
+
+@dataclass(frozen=True)
+class ReportNames:
+    """What the dashboards call services (code and current title), providers and staff, by id."""
+
+    services: dict[int, str]
+    providers: dict[int, str]
+    staff: dict[int, str]
+
+
+def report_names() -> ReportNames:
+    def build() -> ReportNames:
+        latest_title = ServiceVersion.objects.filter(service=OuterRef("pk")).order_by("-number").values("title")[:1]
+        services = Service.objects.annotate(title=Subquery(latest_title)).values_list("id", "local_code", "title")
+        staff = User.objects.only("username", "first_name", "last_name", "patronymic")
+        return ReportNames(
+            services={pk: f"{code} {title or ''}".strip() for pk, code, title in services},
+            providers={p.pk: p.short_name or p.name for p in Provider.objects.only("name", "short_name")},
+            staff={user.pk: user.short_name for user in staff},
+        )
+
+    return LOOKUPS.get("report-names", build)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import timezone
@@ -33,9 +33,9 @@ from django.utils.http import urlencode
 from applications.access import viewer_of
 from applications.constants import CLOSED_STATUSES, ApplicationStatus
 from applications.models import Application
-from cnap.accounts.models import Office, User
+from applications.selectors.lookups import report_names
+from cnap.accounts.models import Office
 from cnap.security.scope import office_condition
-from services.models import Provider, Service, ServiceVersion
 
 from ..models import DailyStats, MonthlyStats, OpenStats
 from ..stats import MEASURES
@@ -452,16 +452,7 @@ def dashboard_data(
         key = next_month(key) if granularity == "month" else key + dt.timedelta(days=7 if granularity == "week" else 1)
     board.trend = [points[key] for key in sorted(points)]
 
-    service_ids = list(rollups["service_id"])
-    provider_ids = list(rollups["provider_id"])
-    user_ids = list(rollups["registered_by_id"])
-    latest_title = ServiceVersion.objects.filter(service=OuterRef("pk")).order_by("-number").values("title")[:1]
-    services = {s.pk: s for s in Service.objects.filter(pk__in=service_ids).annotate(title=Subquery(latest_title))}
-    providers = {p.pk: p for p in Provider.objects.filter(pk__in=provider_ids).only("id", "name", "short_name")}
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in=user_ids).only("id", "username", "first_name", "last_name", "patronymic")
-    }
+    names = report_names()  # per-worker lookups, dropped in every worker when a service, provider or user changes
     office_names = {o.pk: str(o) for o in offices}
 
     def rows_for(dim, filter_name, name_of):
@@ -479,8 +470,7 @@ def dashboard_data(
         return sorted(result, key=lambda row: (-row.figures.registered, -row.figures.open, row.name))
 
     def service_name(pk):
-        service = services.get(pk)
-        return f"{service.local_code} {service.title or ''}".strip() if service else str(pk)
+        return names.services.get(pk, str(pk))
 
     board.by_office = rows_for("office_id", "office", lambda pk: office_names.get(pk, str(pk)))
     for row in board.by_office:
@@ -489,11 +479,9 @@ def dashboard_data(
     board.by_provider = rows_for(
         "provider_id",
         "provider",
-        lambda pk: (providers[pk].short_name or providers[pk].name) if pk in providers else str(pk),
+        lambda pk: names.providers.get(pk, str(pk)),
     )
-    board.by_administrator = rows_for(
-        "registered_by_id", "registered_by", lambda pk: users[pk].short_name if pk in users else str(pk)
-    )
+    board.by_administrator = rows_for("registered_by_id", "registered_by", lambda pk: names.staff.get(pk, str(pk)))
     return board
 
 
