@@ -160,26 +160,50 @@ class Row:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
+    def links(self) -> dict[str, str]:
+        """The row's four links to the lists behind its figures (what ``list_url`` gives for each), built with
+        one encoding of the row's filters: a dashboard has ~80 rows."""
+        filters = _query(self.filters)
+        registered = _query({"registered_from": self.date_from, "registered_to": self.date_to}, dates=True)
+        # Refusals count on the day the case was refused (closed), not the day it was registered.
+        closed = _query({"closed_from": self.date_from, "closed_to": self.date_to}, dates=True)
+        return {
+            "registered": _joined("", filters, registered),
+            "refused": _joined("", _query({"status": ApplicationStatus.REFUSED}), filters, closed),
+            "open": _joined("", _query({"status": OPEN_STATUSES}), filters),
+            "overdue": _joined("overdue", filters),
+        }
+
     @property
     def link_registered(self) -> str:
-        period = {"registered_from": self.date_from, "registered_to": self.date_to}
-        return list_url(**self.filters, **{k: v.isoformat() for k, v in period.items() if v})
+        return self.links()["registered"]
 
     @property
     def link_refused(self) -> str:
-        # Refusals count on the day the case was refused (closed), not the day it was registered.
-        period = {"closed_from": self.date_from, "closed_to": self.date_to}
-        return list_url(
-            status=ApplicationStatus.REFUSED, **self.filters, **{k: v.isoformat() for k, v in period.items() if v}
-        )
+        return self.links()["refused"]
 
     @property
     def link_open(self) -> str:
-        return list_url(status=OPEN_STATUSES, **self.filters)
+        return self.links()["open"]
 
     @property
     def link_overdue(self) -> str:
-        return list_url("overdue", **self.filters)
+        return self.links()["overdue"]
+
+
+def _query(params: dict, *, dates: bool = False) -> str:
+    """``params`` without the empty ones, url-encoded as ``list_url`` encodes them (dates as ISO)."""
+    kept = {
+        key: (value.isoformat() if dates else value) for key, value in params.items() if value not in (None, "", [])
+    }
+    return urlencode(kept, doseq=True) if kept else ""
+
+
+def _joined(preset: str, *parts: str) -> str:
+    """``list_url(preset, **params)`` from already encoded parts of its query, in the order given."""
+    url, as_parameter = _list_path(preset, get_urlconf())
+    query = "&".join(part for part in ((_query({"preset": preset}) if as_parameter else ""), *parts) if part)
+    return f"{url}?{query}" if query else url
 
 
 @dataclass

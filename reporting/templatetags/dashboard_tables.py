@@ -4,8 +4,9 @@ template engine cost as much CPU as computing the figures."""
 from html import escape
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -35,34 +36,49 @@ def _template_msg(text: str) -> str:
     return _(text.replace("%", "%%")).replace("%%", "%")
 
 
-def _number(value) -> str:
-    return escape(str(localize(value)))
+def _number_format():
+    """A number as ``{{ value }}`` shows it: localised; ints and floats without the per-value format lookups
+    when no thousand separator is used (the decimal separator of the active language, read once)."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return lambda value: escape(str(localize(value)))
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def number(value) -> str:
+        if type(value) is int:
+            return str(value)
+        if type(value) is float and "e" not in repr(value):
+            return str(value).replace(".", separator)
+        return escape(str(localize(value)))
+
+    return number
 
 
 @register.simple_tag
 def figures_table(rows, caption, first_column, testid):
     """The table of ``rows`` (reporting.selectors.dashboard.Row): the same HTML the template gave. Every value
     is escaped here; the result is marked safe once."""
+    _number = _number_format()
     head = "".join(f'<th scope="col" class="text-end">{escape(_template_msg(label))}</th>' for label in HEAD)
     body = []
     for row in rows:
         f = row.figures
+        links = row.links()
         on_time = _number(f.on_time_percent) if f.on_time_percent is not None else "—"
         days = f"{_number(f.average_days)} / {_number(f.average_term_days)}" if f.average_days is not None else "—"
         body.append(
             ROW.format(
                 name=escape(str(row.name)),
-                registered_link=escape(row.link_registered),
+                registered_link=escape(links["registered"]),
                 registered=_number(f.registered),
-                open_link=escape(row.link_open),
+                open_link=escape(links["open"]),
                 open=_number(f.open),
-                overdue_link=escape(row.link_overdue),
+                overdue_link=escape(links["overdue"]),
                 overdue_class=' class="text-danger fw-semibold"' if f.overdue else "",
                 overdue=_number(f.overdue),
                 completed=_number(f.completed),
                 on_time=on_time,
                 days=days,
-                refused_link=escape(row.link_refused),
+                refused_link=escape(links["refused"]),
                 refused=_number(f.refused),
                 fees=escape(str(floatformat(f.fees, 2))),
             )

@@ -72,3 +72,21 @@ def test_the_tag_renders_what_the_template_rendered(language, data):
     assert parse_html(got) == parse_html(expected)
     if data is rows:
         assert "&lt;b&gt;" in got and ("84,50" if language == "uk" else "84.50") in got
+
+
+def test_row_links_are_the_list_urls_of_the_figures():
+    from applications.constants import ApplicationStatus
+    from reporting.selectors.dashboard import OPEN_STATUSES, list_url
+
+    for row in rows() + [Row(key=3, name="Без періоду", figures=Figures(), filters={"office": None})]:
+        period = {"registered_from": row.date_from, "registered_to": row.date_to}
+        closed = {"closed_from": row.date_from, "closed_to": row.date_to}
+        iso = {k: v.isoformat() for k, v in period.items() if v}
+        closed_iso = {k: v.isoformat() for k, v in closed.items() if v}
+        assert row.links() == {
+            "registered": list_url(**row.filters, **iso),
+            "refused": list_url(status=ApplicationStatus.REFUSED, **row.filters, **closed_iso),
+            "open": list_url(status=OPEN_STATUSES, **row.filters),
+            "overdue": list_url("overdue", **row.filters),
+        }
+        assert row.link_open.startswith("/applications/?status=")
