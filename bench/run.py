@@ -119,12 +119,10 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(groups: dict[str, int], database: str) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by: each process group in ``groups`` (name -> group id:
-    gunicorn, Celery, ...), the PostgreSQL backends serving ``database`` and this process (the load
-    generator). Read from /proc; a process that ended in between is not counted."""
-    totals = {name: 0.0 for name in groups}
-    totals["postgresql"] = 0.0
+def _process_cpu(groups: dict[str, int], database: str) -> dict[int, tuple[str, float]]:
+    """{pid: (name, CPU seconds so far)} of the processes in ``groups`` (name -> process group id: gunicorn,
+    Celery, ...) and of the PostgreSQL backends serving ``database``, from /proc."""
+    found: dict[int, tuple[str, float]] = {}
     by_group = {pgid: name for name, pgid in groups.items()}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -139,21 +137,57 @@ def cpu_seconds(groups: dict[str, int], database: str) -> dict[str, float]:
         used = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
         pgid = int(fields[2])
         if pgid in by_group:
-            totals[by_group[pgid]] += used
+            found[int(entry)] = (by_group[pgid], used)
         elif comm == "postgres":
             try:
                 cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
             except OSError:
                 continue
             if f" {database} ".encode() in cmdline:
-                totals["postgresql"] += used
-    own = os.times()
-    totals["load generator"] = own.user + own.system
-    return totals
+                found[int(entry)] = ("postgresql", used)
+    return found
 
 
-def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
-    return {name: round(after.get(name, 0.0) - before.get(name, 0.0), 2) for name in after}
+class CpuSampler:
+    """The CPU seconds each named group of processes used between start() and stop(), sampled from /proc
+    every half second so that a process ending in between (a PostgreSQL backend closed by CONN_MAX_AGE)
+    keeps what it used until its last sample; plus this process's own (the load generator)."""
+
+    def __init__(self, groups: dict[str, int], database: str):
+        self.groups, self.database = groups, database
+        self.first: dict[int, tuple[str, float]] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for pid, (name, used) in _process_cpu(self.groups, self.database).items():
+            self.first.setdefault(pid, (name, 0.0 if self.started else used))
+            self.last[pid] = (name, used)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def start(self) -> None:
+        self.started = False
+        self._sample()
+        self.started = True
+        own = os.times()
+        self.own_start = own.user + own.system
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        own = os.times()
+        totals = {name: 0.0 for name in self.groups}
+        totals["postgresql"] = 0.0
+        for pid, (name, used) in self.last.items():
+            totals[name] = totals.get(name, 0.0) + max(0.0, used - self.first[pid][1])
+        totals["load generator"] = own.user + own.system - self.own_start
+        return {name: round(value, 2) for name, value in totals.items()}
 
 
 # ---- database ----------------------------------------------------------------------------------------
@@ -1176,7 +1210,7 @@ class Bench:
     log: object
     seed: int
     r: dict = field(default_factory=dict)
-    groups: dict = field(default_factory=dict)  # name -> process group id, for cpu_seconds()
+    groups: dict = field(default_factory=dict)  # name -> process group id, for CpuSampler
     sessions: list = field(default_factory=list)
     mayor: Session | None = None
     office: object = None
@@ -1276,11 +1310,13 @@ def section_registry(b: Bench) -> None:
 
 def section_mixed(b: Bench) -> None:
     database = sized_url(b.r["size"]).rsplit("/", 1)[1]
-    before, started = cpu_seconds(b.groups, database), time.monotonic()
+    sampler = CpuSampler(b.groups, database)
+    sampler.start()
+    started = time.monotonic()
     b.r["mixed_threads"] = 16
     b.r["mixed"], b.r["mixed_info"] = measure_mixed(b.sessions, b.mayor, b.sample, b.form, 45 if b.quick else 120, 16)
     seconds = time.monotonic() - started
-    used = cpu_delta(before, cpu_seconds(b.groups, database))
+    used = sampler.stop()
     requests = max(1, len(b.r["mixed"].ms))
     server = sum(v for k, v in used.items() if k != "load generator")
     per_request = server / requests
