@@ -1443,7 +1443,9 @@ def main(argv=None) -> int:
         use_database(DATABASE_URL if applications == FULL else sized_url(applications))
         r["size"] = applications
 
-        processes.start("emulator", [PY, "manage.py", "registry_emulator", "--port", str(emulator_port)], env)
+        emulator = processes.start(
+            "emulator", [PY, "manage.py", "registry_emulator", "--port", str(emulator_port)], env
+        )
         base_url, gunicorn = start_web(processes, {**env, "DATABASE_URL": sized_url(applications)}, "gunicorn")
         celery = [PY, "-m", "celery", "-A", "cnap"]
         full_env = {**env, "DATABASE_URL": sized_url(applications)}
@@ -1466,7 +1468,7 @@ def main(argv=None) -> int:
 
         b = Bench(quick, env, processes, base_url, emulator_url, log, args.seed, r=r)
         b.groups = {"gunicorn": gunicorn.pid, "celery default": default_worker.pid,
-                    "celery registry": registry_worker.pid, "beat": beat.pid}  # fmt: skip
+                    "celery registry": registry_worker.pid, "beat": beat.pid, "emulator": emulator.pid}  # fmt: skip
         b.registry_worker_pid = registry_worker.pid
         b.office, b.sessions, b.mayor, b.sample = log_in(base_url, args.seed)
         b.form = registration_form(b.office)
