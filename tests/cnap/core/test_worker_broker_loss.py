@@ -44,7 +44,6 @@ def test_the_prefork_worker_survives_a_broker_restart(start_worker, tmp_path):
     assert "Unrecoverable error" not in log
 
 
-
 def test_a_task_running_in_prefork_at_the_restart_is_redelivered(start_worker, tmp_path):
     """A task in flight at the loss (blocked on a row this test holds locked while the broker restarts): the
     prefork worker terminates it (``worker_cancel_long_running_tasks_on_connection_loss``), its message stays
@@ -60,7 +59,7 @@ def test_a_task_running_in_prefork_at_the_restart_is_redelivered(start_worker, t
         worker = start_worker(
             queues="default",
             pool="prefork",
-            concurrency=1,
+            concurrency=2,  # a free process: the worker is still reading the queue when the broker goes
             CELERY_BROKER_URL=broker.url,
             CNAP_TEST_VISIBILITY_TIMEOUT="5",
         )
