@@ -113,7 +113,7 @@ class FastInputMixin:
         from django.forms.utils import flatatt
         from django.utils.html import format_html
 
-        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        widget = self.get_context(name, value, attrs)["widget"]
         shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
         return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
                            flatatt(widget["attrs"]))  # fmt: skip

@@ -497,8 +497,8 @@ def dashboard_data(
         return names.services.get(pk, str(pk))
 
     board.by_office = rows_for("office_id", "office", lambda pk: office_names.get(pk, str(pk)))
-    for row in board.by_office:
-        row.filters = {"office": row.key}
+    for office_row in board.by_office:
+        office_row.filters = {"office": office_row.key}
     board.by_service = rows_for("service_id", "service", service_name)
     board.by_provider = rows_for(
         "provider_id",
