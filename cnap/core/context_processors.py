@@ -1,4 +1,4 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.permissions import can
@@ -19,14 +19,15 @@ NAVIGATION = [
 ]
 
 
-#: Navigation by (role, superuser): the URLs never change while the process runs, the labels stay lazy.
+#: Navigation by (the NAVIGATION table, URL conf, role, superuser, active): the URLs never change while the
+#: process runs, the labels stay lazy.
 _NAVIGATION_CACHE: dict[tuple, list[dict]] = {}
 
 PLACES = Lookups("workstation-places")
 
 
 def _navigation_for(user):
-    key = (user.role, user.is_superuser, user.is_active)
+    key = (id(NAVIGATION), get_urlconf(), user.role, user.is_superuser, user.is_active)
     items = _NAVIGATION_CACHE.get(key)
     if items is None:
         items = _NAVIGATION_CACHE[key] = _build_navigation(user)
