@@ -32,6 +32,19 @@ CAUSES: dict[str, str] = {
         "The search is the list page plus 1-2 index lookups, so its CPU is the list's plus ~1-3 ms (see the CPU "
         "columns); the p95 under 4 concurrent clients is CPU queueing on the 2 shared cores. " + LIST_PLAN + SHARED
     ),
+    "search by surname": (
+        "A common surname has thousands of namesakes at 1 M (e.g. ~4000 applicants for «Пономаренко»): their ids "
+        "are listed (one trigram index scan) and PostgreSQL then reads every case of all of them to keep the "
+        "office's newest 51 and count up to 1000 (~100 ms on an idle machine), while Django compiles a "
+        "4000-item IN twice (~15 ms of the CPU column). `applicant_id = ANY(array)` halved that CPU but made "
+        "PostgreSQL choose a 4x slower plan, so it is not used. What would fix it: walking the office's "
+        "(registered_at, id) index with a hashed membership filter for long id lists. " + SHARED
+    ),
+    "search by number": (
+        "A number (or a part of it) is matched with the trigram index on UPPER(number) (migration "
+        "applications.0008): a few ms in PostgreSQL when idle; the CPU column is the list page's. The p95 is "
+        "PostgreSQL and gunicorn queueing for the cores. " + SHARED
+    ),
     "list, first page vs the floor": FLOOR + LIST_PLAN + "What is left: the filter form (10 fields, 5 of them "
     "template-rendered inputs), the base template, two queries (page, count) and 50 model instances.",
     "search vs the floor": FLOOR + "The search is the list page plus the applicant lookup: see the list row.",
@@ -59,7 +72,7 @@ CAUSES: dict[str, str] = {
         "Fixed so far: the rollups by office, service, provider and administrator are summed by the database "
         "in one statement each (a CTE with one GROUP BY per dimension) instead of ~1000 combination rows in "
         "Python; the four figures tables are rendered in Python; list links are reversed once per process "
-        "(CPU 48 -> ~27 ms at 50 k). What is left: 10 queries over the summary tables and ~75 table rows with "
+        "(CPU 48 -> 21-24 ms). What is left: 10 queries over the summary tables and ~75 table rows with "
         "four links each. " + SHARED
     ),
     "dashboard, 5 years vs the floor": FLOOR + "The dashboard: 10 queries over the summary tables, ~75 rows "
@@ -79,8 +92,8 @@ CAUSES: dict[str, str] = {
         "(gunicorn, Celery, beat, the emulator and the PostgreSQL backends of the bench database) spent per "
         "request in this phase, and the load generator's own; 50 req/s needs that many cores for the site at "
         "70 % busy plus the generator's. On this 2-core machine the bench's 16 client threads and the other "
-        "sessions' processes take their share first. The web tier is stateless and scales out "
-        "(docs/deployment.md). " + SHARED
+        "sessions' processes take their share first; even alone on 2 dedicated cores the ceiling is 2 cores / "
+        "(site CPU per request). The web tier is stateless and scales out (docs/deployment.md). " + SHARED
     ),
 }
 
