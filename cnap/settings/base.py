@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "registry",
     "notifications",
     "reporting",
+    "equeue",
     "rest_framework",
     "drf_spectacular",
     "api",
