@@ -288,6 +288,8 @@ class Ticket(models.Model):
     #: does not go to the back of the other queue.
     queued_at = models.DateTimeField(_("in the queue since"))
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    #: The last call (a recall repeats it on the board).
+    last_called_at = models.DateTimeField(_("last called at"), null=True, blank=True)
     started_at = models.DateTimeField(_("service started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     call_count = models.PositiveSmallIntegerField(_("calls"), default=0)
@@ -298,14 +300,6 @@ class Ticket(models.Model):
         blank=True,
         related_name="redirected_to",
         verbose_name=_("redirected from"),
-    )
-    application = models.OneToOneField(
-        "applications.Application",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="queue_ticket",
-        verbose_name=_("application"),
     )
     #: The kiosk's one-time key of the tap that issued the ticket: a second tap finds this ticket.
     issue_key = models.UUIDField(_("issue key"), null=True, blank=True, unique=True, editable=False)
@@ -342,3 +336,23 @@ class Ticket(models.Model):
         if self.called_at is None:
             return None
         return self.called_at - self.issued_at
+
+
+class TicketCase(models.Model):
+    """A case registered while serving a ticket: a visit may bring several cases, a case one visit."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="cases", verbose_name=_("ticket"))
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="queue_visit",
+        verbose_name=_("application"),
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case of a ticket")
+        verbose_name_plural = _("cases of tickets")
+
+    def __str__(self) -> str:
+        return f"{self.ticket} → {self.application_id}"

@@ -229,6 +229,10 @@ CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
 CNAP_STATUS_RATE_LIMIT = env.int("CNAP_STATUS_RATE_LIMIT", default=20)
 # The window of that limit, seconds.
 CNAP_STATUS_RATE_WINDOW = env.int("CNAP_STATUS_RATE_WINDOW", default=600)
+# Tickets a kiosk of the electronic queue may issue per window (taps beyond it get a friendly wait message).
+CNAP_QUEUE_KIOSK_RATE_LIMIT = env.int("CNAP_QUEUE_KIOSK_RATE_LIMIT", default=10)
+# The window of that limit, seconds.
+CNAP_QUEUE_KIOSK_RATE_WINDOW = env.int("CNAP_QUEUE_KIOSK_RATE_WINDOW", default=60)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "equeue"
+
+urlpatterns = [
+    path("windows/", views.windows, name="windows"),
+    path("windows/<int:window_id>/", views.window, name="window"),
+    path("windows/<int:window_id>/act/", views.window_act, name="window_act"),
+    path("<str:office_code>/kiosk/", views.kiosk, name="kiosk"),
+    path("<str:office_code>/kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
+    path("<str:office_code>/kiosk/ticket/<str:token>/pdf/", views.ticket_pdf, name="ticket_pdf"),
+    path("<str:office_code>/board/", views.board, name="board"),
+    path("<str:office_code>/board/feed/", views.board_feed, name="board_feed"),
+]
