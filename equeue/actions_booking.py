@@ -293,6 +293,8 @@ def _context(booking: Booking) -> dict:
         "group": booking.group,
         "starts_at": timezone.localtime(booking.starts_at),
         "cancel_url": cancel_url(booking),
+        "early": int(slots.CHECK_IN_EARLY.total_seconds() // 60),
+        "late": int(slots.CHECK_IN_LATE.total_seconds() // 60),
     }
 
 

@@ -5,37 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('equeue', '0003_priority_categories'),
+        ("equeue", "0003_priority_categories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='request_key',
-            field=models.UUIDField(blank=True, editable=False, null=True, unique=True, verbose_name='request key'),
+            model_name="booking",
+            name="request_key",
+            field=models.UUIDField(blank=True, editable=False, null=True, unique=True, verbose_name="request key"),
         ),
         migrations.CreateModel(
-            name='BookingMessage',
+            name="BookingMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'e-mail'), ('sms', 'SMS')], max_length=10, verbose_name='channel')),
-                ('recipient', models.CharField(help_text='Masked for display.', max_length=100, verbose_name='recipient')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('sent', 'sent'), ('failed', 'failed')], default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('provider_message_id', models.CharField(blank=True, max_length=255, verbose_name='provider message id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='equeue.booking', verbose_name='booked visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "e-mail"), ("sms", "SMS")], max_length=10, verbose_name="channel"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(help_text="Masked for display.", max_length=100, verbose_name="recipient"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("sent", "sent"), ("failed", "failed")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "provider_message_id",
+                    models.CharField(blank=True, max_length=255, verbose_name="provider message id"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="equeue.booking",
+                        verbose_name="booked visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booking confirmation',
-                'verbose_name_plural': 'booking confirmations',
-                'ordering': ['booking', 'channel'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='equeue_booking_message_status')],
-                'constraints': [models.UniqueConstraint(fields=('booking', 'channel'), name='equeue_booking_message_once')],
+                "verbose_name": "booking confirmation",
+                "verbose_name_plural": "booking confirmations",
+                "ordering": ["booking", "channel"],
+                "indexes": [models.Index(fields=["status", "created_at"], name="equeue_booking_message_status")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("booking", "channel"), name="equeue_booking_message_once")
+                ],
             },
         ),
     ]
