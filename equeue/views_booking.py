@@ -28,7 +28,7 @@ from cnap.security.client_ip import client_ip
 
 from . import actions_booking, selectors_booking
 from .models import Booking
-from .views import _kiosk_key, _office_or_404, _parse_uuid, _public, _ticket_token, ukrainian
+from .views import _kiosk_key, _office_or_404, _parse_uuid, _public, ticket_link_token, ukrainian
 
 BOOKING_SALT = "equeue.booking-done"
 #: The confirmation page's link is good for a day (the code is in the message too).
@@ -42,7 +42,7 @@ class BookingForm(forms.Form):
     slot = forms.CharField(max_length=5)
 
 
-def _booking_token(booking: Booking) -> str:
+def booking_link_token(booking: Booking) -> str:
     return signing.TimestampSigner(salt=BOOKING_SALT).sign(str(booking.pk))
 
 
@@ -86,7 +86,7 @@ def book(request, office_code: str):
         request_key = _parse_uuid(request.POST.get("request_key"))
         earlier = Booking.objects.filter(request_key=request_key, office=office).first() if request_key else None
         if earlier is not None:  # the same form again: the booking it made
-            return redirect("equeue:booking_done", office_code=office.code, token=_booking_token(earlier))
+            return redirect("equeue:booking_done", office_code=office.code, token=booking_link_token(earlier))
         retry_after = ratelimit.hit(
             _address_key(request, office),
             limit=settings.CNAP_QUEUE_BOOKING_RATE_LIMIT,
@@ -118,7 +118,7 @@ def book(request, office_code: str):
                 else:
                     error = " ".join(exc.messages)
             else:
-                return redirect("equeue:booking_done", office_code=office.code, token=_booking_token(booking))
+                return redirect("equeue:booking_done", office_code=office.code, token=booking_link_token(booking))
     context = {
         "office": office,
         "groups": groups,
@@ -207,6 +207,6 @@ def kiosk_check_in(request, office_code: str):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            return redirect("equeue:kiosk_ticket", office_code=office.code, token=_ticket_token(ticket))
+            return redirect("equeue:kiosk_ticket", office_code=office.code, token=ticket_link_token(ticket))
     context = {"office": office, "error": error, "issue_key": uuid.uuid4()}
     return _public(render(request, "equeue/kiosk_check_in.html", context, status=status))
