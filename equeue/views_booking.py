@@ -78,7 +78,7 @@ def book(request, office_code: str):
     group = next((g for g in groups if str(g.pk) == str(source.get("group", ""))), None)
     days = selectors_booking.booking_days(office) if group else []
     day = _day(source.get("day"))
-    if day not in days:
+    if day not in days and request.method != "POST":  # a posted day is the action's to judge: it says why not
         day = None
     form = BookingForm(request.POST if request.method == "POST" else None)
     error, status = "", 200
@@ -124,8 +124,8 @@ def book(request, office_code: str):
         "groups": groups,
         "group": group,
         "days": days,
-        "day": day,
-        "slots": selectors_booking.free_slots(group, day) if group and day else [],
+        "day": day if day in days else None,
+        "slots": selectors_booking.free_slots(group, day) if group and day in days else [],
         "form": form,
         "error": error,
         "request_key": uuid.uuid4(),

@@ -1,0 +1,160 @@
+"""The public booking page, its confirmation, the cancel link and the kiosk's code entry: no login,
+Ukrainian, one submit one effect, clear messages, the visitor's own booking only."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from equeue.constants import BookingStatus
+from equeue.models import Booking, BookingMessage, OpeningHours, Ticket
+from equeue.selectors_booking import booking_days, free_slots
+
+from .factories import make_hall
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def hall():
+    hall = make_hall(groups=2, windows=1)
+    for weekday in range(7):
+        OpeningHours.objects.create(office=hall.office, weekday=weekday, opens_at=dt.time(9), closes_at=dt.time(11))
+    return hall
+
+
+def book_url(office):
+    return reverse("equeue:book", kwargs={"office_code": office.code})
+
+
+def last_day(hall):
+    return booking_days(hall.office)[-1]
+
+
+def submit(client, hall, *, slot="09:00", key=None, phone="+380501234567", day=None, group=0, **extra):
+    day = day or last_day(hall)
+    data = {
+        "group": hall.groups[group].pk,
+        "day": day.isoformat(),
+        "slot": slot,
+        "name": "Марія Коваль",
+        "phone": phone,
+        "email": "",
+        "request_key": str(key or uuid.uuid4()),
+        **extra,
+    }
+    return client.post(book_url(hall.office), data)
+
+
+def test_choose_group_day_and_time_then_book(client, hall):
+    start = client.get(book_url(hall.office), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Записатися на прийом" in start and "Група А" in start and 'name="slot"' not in start
+    day = last_day(hall)
+    with_days = client.get(book_url(hall.office), {"group": hall.groups[0].pk}).content.decode()
+    assert f'data-day="{day.isoformat()}"' in with_days
+    with_slots = client.get(book_url(hall.office), {"group": hall.groups[0].pk, "day": day.isoformat()})
+    html = with_slots.content.decode()
+    assert 'value="09:00"' in html and 'value="10:50"' in html and 'value="11:00"' not in html
+    assert 'name="request_key"' in html and "data-once" in html
+
+    answer = submit(client, hall, slot="09:10")
+    assert answer.status_code == 302
+    booking = Booking.objects.get()
+    assert timezone.localtime(booking.starts_at).time() == dt.time(9, 10) and booking.phone == "+380501234567"
+    done = client.get(answer["Location"]).content.decode()
+    assert booking.code in done and day.strftime("%d.%m.%Y") + " 09:10" in done
+    assert "+380*****4567" in done and "+380501234567" not in done
+    assert BookingMessage.objects.filter(booking=booking).count() == 1
+
+
+def test_a_double_submit_books_once(client, hall):
+    key = uuid.uuid4()
+    first = submit(client, hall, key=key)
+    second = submit(client, hall, key=key)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1
+
+
+def test_a_full_slot_a_closed_day_and_a_bad_phone_get_clear_messages(client, hall):
+    submit(client, hall, phone="+380501111111")
+    full = submit(client, hall, phone="+380502222222")
+    assert full.status_code == 200
+    assert "Усі місця на 09:00 зайняті. Оберіть інший час." in full.content.decode()
+
+    saturday = next(
+        day for day in (timezone.localdate() + dt.timedelta(days=n) for n in range(1, 8)) if day.weekday() == 5
+    )
+    OpeningHours.objects.filter(office=hall.office, weekday=5).delete()
+    closed = submit(client, hall, day=saturday, phone="+380503333333")
+    assert f"{saturday:%d.%m.%Y} ЦНАП не приймає відвідувачів." in closed.content.decode()
+
+    bad = submit(client, hall, phone="12-34", slot="09:20")
+    assert "Введіть український номер телефону" in bad.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_too_many_bookings_from_one_address_wait(client, hall, settings):
+    settings.CNAP_QUEUE_BOOKING_RATE_LIMIT = 2
+    for minute, phone in (("09:00", "+380501000001"), ("09:10", "+380501000002")):
+        assert submit(client, hall, slot=minute, phone=phone).status_code == 302
+    refused = submit(client, hall, slot="09:20", phone="+380501000003")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Забагато записів з цієї адреси" in refused.content.decode()
+    assert Booking.objects.count() == 2
+
+
+def test_the_cancel_link_asks_then_cancels(client, hall):
+    submit(client, hall)
+    booking = Booking.objects.get()
+    url = reverse("equeue:booking_cancel", kwargs={"token": booking.cancel_token})
+    page = client.get(url).content.decode()
+    assert "Так, скасувати запис" in page and booking.code in page and "Марія" not in page
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED  # a GET (a link preview) cancels nothing
+    done = client.post(url).content.decode()
+    assert "Запис скасовано." in done
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert client.post(url).status_code == 200
+    assert "09:00" in [slot.key for slot in free_slots(hall.groups[0], last_day(hall))]
+    assert client.get(reverse("equeue:booking_cancel", kwargs={"token": "x" * 32})).status_code == 404
+
+
+def test_the_kiosk_offers_the_code_entry_and_a_code_gives_a_ticket(client):
+    hall = make_hall(groups=1, windows=1)  # no opening hours: the kiosk works at any time
+    kiosk = client.get(reverse("equeue:kiosk", kwargs={"office_code": hall.office.code})).content.decode()
+    entry_url = reverse("equeue:kiosk_check_in", kwargs={"office_code": hall.office.code})
+    assert entry_url in kiosk and "Я записаний(-а)" in kiosk
+    starts_at = timezone.now() + dt.timedelta(minutes=20)
+    booking = Booking.objects.create(
+        office=hall.office,
+        group=hall.groups[0],
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=10),
+        name="Марія",
+        phone="+380501234567",
+    )
+    assert 'name="code"' in client.get(entry_url).content.decode()
+    key = str(uuid.uuid4())
+    answer = client.post(entry_url, {"code": booking.code.lower(), "issue_key": key})
+    assert answer.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.booking == booking and ticket.booked_for == starts_at
+    assert ticket.code in client.get(answer["Location"]).content.decode()
+    again = client.post(entry_url, {"code": booking.code, "issue_key": key})
+    assert again["Location"] == answer["Location"]
+    used = client.post(entry_url, {"code": booking.code, "issue_key": str(uuid.uuid4())}).content.decode()
+    assert f"Цей код уже використано: ваш талон — {ticket.code}." in used
+    unknown = client.post(entry_url, {"code": "QQQQ2222", "issue_key": str(uuid.uuid4())}).content.decode()
+    assert "У цьому ЦНАП немає запису з таким кодом." in unknown
+    assert Ticket.objects.count() == 1
