@@ -48,7 +48,9 @@ def ukrainian(view):
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer the browser posts the kiosk's form with "Origin: null",
+    # which the CSRF check refuses.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
