@@ -80,8 +80,9 @@ def closed_reason(office, now: dt.datetime | None = None) -> str:
             "opens": today.opens_at.strftime("%H:%M"),
             "closes": today.closes_at.strftime("%H:%M"),
         }
-    if today.break_starts_at and today.break_starts_at <= moment < today.break_ends_at:
-        return _("Break until %(until)s. Please come back then.") % {"until": today.break_ends_at.strftime("%H:%M")}
+    starts, ends = today.break_starts_at, today.break_ends_at
+    if starts is not None and ends is not None and starts <= moment < ends:
+        return _("Break until %(until)s. Please come back then.") % {"until": ends.strftime("%H:%M")}
     return ""
 
 
