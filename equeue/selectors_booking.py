@@ -22,6 +22,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.access import viewer_of
+from cnap.security.scope import office_condition
 from cnap.workdays import office_calendar
 
 from .constants import BookingStatus
@@ -175,3 +177,14 @@ def overdue_bookings(*, now: dt.datetime | None = None) -> QuerySet[Booking]:
     """Bookings still waiting to be checked in after their check-in window closed."""
     now = now or timezone.now()
     return Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__lt=now - CHECK_IN_LATE)
+
+
+def visible_bookings(user, day: dt.date) -> QuerySet[Booking]:
+    """The visits booked for ``day`` at the offices ``user`` reaches (the access scope's rule for an
+    office's objects), by time, with their tickets."""
+    start, end = _day_bounds(day)
+    return (
+        Booking.objects.filter(office_condition(viewer_of(user)), starts_at__gte=start, starts_at__lt=end)
+        .select_related("office", "group", "ticket")
+        .order_by("starts_at", "office", "group__position", "pk")
+    )

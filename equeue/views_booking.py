@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cnap.accounts.permissions import can
 from cnap.core import ratelimit
 from cnap.security.client_ip import client_ip
 
@@ -219,3 +220,18 @@ def kiosk_check_in(request, office_code: str):
             return redirect("equeue:kiosk_ticket", office_code=office.code, token=ticket_link_token(ticket))
     context = {"office": office, "error": error, "issue_key": uuid.uuid4()}
     return _with_form(render(request, "equeue/kiosk_check_in.html", context, status=status))
+
+
+@require_safe
+def bookings(request):
+    """The visits booked for a day at the offices the user reaches: for those who serve visitors."""
+    if not can(request.user, "operate_queue"):
+        raise PermissionDenied
+    day = _day(request.GET.get("day")) or timezone.localdate()
+    context = {
+        "day": day,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "bookings": selectors_booking.visible_bookings(request.user, day),
+    }
+    return render(request, "equeue/bookings.html", context)

@@ -215,6 +215,8 @@ MATRIX: dict[str, Rule] = {
     "equeue:booking_done": Rule("get", answers(200, default=200)),
     "equeue:booking_cancel": Rule("get", answers(200, default=200)),
     "equeue:kiosk_check_in": Rule("get", answers(200, default=200)),
+    # The day's booked visits (names and contacts): those who serve visitors, of the offices they reach
+    "equeue:bookings": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     # The window panel: those who serve visitors, at the windows of the offices they reach (an empty form: 302)
     "equeue:windows": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     "equeue:window": Rule(

@@ -158,3 +158,29 @@ def test_the_kiosk_offers_the_code_entry_and_a_code_gives_a_ticket(client):
     unknown = client.post(entry_url, {"code": "QQQQ2222", "issue_key": str(uuid.uuid4())}).content.decode()
     assert "У цьому ЦНАП немає запису з таким кодом." in unknown
     assert Ticket.objects.count() == 1
+
+
+def test_staff_see_the_day_s_bookings_of_their_office_only(client):
+    from cnap.accounts.constants import Role
+    from tests.factories import UserFactory
+
+    own, other = make_hall(groups=1, windows=1), make_hall(groups=1, windows=1, letters="Я")
+    starts_at = timezone.now() + dt.timedelta(minutes=30)
+    for hall, name in ((own, "Марія Коваль"), (other, "Петро Чужий")):
+        Booking.objects.create(
+            office=hall.office,
+            group=hall.groups[0],
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(minutes=10),
+            name=name,
+            phone="+380501234567",
+        )
+    url = reverse("equeue:bookings")
+    client.force_login(own.user)
+    assert url in client.get(reverse("equeue:windows")).content.decode()
+    page = client.get(url, {"day": timezone.localdate(starts_at).isoformat()}).content.decode()
+    assert "Марія Коваль" in page and "+380501234567" in page and "Петро Чужий" not in page
+    other_day = client.get(url, {"day": "2020-01-01"}).content.decode()
+    assert "Марія Коваль" not in other_day and 'data-testid="bookings-empty"' in other_day
+    client.force_login(UserFactory(role=Role.PROVIDER_OFFICER, office=own.office))
+    assert client.get(url).status_code == 403
