@@ -241,6 +241,8 @@ CNAP_QUEUE_BOOKINGS_PER_CONTACT_PER_DAY = env.int("CNAP_QUEUE_BOOKINGS_PER_CONTA
 CNAP_QUEUE_BOOKING_RATE_LIMIT = env.int("CNAP_QUEUE_BOOKING_RATE_LIMIT", default=10)
 # The window of that limit, seconds.
 CNAP_QUEUE_BOOKING_RATE_WINDOW = env.int("CNAP_QUEUE_BOOKING_RATE_WINDOW", default=3600)
+# A booked visit's name, phone and e-mail are erased this many days after the visit (monthly retention).
+CNAP_QUEUE_BOOKING_KEEP_DAYS = env.int("CNAP_QUEUE_BOOKING_KEEP_DAYS", default=90)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -413,3 +413,27 @@ def test_a_gateway_that_fails_for_now_is_retried_then_sends(hall):
     assert actions_booking.deliver_booking_message(message_id=row.pk, final_attempt=False) == DeliveryOutcome.SENT
     row.refresh_from_db()
     assert row.status == NotificationStatus.SENT and row.attempts == 2
+
+
+# --- Retention ---------------------------------------------------------------------------------------
+
+
+def test_contacts_of_old_visits_are_erased_with_their_history(hall, settings):
+    from cnap.security.retention import apply_retention
+
+    settings.CNAP_QUEUE_BOOKING_KEEP_DAYS = 90
+    old = book(hall, at(10, day=MONDAY), email="old@example.com")
+    recent = book(hall, at(11, day=MONDAY), phone="+380671234567")
+    Booking.objects.filter(pk=old.pk).update(
+        starts_at=at(10, day=dt.date(2026, 8, 3)), ends_at=at(10, 30, day=dt.date(2026, 8, 3))
+    )
+    removed = apply_retention(now=at(12))
+    assert removed["queue_booking_contacts"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.name, old.phone, old.email) == ("", "", "")
+    assert old.status == BookingStatus.BOOKED and old.code  # the row stays for the figures
+    assert not old.history.exclude(name="").exists()
+    assert recent.name == "Тарас Шевченко" and recent.phone == "+380671234567"
+    assert recent.history.filter(name="Тарас Шевченко").exists()
+    assert apply_retention(now=at(12))["queue_booking_contacts"] == 0
