@@ -47,7 +47,7 @@ def test_old_closed_cases_lose_their_scans_and_registry_responses_with_a_record(
     recent_lookup.refresh_from_db()
     assert recent_lookup.response is not None and recent_lookup.response_removed_at is None
     # idempotent: nothing more to do
-    assert apply_retention() == {"scans": 0, "registry_responses": 0}
+    assert apply_retention() == {"scans": 0, "registry_responses": 0, "queue_booking_contacts": 0}
     assert Scan.objects.count() == 3 and RegistryRequest.objects.count() == 2  # the rows stay
 
 
