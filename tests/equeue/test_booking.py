@@ -20,6 +20,7 @@ from equeue.models import Booking, BookingMessage, OpeningHours, Ticket
 from equeue.selectors_booking import booking_days, day_slots, free_slots
 from notifications.actions import DeliveryOutcome
 from notifications.models import NotificationStatus
+from notifications.sms import sms_parts
 from tests.factories import OfficeDayOffFactory
 from tests.notifications.test_notifications import FlakySmsBackend, RecordingSmsBackend
 
@@ -396,6 +397,7 @@ def test_the_confirmation_carries_the_code_and_the_cancel_link_once_per_channel(
     link = f"https://cnap.example.gov.ua/queue/booking/{booking.cancel_token}/cancel/"
     [(phone, text)] = RecordingSmsBackend.sent
     assert phone == "+380501234567" and booking.code in text and link in text and "07.12 10:00" in text
+    assert text.startswith("Запис у ЦНАП") and sms_parts(text) <= 2
     [email] = mail.outbox
     assert email.to == ["taras@example.com"] and booking.code in email.body and link in email.body
     assert "07.12.2026 10:00" in email.subject
