@@ -19,7 +19,12 @@ def test_the_migration_seeds_every_category_with_its_act():
 
 @pytest.mark.parametrize(
     ("code", "article"),
-    [("combatants", "ст. 12"), ("war-disabled", "ст. 13"), ("war-participants", "ст. 14"), ("fallen-families", "ст. 15")],
+    [
+        ("combatants", "ст. 12"),
+        ("war-disabled", "ст. 13"),
+        ("war-participants", "ст. 14"),
+        ("fallen-families", "ст. 15"),
+    ],
 )
 def test_veterans_categories_cite_the_veterans_law(code, article):
     category = PriorityCategory.objects.get(code=code)
