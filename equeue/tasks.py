@@ -1,4 +1,4 @@
-"""Celery tasks of the queue: they call the actions (equeue/actions_booking.py)."""
+"""Celery tasks of the queue: take no objects, call actions, idempotent."""
 
 import datetime as dt
 
@@ -7,6 +7,13 @@ from celery import shared_task
 from notifications.actions import DeliveryOutcome, max_retries, retry_delay
 
 from . import actions_booking
+from .actions import close_past_days
+
+
+@shared_task(name="equeue.tasks.close_past_queue_days", ignore_result=True)
+def close_past_queue_days() -> int:
+    """Nightly: the tickets of past days left open are closed (see `actions.close_past_days`)."""
+    return close_past_days()
 
 
 @shared_task(name=actions_booking.SEND_MESSAGE_TASK, bind=True, ignore_result=True, acks_late=True)

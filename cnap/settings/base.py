@@ -336,6 +336,8 @@ CELERY_BEAT_SCHEDULE = {
     # Booked visits not checked in by the end of their check-in window become no-shows; lost confirmations
     # are sent again.
     "queue-booking-no-shows": {"task": "equeue.tasks.mark_booking_no_shows", "schedule": 300.0},
+    # The electronic queue: tickets of past days left open are closed (no-show, not served).
+    "close-queue-days": {"task": "equeue.tasks.close_past_queue_days", "schedule": crontab(hour=0, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = env.int("CNAP_HEARTBEAT_MAX_AGE", default=120)
