@@ -378,6 +378,13 @@ def test_the_no_show_sweep_marks_overdue_bookings_once(hall):
     assert error_code(expired) == "expired"
 
 
+def test_the_sweep_is_in_the_beat_schedule(settings):
+    from equeue.tasks import mark_booking_no_shows
+
+    entry = settings.CELERY_BEAT_SCHEDULE["queue-booking-no-shows"]
+    assert entry["task"] == mark_booking_no_shows.name and entry["schedule"] <= 15 * 60
+
+
 # --- The confirmation --------------------------------------------------------------------------------
 
 
