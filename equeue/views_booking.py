@@ -47,15 +47,6 @@ def booking_link_token(booking: Booking) -> str:
     return signing.TimestampSigner(salt=BOOKING_SALT).sign(str(booking.pk))
 
 
-def _with_form(response):
-    """A public page whose form posts back: no referrer leaves the site, but the browser still sends the
-    page's origin with the post (under «no-referrer» Chromium sends «Origin: null», which the CSRF check
-    refuses)."""
-    response = _public(response)
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
-
-
 def _day(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value or ""))
@@ -143,7 +134,7 @@ def book(request, office_code: str):
     response = render(request, "equeue/book.html", context, status=status)
     if status == 429:
         response.headers["Retry-After"] = str(retry_after)
-    return _with_form(response)
+    return _public(response)
 
 
 @login_not_required
@@ -188,7 +179,7 @@ def booking_cancel(request, token: str):
         "starts_at": timezone.localtime(booking.starts_at),
         "error": error,
     }
-    return _with_form(render(request, "equeue/booking_cancel.html", context))
+    return _public(render(request, "equeue/booking_cancel.html", context))
 
 
 @login_not_required
@@ -219,7 +210,7 @@ def kiosk_check_in(request, office_code: str):
         else:
             return redirect("equeue:kiosk_ticket", office_code=office.code, token=ticket_link_token(ticket))
     context = {"office": office, "error": error, "issue_key": uuid.uuid4()}
-    return _with_form(render(request, "equeue/kiosk_check_in.html", context, status=status))
+    return _public(render(request, "equeue/kiosk_check_in.html", context, status=status))
 
 
 @require_safe
