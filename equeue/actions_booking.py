@@ -87,10 +87,12 @@ def _clean_contact(*, name: str, phone: str, email: str) -> tuple[str, str, str]
 def _slot_of(group: ServiceGroup, starts_at: dt.datetime, now: dt.datetime) -> slots.Slot:
     """The slot of ``group`` starting at ``starts_at``, if it can be booked; `ValidationError` saying why
     not otherwise."""
-    day = timezone.localdate(starts_at)
     if starts_at <= now:
         raise ValidationError(_("This time has passed. Choose another one."), code="past")
-    if day > slots.last_booking_day(now):
+    # Compared before the local date is taken: a moment at the end of the calendar has none.
+    far = starts_at > now + dt.timedelta(days=settings.CNAP_QUEUE_BOOKING_DAYS_AHEAD + 2)
+    day = timezone.localdate(starts_at) if not far else None
+    if day is None or day > slots.last_booking_day(now):
         raise ValidationError(
             _("Visits can be booked up to %(days)s days ahead.") % {"days": settings.CNAP_QUEUE_BOOKING_DAYS_AHEAD},
             code="too_far",

@@ -108,9 +108,9 @@ def holding_bookings(group: ServiceGroup) -> QuerySet[Booking]:
 
 def day_slots(group: ServiceGroup, day: dt.date, *, now: dt.datetime | None = None) -> list[Slot]:
     """The slots of ``group`` on ``day`` that have not begun at ``now``, with their capacity and the
-    visits booked for them (empty on a day that cannot be booked)."""
+    visits booked for them (empty on a day that cannot be booked, or outside the days open for booking)."""
     now = now or timezone.now()
-    if day_closed_reason(group.office, day):
+    if not local_today(now) <= day <= last_booking_day(now) or day_closed_reason(group.office, day):
         return []
     hours = _hours_of(group.office, day)
     assert hours is not None

@@ -47,11 +47,17 @@ def booking_link_token(booking: Booking) -> str:
     return signing.TimestampSigner(salt=BOOKING_SALT).sign(str(booking.pk))
 
 
+#: The days a page accepts in its query (others are no day at all): room for any visit, and for a day
+#: before and after.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
 def _day(value) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(value or ""))
+        day = dt.date.fromisoformat(str(value or "")[:10])
     except ValueError:
         return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _slot_start(day: dt.date, value: str) -> dt.datetime | None:

@@ -94,3 +94,13 @@ def test_no_token_401_and_another_hromada_404(client, auth, hall, day, other_off
         == 404
     )
     assert Booking.objects.get().status == BookingStatus.BOOKED
+
+
+def test_moments_at_the_ends_of_the_calendar_are_400_not_500(client, auth, hall):
+    group = hall.groups[0]
+    for day in ("9999-12-31", "0001-01-01"):
+        assert slots(client, auth, group, dt.date.fromisoformat(day)).json() == []
+    for moment in ("9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+14:00"):
+        refused = create(client, auth, {"group": group.pk, "starts_at": moment, "name": "О", "phone": "0501234567"})
+        assert refused.status_code == 400, moment
+    assert not Booking.objects.exists()

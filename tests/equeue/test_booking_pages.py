@@ -6,8 +6,11 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from equeue.constants import BookingStatus
 from equeue.models import Booking, BookingMessage, OpeningHours, Ticket
@@ -184,3 +187,28 @@ def test_staff_see_the_day_s_bookings_of_their_office_only(client):
     assert "Марія Коваль" not in other_day and 'data-testid="bookings-empty"' in other_day
     client.force_login(UserFactory(role=Role.PROVIDER_OFFICER, office=own.office))
     assert client.get(url).status_code == 403
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["9999-12-31", "0001-01-01", "2026-02-30", "-1", "0", "1e400", "\x00", "99:99", "23:59:59.999"]),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+@given(group=HOSTILE, day=HOSTILE, slot=HOSTILE, phone=HOSTILE, code=HOSTILE)
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_hostile_input_to_the_public_pages_is_never_a_500(hall, group, day, slot, phone, code):
+    cache.clear()
+    client = Client(raise_request_exception=False)
+    url = book_url(hall.office)
+    assert client.get(url, {"group": group, "day": day}).status_code == 200
+    assert client.get(url, {"group": hall.groups[0].pk, "day": day}).status_code == 200
+    posted = client.post(url, {"group": hall.groups[0].pk, "day": day, "slot": slot, "name": "Т", "phone": phone})
+    assert posted.status_code in (200, 302, 400)
+    entry = reverse("equeue:kiosk_check_in", kwargs={"office_code": hall.office.code})
+    assert client.post(entry, {"code": code, "issue_key": slot}).status_code == 200
+    staff = Client(raise_request_exception=False)
+    staff.force_login(hall.user)
+    assert staff.get(reverse("equeue:bookings"), {"day": day}).status_code == 200
+    assert not Booking.objects.exclude(phone__startswith="+380").exists()
