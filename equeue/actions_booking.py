@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import uuid
 
 from celery import current_app
@@ -307,7 +308,8 @@ def render_message(booking: Booking, channel: str) -> tuple[str, str]:
         if channel == NotificationChannel.SMS:
             return "", " ".join(render_to_string("equeue/booking_sms.txt", context).split())
         subject = " ".join(render_to_string("equeue/booking_subject.txt", context).split())
-        return subject, render_to_string("equeue/booking_email.txt", context).strip() + "\n"
+        body = render_to_string("equeue/booking_email.txt", context).strip()
+        return subject, re.sub(r"\n\s*\n(\s*\n)+", "\n\n", body) + "\n"
 
 
 def deliver_booking_message(*, message_id: int, final_attempt: bool) -> DeliveryOutcome:
