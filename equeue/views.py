@@ -188,7 +188,7 @@ def ticket_pdf(request, office_code: str, token: str):
         "estimate": selectors.estimate(ticket),
         "issued_at": timezone.localtime(ticket.issued_at),
     }
-    pdf = render_pdf("equeue/ticket_pdf.html", context)
+    pdf = render_pdf("equeue/pdf/ticket.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ticket-{ticket.code}.pdf"'
     response["Cache-Control"] = "no-store"
