@@ -212,7 +212,7 @@ def board(request, office_code: str):
 @require_safe
 @never_cache
 def board_feed(request, office_code: str):
-    """The board's list (htmx polls it every few seconds); its version changes with each call."""
+    """The board's list (htmx polls it every 0.75 s); its version changes with each call."""
     office = _office_or_404(office_code)
     calls = selectors.board_calls(office)
     context = {"office": office, "calls": calls, "version": selectors.board_version(calls)}
