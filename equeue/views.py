@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cnap.accounts.permissions import can
 from cnap.core import origins, ratelimit, submissions
@@ -92,6 +92,7 @@ def _parse_uuid(value) -> uuid.UUID | None:
 
 @login_not_required
 @ukrainian
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def kiosk(request, office_code: str):
     """The touchscreen in the hall: a button per service group (and, optionally, a priority category);
@@ -137,7 +138,6 @@ def kiosk(request, office_code: str):
         "office": office,
         "groups": groups,
         "categories": selectors.priority_categories(),
-        "chosen_group": _int(request.GET.get("group")),
         "closed": closed,
         "error": error,
         "issue_key": uuid.uuid4(),
