@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cnap.accounts.models import Office
+from cnap.accounts.models import Office, User
+from cnap.core.history import record_author
 from cnap.identifiers import clean_phone
 from notifications.actions import (
     DeliveryOutcome,
@@ -168,9 +169,10 @@ def book_visit(
     return booking, True
 
 
-def cancel_booking(*, token: str, now: dt.datetime | None = None) -> Booking:
-    """Cancel the booking of the cancel link's ``token`` (cancelling it again changes nothing). A visit
-    already checked in, or whose time has passed, cannot be cancelled any more."""
+def cancel_booking(*, token: str, acting_user: User | None = None, now: dt.datetime | None = None) -> Booking:
+    """Cancel the booking of the cancel link's ``token`` (cancelling it again changes nothing): by the
+    visitor, or by ``acting_user`` of the office for a visitor who asked. A visit already checked in,
+    or whose time has passed, cannot be cancelled any more."""
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().filter(cancel_token=token).first() if token else None
@@ -184,7 +186,7 @@ def cancel_booking(*, token: str, now: dt.datetime | None = None) -> Booking:
             raise ValidationError(_("The time of this visit has passed."), code="expired")
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = now
-        booking.save(update_fields=["status", "cancelled_at"])
+        record_author(booking, acting_user).save(update_fields=["status", "cancelled_at"])
     return booking
 
 

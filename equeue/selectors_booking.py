@@ -179,12 +179,17 @@ def overdue_bookings(*, now: dt.datetime | None = None) -> QuerySet[Booking]:
     return Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__lt=now - CHECK_IN_LATE)
 
 
+def staff_bookings(user) -> QuerySet[Booking]:
+    """The bookings of the offices ``user`` reaches (the access scope's rule for an office's objects)."""
+    return Booking.objects.filter(office_condition(viewer_of(user)))
+
+
 def visible_bookings(user, day: dt.date) -> QuerySet[Booking]:
-    """The visits booked for ``day`` at the offices ``user`` reaches (the access scope's rule for an
-    office's objects), by time, with their tickets."""
+    """The visits booked for ``day`` at the offices ``user`` reaches, by time, with their tickets."""
     start, end = _day_bounds(day)
     return (
-        Booking.objects.filter(office_condition(viewer_of(user)), starts_at__gte=start, starts_at__lt=end)
+        staff_bookings(user)
+        .filter(starts_at__gte=start, starts_at__lt=end)
         .select_related("office", "group", "ticket")
         .order_by("starts_at", "office", "group__position", "pk")
     )

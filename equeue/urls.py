@@ -23,6 +23,7 @@ urlpatterns = [
     path("<str:office_code>/book/", views_booking.book, name="book"),
     path("<str:office_code>/book/<str:token>/", views_booking.booking_done, name="booking_done"),
     path("bookings/", views_booking.bookings, name="bookings"),
+    path("bookings/<int:booking_id>/cancel/", views_booking.booking_staff_cancel, name="booking_staff_cancel"),
     path("booking/<str:token>/cancel/", views_booking.booking_cancel, name="booking_cancel"),
     path("<str:office_code>/kiosk/booked/", views_booking.kiosk_check_in, name="kiosk_check_in"),
 ]

@@ -13,18 +13,20 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cnap.accounts.permissions import can
-from cnap.core import ratelimit
+from cnap.core import ratelimit, submissions
 from cnap.security.client_ip import client_ip
 
 from . import actions_booking, selectors_booking
@@ -232,3 +234,29 @@ def bookings(request):
         "bookings": selectors_booking.visible_bookings(request.user, day),
     }
     return render(request, "equeue/bookings.html", context)
+
+
+@require_http_methods(["POST"])
+def booking_staff_cancel(request, booking_id: int):
+    """Cancel a visit for a visitor who asked (by phone, at the desk), once per form."""
+    if not can(request.user, "operate_queue"):
+        raise PermissionDenied
+    booking = get_object_or_404(selectors_booking.staff_bookings(request.user), pk=booking_id)
+    listing = reverse("equeue:bookings") + "?day=" + timezone.localdate(booking.starts_at).isoformat()
+    try:
+        with submissions.once(
+            token=submissions.posted_token(request.POST), user=request.user, purpose="queue:booking_cancel"
+        ) as submission:
+            actions_booking.cancel_booking(token=booking.cancel_token, acting_user=request.user)
+            submission.result = str(booking.pk)
+    except submissions.AlreadySubmitted:
+        return redirect(listing)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(listing)
+    messages.success(request, _("The visit at %(time)s is cancelled.") % {"time": _hhmm(booking.starts_at)})
+    return redirect(listing)
+
+
+def _hhmm(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")

@@ -217,6 +217,9 @@ MATRIX: dict[str, Rule] = {
     "equeue:kiosk_check_in": Rule("get", answers(200, default=200)),
     # The day's booked visits (names and contacts): those who serve visitors, of the offices they reach
     "equeue:bookings": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
+    "equeue:booking_staff_cancel": Rule(
+        "post", answers(default=403, administrator=302, starosta=302, cnap_head=302, superuser=302), office=True
+    ),
     # The window panel: those who serve visitors, at the windows of the offices they reach (an empty form: 302)
     "equeue:windows": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     "equeue:window": Rule(

@@ -212,3 +212,36 @@ def test_hostile_input_to_the_public_pages_is_never_a_500(hall, group, day, slot
     staff.force_login(hall.user)
     assert staff.get(reverse("equeue:bookings"), {"day": day}).status_code == 200
     assert not Booking.objects.exclude(phone__startswith="+380").exists()
+
+
+def test_staff_cancel_a_visit_for_a_visitor_once_and_only_in_their_reach(client):
+    from cnap.core.submissions import FIELD
+
+    own, other = make_hall(groups=1, windows=1), make_hall(groups=1, windows=1, letters="Я")
+    starts_at = timezone.now() + dt.timedelta(hours=2)
+    mine, foreign = (
+        Booking.objects.create(
+            office=hall.office,
+            group=hall.groups[0],
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(minutes=10),
+            name="Марія",
+            phone="+380501234567",
+        )
+        for hall in (own, other)
+    )
+    client.force_login(own.user)
+    listing = client.get(reverse("equeue:bookings"), {"day": timezone.localdate(starts_at).isoformat()})
+    assert 'data-testid="booking-staff-cancel"' in listing.content.decode()
+    token = str(uuid.uuid4())
+    url = reverse("equeue:booking_staff_cancel", kwargs={"booking_id": mine.pk})
+    answer = client.post(url, {FIELD: token})
+    assert answer.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == BookingStatus.CANCELLED
+    assert mine.history.first().history_user == own.user
+    assert client.post(url, {FIELD: token}).status_code == 302  # the same form again: nothing more
+    assert mine.history.filter(status=BookingStatus.CANCELLED).count() == 1
+    assert client.post(reverse("equeue:booking_staff_cancel", kwargs={"booking_id": foreign.pk})).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == BookingStatus.BOOKED

@@ -41,6 +41,7 @@ BY_URL = {
     ("equeue:booking_cancel", "token"): lambda side: side.cancel_token,
     ("api:queue_booking_cancel", "token"): lambda side: side.cancel_token,
     ("api:queue_slots", "group_id"): lambda side: side.queue_group.pk,
+    ("equeue:booking_staff_cancel", "booking_id"): lambda side: side.booking_id,
 }
 PK_BY_NAMESPACE = {
     "services": lambda side: side.service.pk,

@@ -71,6 +71,7 @@ class Side:
     queue_group: object = None  # the office's queue group
     booking_token: str = ""  # the booking page's signed link to a visit booked at the office
     cancel_token: str = ""  # that visit's cancel link
+    booking_id: int = 0  # that visit
 
     @property
     def decision_pk(self) -> int:
@@ -203,7 +204,14 @@ def build_world() -> World:
                 officer=officers[version.service.provider_id],
                 e_application=inbox[office.pk],
             )
-            side.window, side.kiosk_token, side.queue_group, side.booking_token, side.cancel_token = queues[office.pk]
+            (
+                side.window,
+                side.kiosk_token,
+                side.queue_group,
+                side.booking_token,
+                side.cancel_token,
+                side.booking_id,
+            ) = queues[office.pk]
             world.cases[(object_set, state)] = side
     return world
 
@@ -228,4 +236,4 @@ def _queue(office):
         office=office, group=group, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=15), name="Запис"
     )
     ticket = ticket_link_token(issue_ticket(office=office, group=group))
-    return window, ticket, group, booking_link_token(booking), booking.cancel_token
+    return window, ticket, group, booking_link_token(booking), booking.cancel_token, booking.pk
