@@ -381,7 +381,8 @@ CNAP_API_RATE_ANONYMOUS = env("CNAP_API_RATE_ANONYMOUS", default="60/min")
 CNAP_API_RATES = {"api_client": CNAP_API_RATE_CLIENT, "anonymous": CNAP_API_RATE_ANONYMOUS}
 SPECTACULAR_SETTINGS = {
     "TITLE": "ЦНАП API",
-    "DESCRIPTION": "Каталог адміністративних послуг (відкритий) і подання е-заяв, статуси справ (за токеном).",
+    "DESCRIPTION": "Каталог адміністративних послуг (відкритий) і подання е-заяв, статуси справ, попередній запис "
+    "до електронної черги (за токеном).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
