@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "registry",
     "notifications",
     "reporting",
+    "equeue",
     "rest_framework",
     "drf_spectacular",
     "api",
@@ -228,6 +229,10 @@ CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
 CNAP_STATUS_RATE_LIMIT = env.int("CNAP_STATUS_RATE_LIMIT", default=20)
 # The window of that limit, seconds.
 CNAP_STATUS_RATE_WINDOW = env.int("CNAP_STATUS_RATE_WINDOW", default=600)
+# Tickets a kiosk of the electronic queue may issue per window (taps beyond it get a friendly wait message).
+CNAP_QUEUE_KIOSK_RATE_LIMIT = env.int("CNAP_QUEUE_KIOSK_RATE_LIMIT", default=10)
+# The window of that limit, seconds.
+CNAP_QUEUE_KIOSK_RATE_WINDOW = env.int("CNAP_QUEUE_KIOSK_RATE_WINDOW", default=60)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -318,6 +323,8 @@ CELERY_BEAT_SCHEDULE = {
     # Scans staged by registration forms that were never sent again, and old one-time form tokens.
     "purge-staged-uploads": {"task": "applications.tasks.purge_staged_uploads", "schedule": crontab(minute=20)},
     "purge-form-tokens": {"task": "cnap.core.tasks.purge_form_tokens", "schedule": crontab(hour=3, minute=40)},
+    # The electronic queue: tickets of past days left open are closed (no-show, not served).
+    "close-queue-days": {"task": "equeue.tasks.close_past_queue_days", "schedule": crontab(hour=0, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = env.int("CNAP_HEARTBEAT_MAX_AGE", default=120)
