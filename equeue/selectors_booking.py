@@ -2,9 +2,10 @@
 
 The rule (docs/queue.md, «Booked visits»):
 
-* a day can be booked if it is a working day of the office (`cnap.workdays.office_calendar`: weekends,
-  public holidays unless martial law makes them working days, the office's own days off) and the office
-  has opening hours for its weekday; from today up to ``CNAP_QUEUE_BOOKING_DAYS_AHEAD`` days ahead;
+* a day can be booked if the office receives visitors on it by the queue's rule: it has opening hours
+  for its weekday (a Saturday reception too) and its calendar (`cnap.workdays.office_calendar`) does not
+  close the date (its own days off, public holidays unless martial law makes them working days); from
+  today up to ``CNAP_QUEUE_BOOKING_DAYS_AHEAD`` days ahead;
 * a day's slots follow one another from the opening time, each as long as the group's average service
   time; a slot never crosses the break or the closing time (the time left before them is not offered);
 * a slot's capacity is the number of active windows serving the group (the visitors one slot can take
@@ -28,7 +29,7 @@ from cnap.workdays import office_calendar
 
 from .constants import BookingStatus
 from .models import Booking, OpeningHours, ServiceGroup, Window
-from .selectors import kiosk_groups, local_today
+from .selectors import is_date_off, kiosk_groups, local_today
 
 #: Statuses of a booking that holds its place in a slot.
 HOLDING_STATUSES = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
@@ -70,10 +71,9 @@ def _hours_of(office, day: dt.date) -> OpeningHours | None:
 
 
 def day_closed_reason(office, day: dt.date) -> str:
-    """Why no visit can be booked for ``day`` ("" when it can, hours permitting)."""
-    if not office_calendar(office).is_working_day(day):
-        return _("The office does not receive visitors on %(day)s.") % {"day": day.strftime("%d.%m.%Y")}
-    if _hours_of(office, day) is None:
+    """Why no visit can be booked for ``day`` ("" when it can, hours permitting): the queue's rule (a
+    date its calendar closes, a weekday without opening hours)."""
+    if is_date_off(office, day) or _hours_of(office, day) is None:
         return _("The office does not receive visitors on %(day)s.") % {"day": day.strftime("%d.%m.%Y")}
     return ""
 
@@ -141,7 +141,7 @@ def booking_days(office, *, now: dt.datetime | None = None) -> list[dt.date]:
     calendar = office_calendar(office)
     weekdays = set(OpeningHours.objects.filter(office=office).values_list("weekday", flat=True))
     days = (today + dt.timedelta(days=n) for n in range(settings.CNAP_QUEUE_BOOKING_DAYS_AHEAD + 1))
-    return [day for day in days if day.weekday() in weekdays and calendar.is_working_day(day)]
+    return [day for day in days if day.weekday() in weekdays and not is_date_off(office, day, calendar=calendar)]
 
 
 def last_booking_day(now: dt.datetime | None = None) -> dt.date:

@@ -130,6 +130,13 @@ def test_closed_days_have_no_slots_and_cannot_be_booked(hall):
     assert not Booking.objects.exists()
 
 
+def test_a_saturday_reception_is_bookable(hall):
+    OpeningHours.objects.create(office=hall.office, weekday=5, opens_at=dt.time(9), closes_at=dt.time(13))
+    assert SATURDAY in booking_days(hall.office, now=NOW)
+    assert [slot.key for slot in day_slots(hall.groups[0], SATURDAY, now=NOW)][-1] == "12:30"
+    assert book(hall, at(12, 30, day=SATURDAY)).status == BookingStatus.BOOKED
+
+
 def test_under_martial_law_a_public_holiday_is_bookable(hall):
     christmas = dt.date(2026, 12, 25)  # a Friday
     assert christmas in booking_days(hall.office, now=at(8, day=dt.date(2026, 12, 14)))
