@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cnap.core.admin_tools import BigTableAdmin, ReadOnlyAdminMixin
 
-from .models import Booking, OpeningHours, PriorityCategory, ServiceGroup, Ticket, Window
+from .models import Booking, BookingMessage, OpeningHours, PriorityCategory, ServiceGroup, Ticket, Window
 
 
 @admin.register(OpeningHours)
@@ -51,4 +51,14 @@ class BookingAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_select_related = ["office", "group"]
     search_fields = ["=code"]
     ordering = ["-starts_at"]
+    sortable_by = []
+
+
+@admin.register(BookingMessage)
+class BookingMessageAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+    list_display = ["created_at", "booking", "channel", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["booking"]
+    search_fields = ["=booking__code"]
+    ordering = ["-id"]
     sortable_by = []

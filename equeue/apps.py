@@ -7,6 +7,10 @@ class EqueueConfig(AppConfig):
     verbose_name = _("Electronic queue")
 
     def ready(self) -> None:
+        from cnap.security.retention import register_retention_step
+
         from .receivers import connect
+        from .retention import remove_expired_contacts
 
         connect()
+        register_retention_step("queue_booking_contacts", remove_expired_contacts)

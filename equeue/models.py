@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from notifications.models import NotificationChannel, NotificationStatus
+
 from .constants import BookingChannel, BookingStatus, TicketStatus, Weekday
 
 #: Letters of a booking code: no 0/O, 1/I/L, so it reads aloud and types without confusion.
@@ -217,7 +219,10 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["cancel_token"])
+    #: The one-time key of the submit that made the booking (the form's, or the portal's reference): the
+    #: same submit again finds this booking.
+    request_key = models.UUIDField(_("request key"), null=True, blank=True, unique=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["cancel_token", "request_key"])
 
     class Meta:
         verbose_name = _("booked visit")
@@ -374,3 +379,35 @@ class TicketCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} → {self.application_id}"
+
+
+class BookingMessage(models.Model):
+    """The confirmation of a booked visit, by SMS or e-mail: one row per booking and channel, so it goes
+    out once however many times it is queued or its task runs (equeue.actions_booking). The text is
+    rendered when it is sent; only the masked recipient is kept here."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booked visit")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    recipient = models.CharField(_("recipient"), max_length=100, help_text=_("Masked for display."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking confirmation")
+        verbose_name_plural = _("booking confirmations")
+        ordering = ["booking", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "channel"], name="equeue_booking_message_once"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="equeue_booking_message_status")]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.channel}: {self.status}"

@@ -15,7 +15,7 @@ from applications.access import viewer_of
 from cnap.accounts.models import Office
 from cnap.accounts.permissions import can
 from cnap.security.scope import office_condition
-from cnap.workdays import office_calendar
+from cnap.workdays import WorkCalendar, office_calendar
 
 from .constants import AT_WINDOW_STATUSES, TicketStatus
 from .models import OpeningHours, PriorityCategory, ServiceGroup, Ticket, Window
@@ -85,14 +85,20 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(now or timezone.now())
 
 
+def is_date_off(office, day: dt.date, *, calendar: WorkCalendar | None = None) -> bool:
+    """Whether the office's calendar closes ``day`` whatever its opening hours say: its own days off,
+    and public holidays unless martial law makes them working days."""
+    calendar = calendar or office_calendar(office)
+    return day in calendar.days_off or calendar.is_public_holiday_off(day)
+
+
 def closed_reason(office, now: dt.datetime | None = None) -> str:
     """Why the office takes no visitors at ``now`` ("" when it does). Its calendar (``cnap.workdays``)
     says which dates are off: its own days off, and public holidays unless martial law makes them working
     days. Its opening hours say which weekdays and hours it receives visitors (a ЦНАП often works on
     Saturdays); an office without opening hours is not checked by the hour."""
     now = timezone.localtime(now or timezone.now())
-    calendar = office_calendar(office)
-    if now.date() in calendar.days_off or calendar.is_public_holiday_off(now.date()):
+    if is_date_off(office, now.date()):
         return _("The office does not receive visitors today.")
     hours = {row.weekday: row for row in OpeningHours.objects.filter(office=office)}
     if not hours:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_booking
 
 app_name = "equeue"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("<str:office_code>/kiosk/ticket/<str:token>/pdf/", views.ticket_pdf, name="ticket_pdf"),
     path("<str:office_code>/board/", views.board, name="board"),
     path("<str:office_code>/board/feed/", views.board_feed, name="board_feed"),
+    # Booked visits: the public booking page, its confirmation, the cancel link, the kiosk's code entry.
+    path("<str:office_code>/book/", views_booking.book, name="book"),
+    path("<str:office_code>/book/<str:token>/", views_booking.booking_done, name="booking_done"),
+    path("bookings/", views_booking.bookings, name="bookings"),
+    path("bookings/<int:booking_id>/cancel/", views_booking.booking_staff_cancel, name="booking_staff_cancel"),
+    path("booking/<str:token>/cancel/", views_booking.booking_cancel, name="booking_cancel"),
+    path("<str:office_code>/kiosk/booked/", views_booking.kiosk_check_in, name="kiosk_check_in"),
 ]

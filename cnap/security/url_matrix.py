@@ -208,6 +208,18 @@ MATRIX: dict[str, Rule] = {
     "equeue:ticket_pdf": Rule("get", answers(200, default=200)),
     "equeue:board": Rule("get", answers(200, default=200)),
     "equeue:board_feed": Rule("get", answers(200, default=200)),
+    # Booked visits: the public booking page, its confirmation (a signed link to the booking just made),
+    # the cancel page (by the secret of the message's link) and the kiosk's code entry: public, each shows
+    # the visitor's own booking only (an unknown office or token: 404)
+    "equeue:book": Rule("get", answers(200, default=200)),
+    "equeue:booking_done": Rule("get", answers(200, default=200)),
+    "equeue:booking_cancel": Rule("get", answers(200, default=200)),
+    "equeue:kiosk_check_in": Rule("get", answers(200, default=200)),
+    # The day's booked visits (names and contacts): those who serve visitors, of the offices they reach
+    "equeue:bookings": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
+    "equeue:booking_staff_cancel": Rule(
+        "post", answers(default=403, administrator=302, starosta=302, cnap_head=302, superuser=302), office=True
+    ),
     # The window panel: those who serve visitors, at the windows of the offices they reach (an empty form: 302)
     "equeue:windows": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     "equeue:window": Rule(
@@ -233,6 +245,9 @@ MATRIX: dict[str, Rule] = {
     "api:e_application": Rule("get", answers(401, default=401)),
     "api:application_status": Rule("get", answers(401, default=401), case=CASE_PAGE),
     "api:status_changes": Rule("get", answers(401, default=401)),
+    "api:queue_slots": Rule("get", answers(401, default=401)),  # booked visits for portals: a client token
+    "api:queue_bookings": Rule("get", answers(401, default=401)),
+    "api:queue_booking_cancel": Rule("get", answers(401, default=401)),
     # The staff inbox of e-applications: administrators and starostas decide, heads read
     "api:inbox": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     "api:inbox_detail": Rule(
