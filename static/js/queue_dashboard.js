@@ -1,0 +1,42 @@
+// Queue dashboard charts (Chart.js, vendored). The numbers come from the page (json_script); the same
+// numbers are in the tables, which are what gets printed.
+(function () {
+  "use strict";
+  var source = document.getElementById("queue-dashboard-data");
+  if (!source || typeof window.Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var labels = document.getElementById("queue-dashboard-labels").dataset;
+  var palette = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#0dcaf0", "#6c757d"];
+
+  var hours = document.getElementById("chart-hours");
+  if (hours) {
+    new window.Chart(hours, {
+      type: "bar",
+      data: {
+        labels: data.hours,
+        datasets: data.groups.map(function (group, index) {
+          var colour = palette[index % palette.length];
+          return { label: group.label, data: group.issued, backgroundColor: colour, borderColor: colour };
+        })
+      },
+      options: {
+        animation: false, responsive: true,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
+      }
+    });
+  }
+  var waits = document.getElementById("chart-waits");
+  if (waits) {
+    new window.Chart(waits, {
+      data: {
+        labels: data.waits.labels,
+        datasets: [
+          { type: "bar", label: labels.median, data: data.waits.median, backgroundColor: "#0d6efd" },
+          { type: "bar", label: labels.p90, data: data.waits.p90, backgroundColor: "#fd7e14" },
+          { type: "line", label: labels.target, data: data.waits.target, borderColor: "#dc3545", backgroundColor: "#dc3545", showLine: false, pointStyle: "line", pointRadius: 12 }
+        ]
+      },
+      options: { animation: false, responsive: true, scales: { y: { beginAtZero: true } } }
+    });
+  }
+})();
