@@ -247,13 +247,16 @@ def period_tickets(office_ids: list[int], date_from: dt.date, date_to: dt.date) 
     return Ticket.objects.filter(office_id__in=office_ids, date__gte=date_from, date__lte=date_to)
 
 
-def ticket_times(tickets: QuerySet[Ticket]) -> dict[tuple[str, int | None], Times]:
+def ticket_times(tickets: QuerySet[Ticket], *, in_database: bool | None = None) -> dict[tuple[str, int | None], Times]:
     """Medians and 90th percentiles of the waiting and service times of ``tickets``, by group
-    (``("group", id)``), by window (``("window", id)``) and overall (``("total", None)``)."""
+    (``("group", id)``), by window (``("window", id)``) and overall (``("total", None)``): by
+    ``percentile_cont`` in the database on PostgreSQL (``in_database`` defaults to that), else in Python."""
     waited = Q(called_at__isnull=False)
     served = Q(status=TicketStatus.DONE, started_at__isnull=False, finished_at__isnull=False)
     result: dict[tuple[str, int | None], Times] = defaultdict(Times)
-    if connection.vendor == "postgresql":
+    if in_database is None:
+        in_database = connection.vendor == "postgresql"
+    if in_database:
         aggregates = {
             "wait_median": PercentileCont(WAITED, 0.5, filter=waited),
             "wait_p90": PercentileCont(WAITED, 0.9, filter=waited),
@@ -431,7 +434,7 @@ def filter_tickets(offices: list[Office], filters: TicketFilters) -> QuerySet[Ti
         "cases__application"
     )
     if filters.sort == "wait":
-        return tickets.annotate(waited=WAITED).order_by(F("waited").desc(nulls_last=True), "pk")
+        return tickets.annotate(wait_for=WAITED).order_by(F("wait_for").desc(nulls_last=True), "pk")
     if filters.sort == "service":
         return tickets.annotate(served_for=SERVED_FOR).order_by(F("served_for").desc(nulls_last=True), "pk")
     return tickets.order_by("-date", "issued_at", "pk")
