@@ -337,6 +337,24 @@ class Ticket(models.Model):
             return None
         return self.called_at - self.issued_at
 
+    @property
+    def first_ticket(self) -> "Ticket":
+        """The ticket the visit began with (before any redirect)."""
+        first = self
+        while first.redirected_from_id is not None:
+            first = first.redirected_from  # type: ignore[assignment]
+        return first
+
+    @property
+    def visit_waited(self):
+        """How long the visitor waited from the first ticket of the visit to its first call."""
+        return self.first_ticket.waited
+
+    @property
+    def visit_waited_minutes(self) -> int | None:
+        waited = self.visit_waited
+        return None if waited is None else round(waited.total_seconds() / 60)
+
 
 class TicketCase(models.Model):
     """A case registered while serving a ticket: a visit may bring several cases, a case one visit."""

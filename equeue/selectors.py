@@ -191,9 +191,4 @@ def redirect_targets(window: Window) -> tuple[list[ServiceGroup], list[Window]]:
 
 def ticket_waited(ticket: Ticket) -> dt.timedelta | None:
     """How long the visitor waited from the first ticket of the visit to its first call."""
-    first = ticket
-    while first.redirected_from_id is not None:
-        first = first.redirected_from  # type: ignore[assignment]
-    if first.called_at is None:
-        return None
-    return first.called_at - first.issued_at
+    return ticket.visit_waited

@@ -60,7 +60,7 @@ def _office_or_404(office_code: str):
     return office
 
 
-def _ticket_token(ticket: Ticket) -> str:
+def ticket_link_token(ticket: Ticket) -> str:
     return signing.TimestampSigner(salt=TICKET_SALT).sign(str(ticket.pk))
 
 
@@ -99,7 +99,7 @@ def kiosk(request, office_code: str):
         issue_key = _parse_uuid(request.POST.get("issue_key"))
         earlier = Ticket.objects.filter(issue_key=issue_key, office=office).first() if issue_key else None
         if earlier is not None:  # the same tap again: the ticket it issued
-            return redirect("equeue:kiosk_ticket", office_code=office.code, token=_ticket_token(earlier))
+            return redirect("equeue:kiosk_ticket", office_code=office.code, token=ticket_link_token(earlier))
         retry_after = ratelimit.hit(
             _kiosk_key(request, office),
             limit=settings.CNAP_QUEUE_KIOSK_RATE_LIMIT,
@@ -126,7 +126,7 @@ def kiosk(request, office_code: str):
             except ValidationError as exc:
                 error, status = " ".join(exc.messages), 200
             else:
-                return redirect("equeue:kiosk_ticket", office_code=office.code, token=_ticket_token(ticket))
+                return redirect("equeue:kiosk_ticket", office_code=office.code, token=ticket_link_token(ticket))
     groups = selectors.kiosk_groups(office)
     closed = selectors.closed_reason(office)
     context = {

@@ -205,6 +205,20 @@ MATRIX: dict[str, Rule] = {
         "get", answers(default=403, cnap_head=200, provider_officer=200, superuser=200)
     ),
     "reporting:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    # The electronic queue. The hall's kiosk and board: public, no personal data (an unknown office: 404)
+    "equeue:kiosk": Rule("get", answers(200, default=200)),
+    "equeue:kiosk_ticket": Rule("get", answers(200, default=200)),  # a signed link to a ticket of the day
+    "equeue:ticket_pdf": Rule("get", answers(200, default=200)),
+    "equeue:board": Rule("get", answers(200, default=200)),
+    "equeue:board_feed": Rule("get", answers(200, default=200)),
+    # The window panel: those who serve visitors, at the windows of the offices they reach (an empty form: 302)
+    "equeue:windows": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
+    "equeue:window": Rule(
+        "get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200), office=True
+    ),
+    "equeue:window_act": Rule(
+        "post", answers(default=403, administrator=302, starosta=302, cnap_head=302, superuser=302), office=True
+    ),
     # The REST API: its own token authentication (401 without a token), the catalog public
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),

@@ -29,6 +29,9 @@ OBJECT_KWARGS = {
     "code": lambda side: side.service.local_code,
     "number": lambda side: side.application.number,
     "upload_id": lambda side: "00000000-0000-4000-8000-000000000000",  # staged uploads are nobody else's
+    "office_code": lambda side: side.application.office.code,
+    "window_id": lambda side: side.window.pk,
+    "token": lambda side: side.kiosk_token,
 }
 PK_BY_NAMESPACE = {
     "services": lambda side: side.service.pk,
@@ -190,6 +193,11 @@ OTP_FREE = {
     "api:e_application",
     "api:application_status",
     "api:status_changes",
+    "equeue:kiosk",
+    "equeue:kiosk_ticket",
+    "equeue:ticket_pdf",
+    "equeue:board",
+    "equeue:board_feed",
 }
 
 

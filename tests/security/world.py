@@ -66,6 +66,8 @@ class Side:
     printed: PrintedDocument
     e_application: EApplication
     service: object
+    window: object = None  # the office's queue window
+    kiosk_token: str = ""  # the kiosk's signed link to a ticket of the office
 
     @property
     def decision_pk(self) -> int:
@@ -186,10 +188,11 @@ def build_world() -> World:
         "shared_provider": (o3, shared_version),
     }
     assert set(layout) == set(OBJECT_SETS)
+    queues = {office.pk: _queue(office) for office in (o1, o2, o3)}
     for object_set, (office, version) in layout.items():
         world.offices[object_set] = office
         for state in CASE_STATES:
-            world.cases[(object_set, state)] = _case(
+            side = _case(
                 journal=journals[office.pk],
                 version=version,
                 state=state,
@@ -197,4 +200,18 @@ def build_world() -> World:
                 officer=officers[version.service.provider_id],
                 e_application=inbox[office.pk],
             )
+            side.window, side.kiosk_token = queues[office.pk]
+            world.cases[(object_set, state)] = side
     return world
+
+
+def _queue(office):
+    """A queue window of the office serving one group, and the kiosk's link to a ticket in it."""
+    from equeue.actions import issue_ticket
+    from equeue.models import ServiceGroup, Window
+    from equeue.views import ticket_link_token
+
+    group = ServiceGroup.objects.create(office=office, letter="А", name="Консультація")
+    window = Window.objects.create(office=office, number=1)
+    window.groups.add(group)
+    return window, ticket_link_token(issue_ticket(office=office, group=group))
