@@ -237,3 +237,35 @@ def test_administrators_do_not_see_the_queue_figures(hall):
     client.force_login(hall.users[0])
     assert client.get(reverse("reporting:queue_dashboard")).status_code == 403
     assert client.get(reverse("reporting:queue_tickets")).status_code == 403
+
+
+def test_the_monthly_report_has_the_queue(hall):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.reporting.test_reports import verified
+
+    group_a, group_b = hall.groups
+    mayor = UserFactory(role=Role.COMMUNITY_HEAD, office=None, hromada=hall.office.hromada)
+    client = verified(Client(), mayor)
+    params = {"download": "monthly", "month": "2026-11"}
+    response = client.get(reverse("reporting:reports"), {**params, "format": "xlsx"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.worksheets) == 2
+    rows = [list(row) for row in book.worksheets[1].iter_rows(min_row=5, values_only=True)]
+    by_name = {row[0]: row[1:] for row in rows}
+    # issued, booked, walk-in, served, no-show, wait median / p90, service median (min), within target %
+    assert by_name[str(group_a)] == [5, 1, 4, 4, 1, 8.0, 16.0, 8.5, 80.0]
+    assert by_name[str(group_b)] == [2, 0, 2, 1, 0, 15.0, 15.0, 10.0, 0.0]
+    assert rows[-1][1:6] == [7, 1, 6, 5, 1]
+    pdf = client.get(reverse("reporting:reports"), {**params, "format": "pdf"})
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert str(group_a) in text and str(group_b) in text
+    # Another month: no queue lines.
+    other = client.get(reverse("reporting:reports"), {**params, "month": "2026-10", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(other.content)).worksheets[1]
+    assert [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)] == [sheet.cell(5, 1).value]
+    assert len(list(sheet.iter_rows(min_row=5))) == 1
