@@ -150,7 +150,8 @@ def setup_office(past_days: int, log) -> dict:
     Ticket.objects.bulk_create(tickets, batch_size=5000)
     rebuild_queue_stats()
     log(
-        f"queue bench office {OFFICE_CODE}: {WINDOWS} windows, {len(days)} past days and today x {TICKETS_PER_DAY} tickets"
+        f"queue bench office {OFFICE_CODE}: {WINDOWS} windows, {len(days)} past days and today"
+        f" x {TICKETS_PER_DAY} tickets"
     )
     return {"office": office, "windows": windows, "head": head, "days": days}
 
