@@ -276,8 +276,9 @@ def ticket_times(tickets: QuerySet[Ticket], *, in_database: bool | None = None) 
     )
     for group_id, window_id, status, issued_at, called_at, started_at, finished_at in rows.iterator(chunk_size=5000):
         keys = (("group", group_id), ("window", window_id), ("total", None))
+        waited_seconds = (called_at - issued_at).total_seconds() if called_at else 0.0
         for key in keys:
-            waits[key].append((called_at - issued_at).total_seconds())
+            waits[key].append(waited_seconds)
         if status == TicketStatus.DONE and started_at and finished_at:
             for key in keys:
                 services[key].append((finished_at - started_at).total_seconds())

@@ -387,10 +387,10 @@ def monthly_report_xlsx(report: MonthlyReport) -> bytes:
     queue.append(queue_headers())
     for cell in queue[4]:
         cell.font = Font(bold=True)
-    queue_lines = [*report.queue, report.queue_total] if report.queue_total else []
-    for line in queue_lines:
-        title = line.name if line is not report.queue_total else _("Total")
-        queue.append([spreadsheet_safe(title), *(getattr(line, name) for name in QUEUE_COLUMNS)])
+    queue_lines: list[QueueLine] = [*report.queue, report.queue_total] if report.queue_total else []
+    for queue_line in queue_lines:
+        title = queue_line.name if queue_line is not report.queue_total else _("Total")
+        queue.append([spreadsheet_safe(title), *(getattr(queue_line, name) for name in QUEUE_COLUMNS)])
     if queue_lines:
         for cell in queue[queue.max_row]:
             cell.font = Font(bold=True)
