@@ -269,3 +269,23 @@ def test_the_monthly_report_has_the_queue(hall):
     sheet = load_workbook(io.BytesIO(other.content)).worksheets[1]
     assert [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)] == [sheet.cell(5, 1).value]
     assert len(list(sheet.iter_rows(min_row=5))) == 1
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_tickets(hall):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            queue_dashboard(offices=[hall.office], date_from=DAY - dt.timedelta(days=30), date_to=DAY, today=DAY)
+        return len(captured)
+
+    before = queries()
+    group_a = hall.groups[0]
+    for minute in range(0, 50, 5):
+        actions.issue_ticket(office=hall.office, group=group_a, now=t(12, minute))
+    for _n in range(3):
+        actions.call_next(window=hall.windows[0], acting_user=hall.users[0], now=t(13, 0))
+        actions.finish(window=hall.windows[0], acting_user=hall.users[0], now=t(13, 10))
+    assert queries() == before
+    assert before <= 8  # the summary, three percentile queries, groups, windows, two live counts
