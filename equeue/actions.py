@@ -21,7 +21,7 @@ from cnap.accounts.models import User
 from cnap.core.history import record_author
 
 from .constants import AT_WINDOW_STATUSES, BookingStatus, TicketStatus
-from .models import Booking, PriorityCategory, QueueDay, ServiceGroup, Ticket, TicketCase, Window
+from .models import Booking, OpeningHours, PriorityCategory, QueueDay, ServiceGroup, Ticket, TicketCase, Window
 from .selectors import closed_reason, local_today, operable_windows, waiting_for_window
 
 #: The ``kind`` of a registration origin (cnap.core.origins) that a ticket opened.
@@ -310,3 +310,35 @@ def link_case(*, ticket_id, application) -> TicketCase | None:
         return None
     link, _created = TicketCase.objects.get_or_create(application=application, defaults={"ticket": ticket})
     return link
+
+
+def save_group(*, group: ServiceGroup, services, acting_user: User) -> ServiceGroup:
+    """Save a service group (new or changed) set up by the head of the CNAP, with its services."""
+    with transaction.atomic():
+        record_author(group, acting_user).save()
+        group.services.set(services)
+    return group
+
+
+def save_window(*, window: Window, groups, acting_user: User) -> Window:
+    """Save a window (new or changed) with the groups it serves."""
+    with transaction.atomic():
+        record_author(window, acting_user).save()
+        window.groups.set(groups)
+    return window
+
+
+def set_opening_hours(*, office, days: dict[int, dict | None], acting_user: User) -> None:
+    """The office's hours per weekday (0 = Monday): ``{"opens_at", "closes_at", "break_starts_at",
+    "break_ends_at"}``, or None for a day without visitors."""
+    with transaction.atomic():
+        for weekday, hours in days.items():
+            row = OpeningHours.objects.filter(office=office, weekday=weekday).first()
+            if hours is None:
+                if row is not None:
+                    record_author(row, acting_user).delete()
+                continue
+            row = row or OpeningHours(office=office, weekday=weekday)
+            for name, value in hours.items():
+                setattr(row, name, value)
+            record_author(row, acting_user).save()

@@ -34,6 +34,31 @@ def operable_windows(user) -> QuerySet[Window]:
     return Window.objects.filter(office_condition(viewer_of(user)), is_active=True).select_related("office")
 
 
+def configurable_offices(user) -> QuerySet[Office]:
+    """The offices whose queue ``user`` sets up: the head of the CNAP's hromada's, everything for a
+    superuser, nothing for the others."""
+    if not can(user, "configure_queue"):
+        return Office.objects.none()
+    return Office.objects.filter(office_condition(viewer_of(user), office="id", hromada="hromada_id"), is_active=True)
+
+
+def queue_settings(user) -> list[dict]:
+    """Per office the user sets up: its groups, windows and opening hours."""
+    offices = list(configurable_offices(user).order_by("name"))
+    groups = ServiceGroup.objects.filter(office__in=offices).annotate(service_count=Count("services"))
+    windows = Window.objects.filter(office__in=offices).prefetch_related("groups")
+    hours = OpeningHours.objects.filter(office__in=offices).order_by("weekday")
+    return [
+        {
+            "office": office,
+            "groups": [g for g in groups if g.office_id == office.pk],
+            "windows": [w for w in windows if w.office_id == office.pk],
+            "hours": [h for h in hours if h.office_id == office.pk],
+        }
+        for office in offices
+    ]
+
+
 def office_tickets(user) -> QuerySet[Ticket]:
     """Tickets of the offices the user reaches (the access scope's rule for an office's objects)."""
     return Ticket.objects.filter(office_condition(viewer_of(user)))
@@ -80,8 +105,9 @@ def closed_reason(office, now: dt.datetime | None = None) -> str:
             "opens": today.opens_at.strftime("%H:%M"),
             "closes": today.closes_at.strftime("%H:%M"),
         }
-    if today.break_starts_at and today.break_starts_at <= moment < today.break_ends_at:
-        return _("Break until %(until)s. Please come back then.") % {"until": today.break_ends_at.strftime("%H:%M")}
+    starts, ends = today.break_starts_at, today.break_ends_at
+    if starts is not None and ends is not None and starts <= moment < ends:
+        return _("Break until %(until)s. Please come back then.") % {"until": ends.strftime("%H:%M")}
     return ""
 
 

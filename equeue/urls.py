@@ -5,6 +5,12 @@ from . import views
 app_name = "equeue"
 
 urlpatterns = [
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/groups/new/", views.group_edit, name="group_new"),
+    path("settings/groups/<int:group_id>/", views.group_edit, name="group_edit"),
+    path("settings/windows/new/", views.window_edit, name="window_new"),
+    path("settings/windows/<int:window_id>/", views.window_edit, name="window_edit"),
+    path("settings/offices/<int:office_id>/hours/", views.hours_edit, name="hours_edit"),
     path("windows/", views.windows, name="windows"),
     path("windows/<int:window_id>/", views.window, name="window"),
     path("windows/<int:window_id>/act/", views.window_act, name="window_act"),

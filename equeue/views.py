@@ -28,7 +28,9 @@ from cnap.pdf import render_pdf
 from cnap.security.client_ip import client_ip
 
 from . import actions, selectors
-from .models import PriorityCategory, ServiceGroup, Ticket
+from .constants import Weekday
+from .forms import OpeningHoursForm, ServiceGroupForm, WindowForm
+from .models import OpeningHours, PriorityCategory, ServiceGroup, Ticket, Window
 
 KIOSK_COOKIE = "cnap_kiosk"
 TICKET_SALT = "equeue.kiosk-ticket"
@@ -48,7 +50,9 @@ def ukrainian(view):
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer the browser posts the kiosk's form with "Origin: null",
+    # which the CSRF check refuses.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -318,3 +322,67 @@ def _registration_url(user, ticket: Ticket) -> str:
         user=user, kind=actions.ORIGIN_KIND, object_id=ticket.pk, label=ticket.code, services=services
     )
     return reverse("applications:register") + "?" + urlencode({origins.FIELD: signed})
+
+
+def _configurer(request):
+    if not can(request.user, "configure_queue"):
+        raise PermissionDenied
+    return selectors.configurable_offices(request.user)
+
+
+@require_safe
+def settings_page(request):
+    """The head of the CNAP's view of the queue's set-up: groups, windows, hours, per office."""
+    _configurer(request)
+    return render(request, "equeue/settings.html", {"offices": selectors.queue_settings(request.user)})
+
+
+def group_edit(request, group_id: int | None = None):
+    offices = _configurer(request)
+    group = get_object_or_404(ServiceGroup, pk=group_id, office__in=offices) if group_id else None
+    form = ServiceGroupForm(request.POST or None, instance=group, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        actions.save_group(
+            group=form.save(commit=False), services=form.cleaned_data["services"], acting_user=request.user
+        )
+        messages.success(request, _("Saved."))
+        return redirect("equeue:settings")
+    return render(request, "equeue/settings_form.html", {"form": form, "object": group, "kind": "group"})
+
+
+def window_edit(request, window_id: int | None = None):
+    offices = _configurer(request)
+    window = get_object_or_404(Window, pk=window_id, office__in=offices) if window_id else None
+    form = WindowForm(request.POST or None, instance=window, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        actions.save_window(
+            window=form.save(commit=False), groups=form.cleaned_data["groups"], acting_user=request.user
+        )
+        messages.success(request, _("Saved."))
+        return redirect("equeue:settings")
+    return render(request, "equeue/settings_form.html", {"form": form, "object": window, "kind": "window"})
+
+
+def hours_edit(request, office_id: int):
+    offices = _configurer(request)
+    office = get_object_or_404(offices, pk=office_id)
+    current = {row.weekday: row for row in OpeningHours.objects.filter(office=office)}
+    forms = []
+    for weekday in Weekday.values:
+        row = current.get(weekday)
+        initial = {name: getattr(row, name) for name in HOURS_FIELDS} if row else {}
+        forms.append(OpeningHoursForm(request.POST or None, prefix=f"day{weekday}", initial=initial, weekday=weekday))
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        days = {
+            form.weekday: (
+                {name: form.cleaned_data[name] for name in HOURS_FIELDS} if form.cleaned_data["opens_at"] else None
+            )
+            for form in forms
+        }
+        actions.set_opening_hours(office=office, days=days, acting_user=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("equeue:settings")
+    return render(request, "equeue/hours_form.html", {"office": office, "forms": forms})
+
+
+HOURS_FIELDS = ("opens_at", "closes_at", "break_starts_at", "break_ends_at")

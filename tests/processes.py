@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,12 +96,39 @@ class EmulatorProcess(_Process):
 
 
 class RedisServer(_Process):
-    """A redis-server of the test's own, in memory only, on its own port."""
+    """A redis-server of the test's own on its own port: in memory only, or with ``data_dir`` persistent as
+    in production (docs/deployment.md section 4: AOF, so a restart keeps the queues and unacknowledged
+    messages)."""
+
+    def __init__(self, port: int | None = None, *, data_dir: Path | None = None) -> None:
+        super().__init__(port)
+        self.data_dir = data_dir
 
     def command(self) -> list[str]:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        return [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        command = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", ""]
+        if self.data_dir is None:
+            return [*command, "--appendonly", "no"]
+        return [*command, "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always"]
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+
+@contextmanager
+def sending_to(broker_url: str) -> Iterator[None]:
+    """Tasks sent by this test process go to ``broker_url`` (a test's own redis-server) inside the block."""
+    from cnap.celery import app
+
+    def use(url: str) -> None:
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    good_url = app.conf.broker_url
+    use(broker_url)
+    try:
+        yield
+    finally:
+        use(good_url)

@@ -8,6 +8,7 @@ from cnap.accounts.permissions import can
 NAVIGATION = [
     (_("Register"), "applications:register", "register_applications", "bi-plus-square"),
     (_("Queue"), "equeue:windows", "operate_queue", "bi-people"),
+    (_("Queue settings"), "equeue:settings", "configure_queue", "bi-sliders"),
     (_("Applications"), "applications:list", "view_applications", "bi-folder2-open"),
     (_("Provider queue"), "applications:provider_queue", "work_provider_queue", "bi-inbox"),
     (_("E-applications"), "api:inbox", "register_applications", "bi-inbox-fill"),

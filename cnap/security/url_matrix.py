@@ -219,6 +219,13 @@ MATRIX: dict[str, Rule] = {
     "equeue:window_act": Rule(
         "post", answers(default=403, administrator=302, starosta=302, cnap_head=302, superuser=302), office=True
     ),
+    # Setting the queue up: the head of the CNAP, for the offices of the hromada (an empty form: 200 with its errors)
+    "equeue:settings": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "equeue:group_new": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "equeue:group_edit": Rule("get", answers(default=403, cnap_head=200, superuser=200), office=True),
+    "equeue:window_new": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "equeue:window_edit": Rule("get", answers(default=403, cnap_head=200, superuser=200), office=True),
+    "equeue:hours_edit": Rule("get", answers(default=403, cnap_head=200, superuser=200), office=True),
     # The REST API: its own token authentication (401 without a token), the catalog public
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),

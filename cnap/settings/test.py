@@ -38,6 +38,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "global_keyprefix": f"t{TEST_RUN_ID}:",
 }
+# A worker test's own worker may take back unacknowledged messages after a few seconds instead of an hour,
+# looking every second (tests/cnap/core/test_worker_broker_loss.py).
+if QUICK_REDELIVERY := env.int("CNAP_TEST_VISIBILITY_TIMEOUT", default=0):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "visibility_timeout": QUICK_REDELIVERY,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -31,6 +31,8 @@ OBJECT_KWARGS = {
     "upload_id": lambda side: "00000000-0000-4000-8000-000000000000",  # staged uploads are nobody else's
     "office_code": lambda side: side.application.office.code,
     "window_id": lambda side: side.window.pk,
+    "group_id": lambda side: side.window.groups.get().pk,
+    "office_id": lambda side: side.application.office_id,
     "token": lambda side: side.kiosk_token,
 }
 PK_BY_NAMESPACE = {

@@ -209,7 +209,7 @@ def test_a_published_version_must_pass_the_checks_before_publishing(demo_data):
     assert "services[0].approval_act: Required to publish." in errors
     assert any(e.startswith("services[0].refusal_grounds: Each ground for refusal cites") for e in errors)
     missing_ids = {e.split(".")[0] for e in errors if ".national_id:" in e}
-    assert len(missing_ids) == 31  # 3 of the 34 identifiers are verified (docs/legal-sources.md)
+    assert len(missing_ids) == 24  # 10 of the 34 identifiers are confirmed (docs/legal-sources.md)
     with translation.override("en"):
         report = actions.import_catalog(demo_data, allow_incomplete=True)
     assert "services[0].approval_act: Required to publish." in report.incomplete
