@@ -8,6 +8,7 @@ The office ``BENCH-Q`` gets 4 service groups, 30 windows serving them all and an
 (password + TOTP, logged in through the login form as a browser is), ``PAST_DAYS`` finished days of
 2,000 tickets and today's 2,000 tickets waiting (its own rows are recreated on every run). Phases:
 
+0. alone: one window calls and finishes, again and again (no other request beside it);
 1. burst: every window presses «call next» at the same moment (a barrier), then «finish»; repeated;
 2. steady: each window calls every 2–4 s and finishes, for a while;
 3. board: one call at a time, round the windows (the previous visitor at that window finished first);
@@ -193,6 +194,15 @@ def measure_queue(base_url: str, *, quick: bool, log) -> dict:
     log(f"queue bench: {len(sessions)} window sessions logged in (password + TOTP)")
     result: dict = {"windows": WINDOWS, "tickets_per_day": TICKETS_PER_DAY, "past_days": past_days}
 
+    # 0. One window alone: the cost of a press without other windows' requests queued beside it.
+    alone = Timings("call next, one window alone")
+    for _n in range(20 if quick else 50):
+        response, ms = _post_move(sessions[0], windows[0][0], "call")
+        alone.add(ms, response.status_code == 302)
+        _post_move(sessions[0], windows[0][0], "finish")
+    result["alone"] = alone
+    log(f"queue alone: {alone.summary()}")
+
     # 1. Burst: all windows call at once.
     rounds = 8 if quick else 25
     burst = Timings("call next, 30 windows at once")
@@ -328,7 +338,7 @@ def measure_queue(base_url: str, *, quick: bool, log) -> dict:
 def queue_rows(q: dict) -> list[Row]:
     """The queue's rows of the table of targets."""
     rows = []
-    for key in ("burst", "steady"):
+    for key in ("alone", "burst", "steady"):
         t = q[key]
         p95 = t.pct(0.95)
         rows.append(
