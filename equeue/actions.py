@@ -342,3 +342,15 @@ def set_opening_hours(*, office, days: dict[int, dict | None], acting_user: User
             for name, value in hours.items():
                 setattr(row, name, value)
             record_author(row, acting_user).save()
+
+
+def close_past_days(*, today: dt.date | None = None) -> int:
+    """Close the tickets of days gone by that were left open (nightly): a ticket still waiting was not
+    served (cancelled), one called and not served did not come (no-show), one being served is done, its
+    end unknown (``finished_at`` stays empty). Idempotent; returns how many were closed."""
+    today = today or local_today()
+    past = Ticket.objects.filter(date__lt=today)
+    closed = past.filter(status=TicketStatus.WAITING).update(status=TicketStatus.CANCELLED)
+    closed += past.filter(status=TicketStatus.CALLED).update(status=TicketStatus.NO_SHOW)
+    closed += past.filter(status=TicketStatus.SERVING).update(status=TicketStatus.DONE)
+    return closed

@@ -246,6 +246,8 @@ def _window_or_404(request, window_id: int):
 def window(request, window_id: int):
     """The panel of a window: the visitor at it and the moves, the people waiting for it."""
     window = _window_or_404(request, window_id)
+    if request.GET.get("part") == "waiting":  # the panel's waiting counts, polled
+        return render(request, "equeue/_waiting.html", {"waiting": selectors.waiting_counts(window)})
     groups, targets = selectors.redirect_targets(window)
     context = {
         "window": window,

@@ -323,6 +323,8 @@ CELERY_BEAT_SCHEDULE = {
     # Scans staged by registration forms that were never sent again, and old one-time form tokens.
     "purge-staged-uploads": {"task": "applications.tasks.purge_staged_uploads", "schedule": crontab(minute=20)},
     "purge-form-tokens": {"task": "cnap.core.tasks.purge_form_tokens", "schedule": crontab(hour=3, minute=40)},
+    # The electronic queue: tickets of past days left open are closed (no-show, not served).
+    "close-queue-days": {"task": "equeue.tasks.close_past_queue_days", "schedule": crontab(hour=0, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = env.int("CNAP_HEARTBEAT_MAX_AGE", default=120)

@@ -155,3 +155,21 @@ def test_the_estimate_counts_those_ahead_over_the_open_windows():
     hall.windows[1].is_open = False
     hall.windows[1].save()
     assert estimate(tickets[-1]).minutes == 50
+
+
+def test_the_night_closes_the_tickets_left_open():
+    hall = make_hall(groups=1, windows=1)
+    group = hall.groups[0]
+    waiting, called, serving = (actions.issue_ticket(office=hall.office, group=group, now=at(9, i)) for i in range(3))
+    Ticket.objects.filter(pk=called.pk).update(status=TicketStatus.CALLED)
+    Ticket.objects.filter(pk=serving.pk).update(status=TicketStatus.SERVING)
+    today = actions.issue_ticket(office=hall.office, group=group, now=at(9, day=dt.date(2026, 12, 1)))
+    assert actions.close_past_days(today=dt.date(2026, 12, 1)) == 3
+    assert actions.close_past_days(today=dt.date(2026, 12, 1)) == 0
+    statuses = dict(Ticket.objects.values_list("pk", "status"))
+    assert statuses == {
+        waiting.pk: TicketStatus.CANCELLED,
+        called.pk: TicketStatus.NO_SHOW,
+        serving.pk: TicketStatus.DONE,
+        today.pk: TicketStatus.WAITING,
+    }

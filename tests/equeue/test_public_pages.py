@@ -136,3 +136,19 @@ def test_the_board_shows_calls_and_windows_without_personal_data(client):
     assert again.index("А-001") < again.index("А-002")  # the recall moves it up
     board = client.get(reverse("equeue:board", kwargs={"office_code": hall.office.code})).content.decode()
     assert 'hx-trigger="every 2s"' in board and "<script>" not in board
+
+
+def test_the_kiosk_issues_tickets_while_the_cache_is_down(client, settings, caplog):
+    """Redis down: the rate limit cannot count, so it lets the tap through (logged); the ticket is issued."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    hall = make_hall(groups=1, windows=1)
+    answer = tap(client, hall.office, hall.groups[0])
+    assert answer.status_code == 302
+    assert Ticket.objects.count() == 1
+    assert "cache unavailable" in caplog.text

@@ -132,3 +132,15 @@ def test_a_forged_or_foreign_origin_links_nothing_and_still_registers(client):
         assert client.post(reverse("applications:register"), data).status_code == 302
     assert Application.objects.count() == 2
     assert not TicketCase.objects.exists()
+
+
+def test_the_panel_polls_the_waiting_counts(client):
+    hall = make_hall(groups=2, windows=1)
+    client.force_login(hall.user)
+    url = reverse("equeue:window", kwargs={"window_id": hall.windows[0].pk})
+    assert 'hx-trigger="every 10s"' in client.get(url).content.decode()
+    for _ in range(3):
+        actions.issue_ticket(office=hall.office, group=hall.groups[1])
+    part = client.get(url, {"part": "waiting"}).content.decode()
+    assert "<html" not in part
+    assert part.count('data-testid="waiting-count">0<') == 1 and 'data-testid="waiting-count">3<' in part
