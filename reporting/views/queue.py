@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cnap.forms import BoundedDateField
 from equeue.constants import TicketStatus
 
 from ..selectors.dashboard import dashboard_offices, month_start
@@ -76,8 +77,8 @@ SORT_LABELS = {"wait": _("Longest wait first"), "service": _("Longest service fi
 
 
 class TicketListForm(forms.Form):
-    date_from = forms.DateField(label=_("On or after"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("On or before"), required=False, widget=DateInput())
+    date_from = BoundedDateField(label=_("On or after"), required=False, widget=DateInput())
+    date_to = BoundedDateField(label=_("On or before"), required=False, widget=DateInput())
     office = forms.IntegerField(label=_("Office"), required=False, widget=forms.Select)
     group = forms.IntegerField(required=False, widget=forms.HiddenInput)
     window = forms.IntegerField(required=False, widget=forms.HiddenInput)

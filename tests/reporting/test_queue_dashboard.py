@@ -289,3 +289,18 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_tickets(hall
         actions.finish(window=hall.windows[0], acting_user=hall.users[0], now=t(13, 10))
     assert queries() == before
     assert before <= 8  # the summary, three percentile queries, groups, windows, two live counts
+
+
+def test_bad_filters_get_a_message_and_lose_nothing(hall, head):
+    client = Client()
+    client.force_login(head)
+    url = reverse("reporting:queue_tickets")
+    for params in ({"date_from": "1800-01-01"}, {"date_from": "not a date"}, {"hour": "99"}, {"outcome": "everything"}):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+        assert response.context["form"].errors, params
+        assert response.context["page"].paginator.count == 0
+    board = client.get(reverse("reporting:queue_dashboard"), {"date_from": "2026-11-30", "date_to": "2026-11-01"})
+    assert board.status_code == 200
+    assert board.context["errors"]  # the message, and the default period shown instead
+    assert board.context["board"].date_from <= board.context["board"].date_to
