@@ -31,6 +31,7 @@ from equeue.models import ServiceGroup, Ticket, Window
 
 from ..models import QueueStats
 from ..queue_stats import QUEUE_MEASURES
+from .dashboard import chart_label_lines
 
 __all__ = [
     "OUTCOMES",
@@ -232,6 +233,7 @@ class QueueDashboard:
             ],
             "waits": {
                 "labels": [row.name for row in self.by_group],
+                "label_lines": [chart_label_lines(row.name) for row in self.by_group],
                 "median": [_minutes(row.figures.times.wait_median) for row in self.by_group],
                 "p90": [_minutes(row.figures.times.wait_p90) for row in self.by_group],
                 "target": [row.target_minutes for row in self.by_group],

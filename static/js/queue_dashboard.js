@@ -27,16 +27,23 @@
   }
   var waits = document.getElementById("chart-waits");
   if (waits) {
+    // Group names on the axis from their start, wrapped on short lines (the server wraps them); the
+    // tooltip gives the whole name.
+    var names = data.waits.labels;
     new window.Chart(waits, {
       data: {
-        labels: data.waits.labels,
+        labels: data.waits.label_lines || names,
         datasets: [
           { type: "bar", label: labels.median, data: data.waits.median, backgroundColor: "#0d6efd" },
           { type: "bar", label: labels.p90, data: data.waits.p90, backgroundColor: "#fd7e14" },
-          { type: "line", label: labels.target, data: data.waits.target, borderColor: "#dc3545", backgroundColor: "#dc3545", showLine: false, pointStyle: "line", pointRadius: 12 }
+          { type: "bar", label: labels.target, data: data.waits.target, backgroundColor: "#dc3545" }
         ]
       },
-      options: { animation: false, responsive: true, scales: { y: { beginAtZero: true } } }
+      options: {
+        animation: false, indexAxis: "y", responsive: true,
+        scales: { x: { beginAtZero: true }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
+        plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? names[items[0].dataIndex] : ""; } } } }
+      }
     });
   }
 })();
