@@ -43,7 +43,7 @@ DEMO_HOURS = {
     "ТП1": {0: (8, 16), 1: (8, 16), 2: (8, 16), 3: (8, 16), 4: (8, 16)},
 }
 # visitors an hour, by office; the groups' shares of them
-ARRIVALS_PER_HOUR = {"ЦНАП1": 7.0, "ТП1": 3.0}
+ARRIVALS_PER_HOUR = {"ЦНАП1": 6.0, "ТП1": 3.0}
 GROUP_WEIGHTS = {"А": 5, "Б": 2, "В": 1, "Г": 3}
 PRIORITY_SHARE = 0.08
 BOOKED_SHARE = 0.12
