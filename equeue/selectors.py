@@ -86,16 +86,17 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
 
 
 def closed_reason(office, now: dt.datetime | None = None) -> str:
-    """Why the office takes no visitors at ``now`` ("" when it does). The working days are the
-    office's calendar (weekends, public holidays unless martial law makes them working days, its own days
-    off); the hours are its opening hours for the weekday, if any are set (an office without them is
-    not checked by the hour)."""
+    """Why the office takes no visitors at ``now`` ("" when it does). Its calendar (``cnap.workdays``)
+    says which dates are off: its own days off, and public holidays unless martial law makes them working
+    days. Its opening hours say which weekdays and hours it receives visitors (a ЦНАП often works on
+    Saturdays); an office without opening hours is not checked by the hour."""
     now = timezone.localtime(now or timezone.now())
+    calendar = office_calendar(office)
+    if now.date() in calendar.days_off or calendar.is_public_holiday_off(now.date()):
+        return _("The office does not receive visitors today.")
     hours = {row.weekday: row for row in OpeningHours.objects.filter(office=office)}
     if not hours:
         return ""
-    if not office_calendar(office).is_working_day(now.date()):
-        return _("The office does not receive visitors today.")
     today = hours.get(now.weekday())
     if today is None:
         return _("The office does not receive visitors today.")

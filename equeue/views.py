@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cnap.accounts.permissions import can
 from cnap.core import origins, ratelimit, submissions
@@ -92,6 +92,7 @@ def _parse_uuid(value) -> uuid.UUID | None:
 
 @login_not_required
 @ukrainian
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def kiosk(request, office_code: str):
     """The touchscreen in the hall: a button per service group (and, optionally, a priority category);
@@ -137,7 +138,6 @@ def kiosk(request, office_code: str):
         "office": office,
         "groups": groups,
         "categories": selectors.priority_categories(),
-        "chosen_group": _int(request.GET.get("group")),
         "closed": closed,
         "error": error,
         "issue_key": uuid.uuid4(),
@@ -188,7 +188,7 @@ def ticket_pdf(request, office_code: str, token: str):
         "estimate": selectors.estimate(ticket),
         "issued_at": timezone.localtime(ticket.issued_at),
     }
-    pdf = render_pdf("equeue/ticket_pdf.html", context)
+    pdf = render_pdf("equeue/pdf/ticket.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ticket-{ticket.code}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -212,7 +212,7 @@ def board(request, office_code: str):
 @require_safe
 @never_cache
 def board_feed(request, office_code: str):
-    """The board's list (htmx polls it every few seconds); its version changes with each call."""
+    """The board's list (htmx polls it every 0.75 s); its version changes with each call."""
     office = _office_or_404(office_code)
     calls = selectors.board_calls(office)
     context = {"office": office, "calls": calls, "version": selectors.board_version(calls)}

@@ -109,3 +109,19 @@ def test_concurrent_taps_on_postgresql_give_consecutive_numbers():
     numbers = sorted(Ticket.objects.filter(group=group).values_list("number", flat=True))
     assert numbers == list(range(1, 22))
     assert len(set(results)) == 21
+
+
+def test_saturday_hours_open_the_kiosk_and_the_calendar_closes_holidays(settings):
+    hall = make_hall(groups=1)
+    group = hall.groups[0]
+    OpeningHours.objects.create(office=hall.office, weekday=5, opens_at=dt.time(9), closes_at=dt.time(14))
+    OpeningHours.objects.create(office=hall.office, weekday=4, opens_at=dt.time(8), closes_at=dt.time(17))
+    saturday = at(10, day=dt.date(2026, 12, 5))
+    assert issue_ticket(office=hall.office, group=group, now=saturday).number == 1
+    christmas = at(10, day=dt.date(2026, 12, 25))  # a Friday, a public holiday
+    settings.CNAP_MARTIAL_LAW = True  # public holidays are working days under martial law
+    assert issue_ticket(office=hall.office, group=group, now=christmas).number == 1
+    settings.CNAP_MARTIAL_LAW = False
+    with pytest.raises(ValidationError) as closed:
+        issue_ticket(office=hall.office, group=group, now=christmas + dt.timedelta(minutes=1))
+    assert closed.value.code == "closed"

@@ -135,7 +135,7 @@ def test_the_board_shows_calls_and_windows_without_personal_data(client):
     assert again.split('data-board-version="')[1].split('"')[0] != version
     assert again.index("А-001") < again.index("А-002")  # the recall moves it up
     board = client.get(reverse("equeue:board", kwargs={"office_code": hall.office.code})).content.decode()
-    assert 'hx-trigger="every 2s"' in board and "<script>" not in board
+    assert 'hx-trigger="every 750ms"' in board and "<script>" not in board
 
 
 def test_the_kiosk_issues_tickets_while_the_cache_is_down(client, settings, caplog):
