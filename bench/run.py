@@ -978,9 +978,12 @@ def main(argv=None) -> int:
         log(f"registry over SOAP: {r['registry_soap']}")
         r["mixed"], r["mixed_info"] = measure_mixed(sessions, mayor, sample, form, 45 if quick else 120, 16)
         log(f"mixed: {r['mixed'].summary()} {r['mixed_info']}")
+        from bench.queue_bench import measure_queue, queue_rows
+
+        r["queue"] = measure_queue(base_url, quick=quick, log=log)
         processes.check()
 
-        rows = build_rows(r)
+        rows = build_rows(r) + queue_rows(r["queue"])
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM applications_applicant")
             applicant_rows = cursor.fetchone()[0]

@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("E-applications"), "api:inbox", "register_applications", "bi-inbox-fill"),
     (_("Catalog"), "services:list", "view_catalog", "bi-journal-text"),
     (_("Dashboard"), "reporting:dashboard", "view_dashboard", "bi-speedometer2"),
+    (_("Queue figures"), "reporting:queue_dashboard", "view_dashboard", "bi-bar-chart-line"),
     (_("Reports"), "reporting:reports", "view_reports", "bi-file-earmark-bar-graph"),
     (_("Access log"), "applications:access_log", "view_access_log", "bi-shield-lock"),
     (_("Suspend a service"), "applications:service_suspension", "suspend_services", "bi-pause-circle"),

@@ -197,6 +197,9 @@ MATRIX: dict[str, Rule] = {
     # Dashboards and reports: heads of the CNAP and community heads
     "reporting:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     "reporting:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    # The queue's figures and the tickets behind them: the dashboard's readers, over their scope's offices
+    "reporting:queue_dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:queue_tickets": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # Suspending/resuming all open cases of a service by a legal act: heads of the CNAP, provider officers
     "applications:service_suspension": Rule(
         "get", answers(default=403, cnap_head=200, provider_officer=200, superuser=200)
