@@ -29,6 +29,7 @@ from cnap import identifiers
 from cnap.accounts.permissions import can
 from cnap.core import origins, submissions
 from cnap.security.audit import Action, log_personal_data_access
+from cnap.text import search_query
 from services.constants import DocumentKind
 
 REGISTRY_PANEL = "registry/_lookup_panel.html"
@@ -253,7 +254,7 @@ def scan_file(request, scan_id):
 @registrar
 @require_GET
 def service_search(request):
-    query = request.GET.get("q", "").strip()
+    query = search_query(request.GET.get("q"))
     services = office_services(request.user.office, search=query) if query else []
     return render(request, "applications/registration/_service_results.html", {"services": services, "query": query})
 
@@ -327,7 +328,7 @@ def applicant_search(request):
             "applications/registration/_applicant_fields.html",
             {"applicant_form": ApplicantForm(prefix="applicant", initial=initial), "picked": applicant},
         )
-    query = (request.GET.get("applicant_q") or request.GET.get("q") or "").strip()
+    query = search_query(request.GET.get("applicant_q") or request.GET.get("q"))
     found = counter_search(request.user, query)
     if found.exact:
         for applicant in found.applicants:
