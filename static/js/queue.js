@@ -23,8 +23,11 @@
   var clock = document.querySelector("[data-queue-clock]");
   function tick() {
     if (!clock) return;
-    var now = new Date();
-    clock.textContent = String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+    // The office's time zone, whatever the kiosk's or TV's own clock is set to.
+    var format = new Intl.DateTimeFormat("uk-UA", {
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: clock.getAttribute("data-queue-clock") || undefined
+    });
+    clock.textContent = format.format(new Date());
   }
   tick();
   setInterval(tick, 10000);

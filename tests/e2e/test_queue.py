@@ -2,7 +2,10 @@
 administrator calls it from a window (no page reload, and the board recovers from a dropped
 connection by itself); «Start registration» leads to a registered case linked to the ticket."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application
@@ -32,7 +35,7 @@ def test_a_kiosk_ticket_is_called_to_the_board_and_registered_as_a_case(browser,
     office, group, window = _hall()
 
     # The hall: the kiosk and the board, public, in their own browser (no login).
-    hall = browser.new_context(base_url=live_server.url, locale="uk-UA")
+    hall = browser.new_context(base_url=live_server.url, locale="uk-UA", timezone_id="UTC")
     kiosk = hall.new_page()
     kiosk.goto(f"/queue/{office.code}/kiosk/")
     kiosk.get_by_test_id("kiosk-group").filter(has_text="Соціальні послуги").click()
@@ -42,6 +45,9 @@ def test_a_kiosk_ticket_is_called_to_the_board_and_registered_as_a_case(browser,
     board.goto(f"/queue/{office.code}/board/")
     expect(board.get_by_test_id("board-calls")).to_contain_text("Очікуйте")
     board.evaluate("() => { window.boardMarker = 'same page'; }")
+    # The hall's clock shows the office's time even when the TV's own clock is set to UTC.
+    kyiv_now = {f"{moment:%H:%M}" for moment in (timezone.localtime(), timezone.localtime() + timedelta(minutes=1))}
+    assert board.locator("[data-queue-clock]").inner_text() in kyiv_now
 
     # The administrator calls the next visitor from window 3.
     page = browser_page
