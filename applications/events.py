@@ -1,7 +1,7 @@
 """What happens to a case, told to whoever listens: the one place the actions call once their change
 is made (inside their transaction).
 
-    application_registered(application)                                       # registration
+    application_registered(application, origin=...)                           # registration
     application_status_changed(application, from_status=..., to_status=...)  # workflow moves
     application_overdue(application, new_expected_date=...)                   # the daily overdue job
     application_paid(application, amount=..., day=...)                         # payments and refunds
@@ -21,14 +21,16 @@ from django.dispatch import Signal
 
 from .models import Application
 
-registered = Signal()  # application
+registered = Signal()  # application, origin
 status_changed = Signal()  # application, from_status, to_status
 overdue = Signal()  # application, new_expected_date
 paid = Signal()  # application, amount (negative for a refund), day
 
 
-def application_registered(application: Application) -> None:
-    registered.send(sender=Application, application=application)
+def application_registered(application: Application, *, origin: dict | None = None) -> None:
+    """``origin``: where the registration started, as the page that opened the form signed it
+    (cnap.core.origins; a queue ticket, say), or None. Only the app that made it reads it."""
+    registered.send(sender=Application, application=application, origin=origin)
 
 
 def application_status_changed(application: Application, *, from_status: str, to_status: str) -> None:

@@ -1342,6 +1342,14 @@ def section_growth(b: Bench) -> None:
     b.log(f"growth at {b.r['size']:,}: measured")
 
 
+def section_queue(b: Bench) -> None:
+    """The queue's targets (bench/queue_bench.py): «call next» with 30 windows, the board's delay."""
+    from bench.queue_bench import measure_queue, queue_rows
+
+    b.r["queue"] = measure_queue(b.base_url, quick=b.quick, log=b.log)
+    b.r.setdefault("rows", []).extend(queue_rows(b.r["queue"]))
+
+
 def section_profiles(b: Bench) -> None:
     stem = dt.datetime.now(KYIV).strftime("%Y-%m-%d")
     b.r["profiles"] = profile_pages(
@@ -1363,6 +1371,7 @@ SECTIONS = [
     ("receipts", section_receipts),
     ("registry", section_registry),
     ("mixed", section_mixed),
+    ("queue", section_queue),
     ("growth", section_growth),
     ("profiles", section_profiles),
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "clean_cadastral_number",
     "clean_document_number",
     "clean_edrpou",
+    "clean_phone",
     "clean_rnokpp",
     "clean_unzr",
     "compact",
@@ -255,3 +256,19 @@ def clean_cadastral_number(value) -> str:
             code="cadastral_format",
         )
     return number
+
+
+# Phone -------------------------------------------------------------------------------------------------
+
+
+def clean_phone(value) -> str:
+    """A Ukrainian phone number as +380XXXXXXXXX (typed as 0XX..., 380XX... or +380XX..., with spaces,
+    dashes or brackets); `ValidationError` (`phone_format`) otherwise."""
+    digits = re.sub(r"[\s\-()]", "", str(value or ""))
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if re.fullmatch(r"0\d{9}", digits):
+        digits = "38" + digits
+    if not re.fullmatch(r"380\d{9}", digits):
+        raise ValidationError(_("Enter a Ukrainian phone number, e.g. +380501234567."), code="phone_format")
+    return "+" + digits

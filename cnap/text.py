@@ -12,7 +12,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-__all__ = ["FORBIDDEN_CHARACTERS", "clean_text", "forbidden_character"]
+__all__ = ["FORBIDDEN_CHARACTERS", "clean_text", "forbidden_character", "search_query"]
 
 #: Bidirectional embeddings and overrides, isolates, zero-width and direction marks, the BOM.
 FORBIDDEN_CHARACTERS = frozenset(
@@ -48,3 +48,16 @@ def clean_text(value) -> str:
             code="invisible_character",
         )
     return unicodedata.normalize("NFC", value)
+
+
+def search_query(value: str | None) -> str:
+    """What was typed into a search box, ready for a query: control characters (a NUL, which PostgreSQL
+    refuses in a string, tabs and line breaks from a paste) and forbidden invisible characters become
+    spaces, runs of spaces one space, the rest composed to NFC. A search box refuses nothing."""
+    if not value:
+        return ""
+    kept = "".join(
+        " " if unicodedata.category(character) == "Cc" or character in FORBIDDEN_CHARACTERS else character
+        for character in value
+    )
+    return unicodedata.normalize("NFC", " ".join(kept.split()))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("services.urls")),
     path("applications/", include("applications.urls")),
     path("registry/", include("registry.urls")),
+    path("queue/", include("equeue.urls")),
     path("", include("reporting.urls")),
     path("status/", include("applications.urls_public")),
     path("api/", include("api.urls")),

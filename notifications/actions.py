@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DeliveryOutcome",
+    "PermanentDeliveryError",
+    "TemporaryDeliveryError",
     "MAX_SMS_PARTS",
     "deliver_notification",
     "mask_email",
@@ -47,6 +49,8 @@ __all__ = [
     "queue_notifications",
     "render_email",
     "render_sms",
+    "send_email_message",
+    "send_sms_message",
     "status_url",
 ]
 
@@ -234,15 +238,16 @@ def _tidy(text: str) -> str:
 # --- Sending ------------------------------------------------------------------------------------
 
 
-def _send_email(application: Application, notification: Notification, address: str) -> str:
-    email = render_email(application, notification.event, expected_date=notification.expected_date)
+def send_email_message(*, address: str, subject: str, body: str, reply_to: str = "", id_seed: str) -> str:
+    """Send one e-mail; returns its Message-ID. Raises `TemporaryDeliveryError` when a later attempt may
+    succeed (server down, 4xx) and `PermanentDeliveryError` when it will not."""
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_EMAIL_TIMEOUT
-    message_id = make_msgid(idstring=f"n{notification.pk}", domain=urlsplit(_site_url()).hostname or "localhost")
+    message_id = make_msgid(idstring=id_seed, domain=urlsplit(_site_url()).hostname or "localhost")
     message = EmailMessage(
-        subject=email.subject,
-        body=email.body,
+        subject=subject,
+        body=body,
         to=[address],
-        reply_to=[application.office.email] if application.office.email else None,
+        reply_to=[reply_to] if reply_to else None,
         headers={"Message-ID": message_id},
         connection=get_connection(timeout=timeout),
     )
@@ -268,14 +273,31 @@ def _send_email(application: Application, notification: Notification, address: s
     return message_id
 
 
-def _send_sms(application: Application, notification: Notification, phone: str) -> str:
-    text = render_sms(application, notification.event, expected_date=notification.expected_date)
+def send_sms_message(*, phone: str, text: str) -> str:
+    """Send one SMS through the configured gateway; returns the provider's id. Raises
+    `TemporaryDeliveryError` / `PermanentDeliveryError` as the gateway's error says."""
     try:
         return str(send_sms(phone, text) or "")
     except SmsTemporaryError as exc:
         raise TemporaryDeliveryError(f"SMS: {exc}") from exc
     except SmsPermanentError as exc:
         raise PermanentDeliveryError(f"SMS: {exc}") from exc
+
+
+def _send_email(application: Application, notification: Notification, address: str) -> str:
+    email = render_email(application, notification.event, expected_date=notification.expected_date)
+    return send_email_message(
+        address=address,
+        subject=email.subject,
+        body=email.body,
+        reply_to=application.office.email or "",
+        id_seed=f"n{notification.pk}",
+    )
+
+
+def _send_sms(application: Application, notification: Notification, phone: str) -> str:
+    text = render_sms(application, notification.event, expected_date=notification.expected_date)
+    return send_sms_message(phone=phone, text=text)
 
 
 SENDERS: dict[str, Callable[[Application, Notification, str], str]] = {

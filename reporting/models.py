@@ -114,3 +114,51 @@ class OpenStats(models.Model):
 
     def __str__(self) -> str:
         return f"office {self.office_id} {self.status} due {self.due_date:%d.%m.%Y}: {self.count}"
+
+
+class QueueStats(models.Model):
+    """What the electronic queue did in one hour of one day, by service group and window: the tickets
+    issued in that hour (by the local hour of issue) and what became of them. ``window`` is the window
+    that called the ticket (empty while it waits, or when it was never called). Kept current by
+    reporting/queue_stats.py when a ticket is issued and when it ends; rebuilt nightly from the tickets."""
+
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("office"))
+    group = models.ForeignKey(
+        "equeue.ServiceGroup", on_delete=models.CASCADE, related_name="+", verbose_name=_("service group")
+    )
+    window = models.ForeignKey(
+        "equeue.Window", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("window")
+    )
+    date = models.DateField(_("date"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    # First issues only (a ticket sent on to another group is the same visitor): issued, booked, priority.
+    issued = models.IntegerField(_("tickets issued"), default=0)
+    booked = models.IntegerField(_("booked visits"), default=0)
+    priority = models.IntegerField(_("served out of turn"), default=0)
+    called = models.IntegerField(_("called"), default=0)
+    called_within_target = models.IntegerField(_("called within the target wait"), default=0)
+    served = models.IntegerField(_("served"), default=0)
+    no_show = models.IntegerField(_("did not come"), default=0)
+    redirected = models.IntegerField(_("sent on"), default=0)
+    wait_seconds_sum = models.BigIntegerField(_("waiting time, seconds, total"), default=0)
+    service_seconds_sum = models.BigIntegerField(_("service time, seconds, total"), default=0)
+
+    class Meta:
+        verbose_name = _("queue statistics")
+        verbose_name_plural = _("queue statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "office", "group", "window", "hour"],
+                condition=models.Q(window__isnull=False),
+                name="queue_stats_key",
+            ),
+            models.UniqueConstraint(
+                fields=["date", "office", "group", "hour"],
+                condition=models.Q(window__isnull=True),
+                name="queue_stats_key_no_window",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "date"], name="queue_stats_office_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.hour:02d}h group {self.group_id} window {self.window_id}: {self.issued}"

@@ -256,6 +256,7 @@ def register_application(
     applicant_choice: RegisterChoice | None = None,
     representative_choice: RegisterChoice | None = None,
     submission_token: uuid.UUID | None = None,
+    origin: dict | None = None,
 ) -> Application:
     """Register one application in one transaction and return it (status `registered`).
 
@@ -272,6 +273,8 @@ def register_application(
     .FeeOption); `exemption`: a FeeExemption of the version (or its pk) claimed with `exemption_document`;
     `payments`: {slot: {"amount", "paid_on", "reference", "method", "payer"}} already paid at the counter.
     `submission_token`: the form's one-time token; a token already used returns the case it registered.
+    `origin`: where the registration started (cnap.core.origins, read and checked by the view), passed on
+    with the `registered` event (a queue ticket links the case to itself).
     Raises `ValidationError` keyed by field (`service`, `documents`, `scans`, `channel`, `result_delivery`,
     `fee`, `power_of_attorney_number`, `applicant-<field>`, `representative-<field>`, `applicant-differences`,
     `representative-differences`) and saves nothing.
@@ -430,6 +433,7 @@ def register_application(
                 document_lines=document_lines,
                 stored_scans=stored,
                 staged_scans=staged_scans or [],
+                origin=origin,
             )
             submission.result = str(application.pk)
     except submissions.AlreadySubmitted as done:
@@ -480,6 +484,7 @@ def _create(
     late_filing,
     due_date,
     earliest_on,
+    origin=None,
     **fields,
 ) -> Application:
     # The register: known applicants are locked (their changes wait for the case's id, for their history);
@@ -597,7 +602,7 @@ def _create(
         changed_at=registered_at,
         changed_by=acting_user,
     )
-    events.application_registered(application)
+    events.application_registered(application, origin=origin)
     from .legal_suspensions import apply_to_new_case
 
     return apply_to_new_case(application, acting_user)

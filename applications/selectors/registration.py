@@ -34,6 +34,14 @@ def office_services(office, *, search: str = "", limit: int = 15) -> list[Servic
     return list(services_offered_by(office, search=search)[:limit])
 
 
+def suggested_services(office, ids: list[int], *, limit: int = 30) -> list[Service]:
+    """The services offered first (those of the queue group the visitor came for), among those the
+    office offers with a version in force, in the catalog's order."""
+    if not ids:
+        return []
+    return list(services_offered_by(office).filter(pk__in=ids[:limit]))
+
+
 @dataclass
 class ChecklistRow:
     document: RequiredDocument

@@ -24,11 +24,12 @@ from applications.actions.staging import discard_staged_upload, stage_uploads, s
 from applications.forms.registration import ApplicantForm, RegistrationForm, RepresentativeForm, parse_documents
 from applications.models import Applicant
 from applications.receipts import receipt_pdf
-from applications.selectors.registration import office_services, service_checklist
+from applications.selectors.registration import office_services, service_checklist, suggested_services
 from cnap import identifiers
 from cnap.accounts.permissions import can
-from cnap.core import submissions
+from cnap.core import origins, submissions
 from cnap.security.audit import Action, log_personal_data_access
+from cnap.text import search_query
 from services.constants import DocumentKind
 
 REGISTRY_PANEL = "registry/_lookup_panel.html"
@@ -96,6 +97,9 @@ def register(request):
     staged: list = []
     comparisons: dict[str, dict] = {}
     token = None
+    # Opened from elsewhere (a queue ticket at a window): its signed origin rides along with the form.
+    signed_origin = request.POST.get(origins.FIELD) or request.GET.get(origins.FIELD) or ""
+    origin = origins.read_origin(signed_origin, user=request.user)
     if request.method == "POST":
         token = submissions.posted_token(request.POST)
         done = submissions.previous_result(token=token, user=request.user, purpose=REGISTRATION)
@@ -152,6 +156,7 @@ def register(request):
                     applicant_choice=applicant_form.register_choice(),
                     representative_choice=representative_form.register_choice() if representative else None,
                     submission_token=token,
+                    origin=origin,
                     **attorney,
                 )
             except ValidationError as exc:
@@ -192,6 +197,9 @@ def register(request):
             "office": office,
             "show_registry_lookup": _registry_panel_available(),
             "max_scan_size": filesizeformat(settings.CNAP_MAX_SCAN_BYTES),
+            "origin": origin,
+            "signed_origin": signed_origin if origin else "",
+            "suggested_services": suggested_services(office, origin["services"]) if origin else [],
         },
     )
 
@@ -246,7 +254,7 @@ def scan_file(request, scan_id):
 @registrar
 @require_GET
 def service_search(request):
-    query = request.GET.get("q", "").strip()
+    query = search_query(request.GET.get("q"))
     services = office_services(request.user.office, search=query) if query else []
     return render(request, "applications/registration/_service_results.html", {"services": services, "query": query})
 
@@ -320,7 +328,7 @@ def applicant_search(request):
             "applications/registration/_applicant_fields.html",
             {"applicant_form": ApplicantForm(prefix="applicant", initial=initial), "picked": applicant},
         )
-    query = (request.GET.get("applicant_q") or request.GET.get("q") or "").strip()
+    query = search_query(request.GET.get("applicant_q") or request.GET.get("q"))
     found = counter_search(request.user, query)
     if found.exact:
         for applicant in found.applicants:

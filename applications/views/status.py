@@ -7,11 +7,9 @@ one rule of cnap/security/client_ip.py, so behind the reverse proxy each citizen
 
 import hashlib
 import logging
-import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_safe
 from applications.constants import ApplicationStatus
 from applications.forms.status import StatusLookupForm
 from applications.selectors.status import public_status as find_public_status
+from cnap.core import ratelimit
 from cnap.security.client_ip import client_ip
 from services.constants import DeliveryMethod
 
@@ -92,26 +91,13 @@ RESULT_DELIVERY_TEXTS = {
 
 def _throttle(request) -> int:
     """Counts a lookup for the client's address; returns 0 if allowed, else the seconds to wait.
-    A fixed window in the cache (atomic INCR on Redis). A cache that is down lets lookups through."""
-    limit = settings.CNAP_STATUS_RATE_LIMIT
-    window = settings.CNAP_STATUS_RATE_WINDOW
-    now = time.time()
-    bucket = int(now // window)
+    A cache that is down lets lookups through (cnap/core/ratelimit.py)."""
     client = hashlib.sha256((client_ip(request) or "").encode()).hexdigest()[:32]
-    key = f"status-lookups:{client}:{bucket}"
-    try:
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
-    except Exception:
-        logger.exception("Status page rate limit: cache unavailable")
-        return 0
-    if count <= limit:
-        return 0
-    return max(1, int((bucket + 1) * window - now) + 1)
+    return ratelimit.hit(
+        f"status-lookups:{client}",
+        limit=settings.CNAP_STATUS_RATE_LIMIT,
+        window=settings.CNAP_STATUS_RATE_WINDOW,
+    )
 
 
 def _language(request) -> str:

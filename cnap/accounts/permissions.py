@@ -20,6 +20,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_reports": frozenset({Role.CNAP_HEAD, Role.COMMUNITY_HEAD}),
     "view_access_log": frozenset({Role.CNAP_HEAD}),
     "suspend_services": frozenset({Role.CNAP_HEAD, Role.PROVIDER_OFFICER}),
+    # The electronic queue at a window: those who serve visitors (the head of the CNAP stands in).
+    "operate_queue": frozenset({Role.ADMINISTRATOR, Role.STAROSTA, Role.CNAP_HEAD}),
+    # Setting up the queue: service groups, windows, opening hours.
+    "configure_queue": frozenset({Role.CNAP_HEAD}),
 }
 
 

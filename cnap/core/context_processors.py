@@ -8,11 +8,14 @@ from cnap.core.lookups import Lookups
 # user's role grants the capability.
 NAVIGATION = [
     (_("Register"), "applications:register", "register_applications", "bi-plus-square"),
+    (_("Queue"), "equeue:windows", "operate_queue", "bi-people"),
+    (_("Queue settings"), "equeue:settings", "configure_queue", "bi-sliders"),
     (_("Applications"), "applications:list", "view_applications", "bi-folder2-open"),
     (_("Provider queue"), "applications:provider_queue", "work_provider_queue", "bi-inbox"),
     (_("E-applications"), "api:inbox", "register_applications", "bi-inbox-fill"),
     (_("Catalog"), "services:list", "view_catalog", "bi-journal-text"),
     (_("Dashboard"), "reporting:dashboard", "view_dashboard", "bi-speedometer2"),
+    (_("Queue figures"), "reporting:queue_dashboard", "view_dashboard", "bi-bar-chart-line"),
     (_("Reports"), "reporting:reports", "view_reports", "bi-file-earmark-bar-graph"),
     (_("Access log"), "applications:access_log", "view_access_log", "bi-shield-lock"),
     (_("Suspend a service"), "applications:service_suspension", "suspend_services", "bi-pause-circle"),

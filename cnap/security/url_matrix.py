@@ -197,11 +197,47 @@ MATRIX: dict[str, Rule] = {
     # Dashboards and reports: heads of the CNAP and community heads
     "reporting:dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     "reporting:overdue": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    # The queue's figures and the tickets behind them: the dashboard's readers, over their scope's offices
+    "reporting:queue_dashboard": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    "reporting:queue_tickets": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
     # Suspending/resuming all open cases of a service by a legal act: heads of the CNAP, provider officers
     "applications:service_suspension": Rule(
         "get", answers(default=403, cnap_head=200, provider_officer=200, superuser=200)
     ),
     "reporting:reports": Rule("get", answers(default=403, cnap_head=200, community_head=200, superuser=200)),
+    # The electronic queue. The hall's kiosk and board: public, no personal data (an unknown office: 404)
+    "equeue:kiosk": Rule("get", answers(200, default=200)),
+    "equeue:kiosk_ticket": Rule("get", answers(200, default=200)),  # a signed link to a ticket of the day
+    "equeue:ticket_pdf": Rule("get", answers(200, default=200)),
+    "equeue:board": Rule("get", answers(200, default=200)),
+    "equeue:board_feed": Rule("get", answers(200, default=200)),
+    # Booked visits: the public booking page, its confirmation (a signed link to the booking just made),
+    # the cancel page (by the secret of the message's link) and the kiosk's code entry: public, each shows
+    # the visitor's own booking only (an unknown office or token: 404)
+    "equeue:book": Rule("get", answers(200, default=200)),
+    "equeue:booking_done": Rule("get", answers(200, default=200)),
+    "equeue:booking_cancel": Rule("get", answers(200, default=200)),
+    "equeue:kiosk_check_in": Rule("get", answers(200, default=200)),
+    # The day's booked visits (names and contacts): those who serve visitors, of the offices they reach
+    "equeue:bookings": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
+    "equeue:booking_staff_cancel": Rule(
+        "post", answers(default=403, administrator=302, starosta=302, cnap_head=302, superuser=302), office=True
+    ),
+    # The window panel: those who serve visitors, at the windows of the offices they reach (an empty form: 302)
+    "equeue:windows": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
+    "equeue:window": Rule(
+        "get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200), office=True
+    ),
+    "equeue:window_act": Rule(
+        "post", answers(default=403, administrator=302, starosta=302, cnap_head=302, superuser=302), office=True
+    ),
+    # Setting the queue up: the head of the CNAP, for the offices of the hromada (an empty form: 200 with its errors)
+    "equeue:settings": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "equeue:group_new": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "equeue:group_edit": Rule("get", answers(default=403, cnap_head=200, superuser=200), office=True),
+    "equeue:window_new": Rule("get", answers(default=403, cnap_head=200, superuser=200)),
+    "equeue:window_edit": Rule("get", answers(default=403, cnap_head=200, superuser=200), office=True),
+    "equeue:hours_edit": Rule("get", answers(default=403, cnap_head=200, superuser=200), office=True),
     # The REST API: its own token authentication (401 without a token), the catalog public
     "api:schema": Rule("get", answers(200, default=200)),
     "api:docs": Rule("get", answers(200, default=200)),
@@ -212,6 +248,9 @@ MATRIX: dict[str, Rule] = {
     "api:e_application": Rule("get", answers(401, default=401)),
     "api:application_status": Rule("get", answers(401, default=401), case=CASE_PAGE),
     "api:status_changes": Rule("get", answers(401, default=401)),
+    "api:queue_slots": Rule("get", answers(401, default=401)),  # booked visits for portals: a client token
+    "api:queue_bookings": Rule("get", answers(401, default=401)),
+    "api:queue_booking_cancel": Rule("get", answers(401, default=401)),
     # The staff inbox of e-applications: administrators and starostas decide, heads read
     "api:inbox": Rule("get", answers(default=403, administrator=200, starosta=200, cnap_head=200, superuser=200)),
     "api:inbox_detail": Rule(

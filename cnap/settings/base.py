@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "registry",
     "notifications",
     "reporting",
+    "equeue",
     "rest_framework",
     "drf_spectacular",
     "api",
@@ -235,6 +236,20 @@ CNAP_PROXY_COUNT = env.int("CNAP_PROXY_COUNT", default=0)
 CNAP_STATUS_RATE_LIMIT = env.int("CNAP_STATUS_RATE_LIMIT", default=20)
 # The window of that limit, seconds.
 CNAP_STATUS_RATE_WINDOW = env.int("CNAP_STATUS_RATE_WINDOW", default=600)
+# Tickets a kiosk of the electronic queue may issue per window (taps beyond it get a friendly wait message).
+CNAP_QUEUE_KIOSK_RATE_LIMIT = env.int("CNAP_QUEUE_KIOSK_RATE_LIMIT", default=10)
+# The window of that limit, seconds.
+CNAP_QUEUE_KIOSK_RATE_WINDOW = env.int("CNAP_QUEUE_KIOSK_RATE_WINDOW", default=60)
+# Booked visits: how many days ahead a visit can be booked (today counts as day 0).
+CNAP_QUEUE_BOOKING_DAYS_AHEAD = env.int("CNAP_QUEUE_BOOKING_DAYS_AHEAD", default=14)
+# Visits one phone number (or e-mail) may book for one day.
+CNAP_QUEUE_BOOKINGS_PER_CONTACT_PER_DAY = env.int("CNAP_QUEUE_BOOKINGS_PER_CONTACT_PER_DAY", default=2)
+# Bookings sent from one client address per window on the public booking page.
+CNAP_QUEUE_BOOKING_RATE_LIMIT = env.int("CNAP_QUEUE_BOOKING_RATE_LIMIT", default=10)
+# The window of that limit, seconds.
+CNAP_QUEUE_BOOKING_RATE_WINDOW = env.int("CNAP_QUEUE_BOOKING_RATE_WINDOW", default=3600)
+# A booked visit's name, phone and e-mail are erased this many days after the visit (monthly retention).
+CNAP_QUEUE_BOOKING_KEEP_DAYS = env.int("CNAP_QUEUE_BOOKING_KEEP_DAYS", default=90)
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere; JS lives in static/js/.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -325,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
     # Scans staged by registration forms that were never sent again, and old one-time form tokens.
     "purge-staged-uploads": {"task": "applications.tasks.purge_staged_uploads", "schedule": crontab(minute=20)},
     "purge-form-tokens": {"task": "cnap.core.tasks.purge_form_tokens", "schedule": crontab(hour=3, minute=40)},
+    # Booked visits not checked in by the end of their check-in window become no-shows; lost confirmations
+    # are sent again.
+    "queue-booking-no-shows": {"task": "equeue.tasks.mark_booking_no_shows", "schedule": 300.0},
+    # The electronic queue: tickets of past days left open are closed (no-show, not served).
+    "close-queue-days": {"task": "equeue.tasks.close_past_queue_days", "schedule": crontab(hour=0, minute=30)},
 }
 # A worker that has not written its heartbeat within this many seconds counts as down in /healthz.
 CNAP_HEARTBEAT_MAX_AGE = env.int("CNAP_HEARTBEAT_MAX_AGE", default=120)
@@ -368,7 +388,8 @@ CNAP_API_RATE_ANONYMOUS = env("CNAP_API_RATE_ANONYMOUS", default="60/min")
 CNAP_API_RATES = {"api_client": CNAP_API_RATE_CLIENT, "anonymous": CNAP_API_RATE_ANONYMOUS}
 SPECTACULAR_SETTINGS = {
     "TITLE": "ЦНАП API",
-    "DESCRIPTION": "Каталог адміністративних послуг (відкритий) і подання е-заяв, статуси справ (за токеном).",
+    "DESCRIPTION": "Каталог адміністративних послуг (відкритий) і подання е-заяв, статуси справ, попередній запис "
+    "до електронної черги (за токеном).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

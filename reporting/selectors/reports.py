@@ -28,6 +28,7 @@ from ..stats import MEASURES
 __all__ = [
     "OPEN_DATA_FIELDS",
     "MonthlyReport",
+    "QueueLine",
     "monthly_report",
     "monthly_report_xlsx",
     "open_data_rows",
@@ -221,16 +222,84 @@ REPORT_COLUMNS = (
 
 
 @dataclass
+class QueueLine:
+    """A service group's queue in the month (times in minutes, None when nothing was measured)."""
+
+    name: str
+    issued: int = 0
+    booked: int = 0
+    walk_in: int = 0
+    served: int = 0
+    no_show: int = 0
+    wait_median: float | None = None
+    wait_p90: float | None = None
+    service_median: float | None = None
+    within_target_percent: float | None = None
+
+
+QUEUE_COLUMNS = (
+    "issued",
+    "booked",
+    "walk_in",
+    "served",
+    "no_show",
+    "wait_median",
+    "wait_p90",
+    "service_median",
+    "within_target_percent",
+)
+
+
+@dataclass
 class MonthlyReport:
     month: dt.date
     title: str
     lines: list[ReportLine] = field(default_factory=list)
     total: ReportLine = field(default_factory=lambda: ReportLine(code="", title=""))
+    queue: list[QueueLine] = field(default_factory=list)
+    queue_total: QueueLine | None = None
+
+
+def _queue_line(name: str, figures) -> QueueLine:
+    def minutes(seconds):
+        return None if seconds is None else round(seconds / 60, 1)
+
+    return QueueLine(
+        name=name,
+        issued=figures.issued,
+        booked=figures.booked,
+        walk_in=figures.walk_in,
+        served=figures.served,
+        no_show=figures.no_show,
+        wait_median=minutes(figures.times.wait_median),
+        wait_p90=minutes(figures.times.wait_p90),
+        service_median=minutes(figures.times.service_median),
+        within_target_percent=figures.within_target_percent,
+    )
+
+
+def add_queue_figures(report: MonthlyReport, office_ids: Iterable[int]) -> None:
+    """The month's queue by service group (the queue dashboard's figures for the month)."""
+    from cnap.accounts.models import Office
+
+    from .dashboard import next_month
+    from .queue import queue_dashboard
+
+    offices = list(Office.objects.filter(pk__in=list(office_ids)).order_by("kind", "name"))
+    if not offices:
+        return
+    month_end = next_month(report.month) - dt.timedelta(days=1)
+    board = queue_dashboard(offices=offices, date_from=report.month, date_to=month_end, today=month_end)
+    report.queue = [_queue_line(row.name, row.figures) for row in board.by_group]
+    if report.queue:
+        report.queue_total = _queue_line("", board.total)
 
 
 def monthly_report(*, month: dt.date, office_ids: Iterable[int], title: str = "") -> MonthlyReport:
-    """By service: registered, completed (on time / late) and outcomes in ``month`` (two queries)."""
+    """By service: registered, completed (on time / late) and outcomes in ``month`` (two queries); the
+    electronic queue by service group."""
     month = month.replace(day=1)
+    office_ids = list(office_ids)
     sums = {name: Sum(name) for name in MEASURES}
     sums_by_service = (
         MonthlyStats.objects.filter(month=month, office_id__in=list(office_ids))
@@ -249,6 +318,7 @@ def monthly_report(*, month: dt.date, office_ids: Iterable[int], title: str = ""
                 setattr(line, name, rows[service.pk][name] or 0)
                 setattr(report.total, name, getattr(report.total, name) + (rows[service.pk][name] or 0))
         report.lines.append(line)
+    add_queue_figures(report, office_ids)
     return report
 
 
@@ -268,6 +338,23 @@ def report_headers() -> list[str]:
         _("Withdrawn"),
         _("Unclaimed"),
         _("Fees, UAH"),
+    ]
+
+
+def queue_headers() -> list[str]:
+    from django.utils.translation import gettext as _
+
+    return [
+        _("Service group"),
+        _("Tickets issued"),
+        _("Booked"),
+        _("Walk-in"),
+        _("Served"),
+        _("Did not come"),
+        _("Waiting, median, min"),
+        _("Waiting, 90th percentile, min"),
+        _("Service, median, min"),
+        _("Within the target, %"),
     ]
 
 
@@ -293,6 +380,23 @@ def monthly_report_xlsx(report: MonthlyReport) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["B"].width = 60
+    queue = workbook.create_sheet(_("Queue"))
+    queue.append([report.title])
+    queue.append([_("Month"), report.month.strftime("%m.%Y")])
+    queue.append([])
+    queue.append(queue_headers())
+    for cell in queue[4]:
+        cell.font = Font(bold=True)
+    queue_lines: list[QueueLine] = [*report.queue, report.queue_total] if report.queue_total else []
+    for queue_line in queue_lines:
+        title = queue_line.name if queue_line is not report.queue_total else _("Total")
+        queue.append([spreadsheet_safe(title), *(getattr(queue_line, name) for name in QUEUE_COLUMNS)])
+    if queue_lines:
+        for cell in queue[queue.max_row]:
+            cell.font = Font(bold=True)
+    else:
+        queue.append([_("No data for this period.")])
+    queue.column_dimensions["A"].width = 50
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -303,5 +407,11 @@ def monthly_report_pdf(report: MonthlyReport) -> bytes:
 
     return render_pdf(
         "reporting/monthly_report_pdf.html",
-        {"report": report, "headers": report_headers(), "columns": REPORT_COLUMNS},
+        {
+            "report": report,
+            "headers": report_headers(),
+            "columns": REPORT_COLUMNS,
+            "queue_headers": queue_headers(),
+            "queue_columns": QUEUE_COLUMNS,
+        },
     )

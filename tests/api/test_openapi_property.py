@@ -52,8 +52,11 @@ def test_every_operation_conforms_to_the_openapi_document(live_api):
         "GET /api/catalog/services/",
         "GET /api/catalog/services/{code}/",
         "GET /api/e-applications/{id}/",
+        "GET /api/queue/groups/{group_id}/slots/",
         "GET /api/status-changes/",
         "POST /api/e-applications/",
+        "POST /api/queue/bookings/",
+        "POST /api/queue/bookings/{token}/cancel/",
     ]
     seen_statuses: dict[str, set[int]] = {}
     for operation in operations:

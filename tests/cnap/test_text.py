@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cnap.forms import BoundedDateField, CleanTextMixin
-from cnap.text import FORBIDDEN_CHARACTERS, clean_text
+from cnap.text import FORBIDDEN_CHARACTERS, clean_text, search_query
 
 FORBIDDEN = [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200B, 0x200C, 0x200D]
 FORBIDDEN += [0x200E, 0x200F, 0xFEFF]
@@ -41,3 +41,11 @@ def test_forms_report_the_character_on_its_field():
     assert "01.01.1900" in form.errors["day"][0]
     form = Form({"name": "Йосип", "day": "2026-01-02"})
     assert form.is_valid() and form.cleaned_data["name"] == "Йосип"
+
+
+def test_a_search_query_loses_control_characters_and_keeps_the_words():
+    assert search_query("0\x00") == "0"
+    assert search_query("  Шевченко\tТарас\r\n") == "Шевченко Тарас"
+    assert search_query("Мар\u200bяненко") == "Мар яненко"
+    assert search_query("Андри\u0306") == "Андрй"
+    assert search_query(None) == ""

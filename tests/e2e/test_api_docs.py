@@ -19,5 +19,5 @@ def test_api_docs_page_renders_the_openapi_document_offline(browser_page, live_s
     operation = browser_page.locator(".swagger-ui .opblock-summary-path", has_text="/api/catalog/services/").first
     operation.wait_for()
     assert browser_page.locator(".swagger-ui .info .title").inner_text().startswith("ЦНАП API")
-    assert browser_page.locator(".swagger-ui .opblock-summary-path").count() == 7
+    assert browser_page.locator(".swagger-ui .opblock-summary-path").count() == 10  # 7 + the queue booking operations
     assert outside == []

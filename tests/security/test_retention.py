@@ -34,7 +34,7 @@ def test_old_closed_cases_lose_their_scans_and_registry_responses_with_a_record(
     storage = old_scan.file.storage
     assert storage.exists(old_scan.file.name)
 
-    assert apply_retention() == {"scans": 1, "registry_responses": 1}
+    assert apply_retention() == {"scans": 1, "registry_responses": 1, "queue_booking_contacts": 0}
 
     old_scan.refresh_from_db()
     assert old_scan.removed_at is not None
@@ -47,7 +47,7 @@ def test_old_closed_cases_lose_their_scans_and_registry_responses_with_a_record(
     recent_lookup.refresh_from_db()
     assert recent_lookup.response is not None and recent_lookup.response_removed_at is None
     # idempotent: nothing more to do
-    assert apply_retention() == {"scans": 0, "registry_responses": 0}
+    assert apply_retention() == {"scans": 0, "registry_responses": 0, "queue_booking_contacts": 0}
     assert Scan.objects.count() == 3 and RegistryRequest.objects.count() == 2  # the rows stay
 
 
@@ -71,6 +71,7 @@ def test_the_default_period_is_five_years():
 def test_each_app_registers_its_own_step():
     """The ground floor runs the steps; the case app removes scans, the registry app responses."""
     steps = retention_steps()
-    assert set(steps) == {"scans", "registry_responses"}
+    assert set(steps) == {"scans", "registry_responses", "queue_booking_contacts"}
+    assert steps["queue_booking_contacts"].__module__ == "equeue.retention"
     assert steps["scans"].__module__ == "applications.retention"
     assert steps["registry_responses"].__module__ == "registry.retention"

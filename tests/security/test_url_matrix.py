@@ -29,6 +29,19 @@ OBJECT_KWARGS = {
     "code": lambda side: side.service.local_code,
     "number": lambda side: side.application.number,
     "upload_id": lambda side: "00000000-0000-4000-8000-000000000000",  # staged uploads are nobody else's
+    "office_code": lambda side: side.application.office.code,
+    "window_id": lambda side: side.window.pk,
+    "group_id": lambda side: side.window.groups.get().pk,
+    "office_id": lambda side: side.application.office_id,
+    "token": lambda side: side.kiosk_token,
+}
+# A parameter that names different objects in different URLs, by URL name.
+BY_URL = {
+    ("equeue:booking_done", "token"): lambda side: side.booking_token,
+    ("equeue:booking_cancel", "token"): lambda side: side.cancel_token,
+    ("api:queue_booking_cancel", "token"): lambda side: side.cancel_token,
+    ("api:queue_slots", "group_id"): lambda side: side.queue_group.pk,
+    ("equeue:booking_staff_cancel", "booking_id"): lambda side: side.booking_id,
 }
 PK_BY_NAMESPACE = {
     "services": lambda side: side.service.pk,
@@ -56,6 +69,8 @@ def url_for(name: str, pattern: URLPattern, side) -> str:
     for key in pattern.pattern.converters:
         if key == "pk":
             kwargs[key] = PK_BY_NAMESPACE[name.split(":")[0]](side)
+        elif (name, key) in BY_URL:
+            kwargs[key] = BY_URL[(name, key)](side)
         else:
             kwargs[key] = OBJECT_KWARGS[key](side)
     return reverse(name, kwargs=kwargs)
@@ -190,6 +205,18 @@ OTP_FREE = {
     "api:e_application",
     "api:application_status",
     "api:status_changes",
+    "equeue:kiosk",
+    "equeue:kiosk_ticket",
+    "equeue:ticket_pdf",
+    "equeue:board",
+    "equeue:board_feed",
+    "equeue:book",
+    "equeue:booking_done",
+    "equeue:booking_cancel",
+    "equeue:kiosk_check_in",
+    "api:queue_slots",
+    "api:queue_bookings",
+    "api:queue_booking_cancel",
 }
 
 

@@ -66,6 +66,12 @@ class Side:
     printed: PrintedDocument
     e_application: EApplication
     service: object
+    window: object = None  # the office's queue window
+    kiosk_token: str = ""  # the kiosk's signed link to a ticket of the office
+    queue_group: object = None  # the office's queue group
+    booking_token: str = ""  # the booking page's signed link to a visit booked at the office
+    cancel_token: str = ""  # that visit's cancel link
+    booking_id: int = 0  # that visit
 
     @property
     def decision_pk(self) -> int:
@@ -186,10 +192,11 @@ def build_world() -> World:
         "shared_provider": (o3, shared_version),
     }
     assert set(layout) == set(OBJECT_SETS)
+    queues = {office.pk: _queue(office) for office in (o1, o2, o3)}
     for object_set, (office, version) in layout.items():
         world.offices[object_set] = office
         for state in CASE_STATES:
-            world.cases[(object_set, state)] = _case(
+            side = _case(
                 journal=journals[office.pk],
                 version=version,
                 state=state,
@@ -197,4 +204,36 @@ def build_world() -> World:
                 officer=officers[version.service.provider_id],
                 e_application=inbox[office.pk],
             )
+            (
+                side.window,
+                side.kiosk_token,
+                side.queue_group,
+                side.booking_token,
+                side.cancel_token,
+                side.booking_id,
+            ) = queues[office.pk]
+            world.cases[(object_set, state)] = side
     return world
+
+
+def _queue(office):
+    """A queue window of the office serving one group, the kiosk's link to a ticket in it, and a visit
+    booked for tomorrow with its confirmation and cancel links."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from equeue.actions import issue_ticket
+    from equeue.models import Booking, ServiceGroup, Window
+    from equeue.views import ticket_link_token
+    from equeue.views_booking import booking_link_token
+
+    group = ServiceGroup.objects.create(office=office, letter="А", name="Консультація")
+    window = Window.objects.create(office=office, number=1)
+    window.groups.add(group)
+    starts_at = timezone.now() + dt.timedelta(days=1)
+    booking = Booking.objects.create(
+        office=office, group=group, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=15), name="Запис"
+    )
+    ticket = ticket_link_token(issue_ticket(office=office, group=group))
+    return window, ticket, group, booking_link_token(booking), booking.cancel_token, booking.pk
