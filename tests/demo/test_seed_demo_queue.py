@@ -2,11 +2,13 @@
 actions up to the moment, past days written at once, the dashboard's figures; twice creates nothing twice."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 
 from cnap.accounts.models import Office
 from demo.cases import seed_demo_applications
+from demo.management.commands.run_embedded import Command
 from demo.queue import PAST_WORKING_DAYS, seed_demo_queue
 from demo.staff import seed_demo_staff
 from equeue.constants import TicketStatus
@@ -63,3 +65,17 @@ def test_seed_demo_queue_fills_the_offices_once():
     again = seed_demo_queue(now=NOW)
     assert again == {"past": 0, "today": 0, "cases": 0}
     assert counts() == before
+
+
+def test_the_run_banner_names_the_queue_pages_of_offices_with_a_queue():
+    seed_demo_staff()
+    main = Office.objects.get(code="ЦНАП1")
+    ServiceGroup.objects.create(office=main, letter="А", name="Реєстрація")
+    ServiceGroup.objects.create(office=Office.objects.get(code="ТП1"), letter="А", name="Реєстрація", is_active=False)
+    out = StringIO()
+    command = Command(stdout=out)
+    command._print_banner("127.0.0.1", 8123, None)
+    banner = out.getvalue()
+    assert "Queue of ЦНАП1: kiosk http://127.0.0.1:8123/queue/ЦНАП1/kiosk/" in banner
+    assert "http://127.0.0.1:8123/queue/ЦНАП1/board/" in banner
+    assert "ТП1: kiosk" not in banner  # its only group is switched off

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.staff import DEMO_PASSWORD, DEMO_USERS, demo_users_with_known_password
+from equeue.models import ServiceGroup
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
@@ -229,12 +230,27 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING("Registry emulator: not running (lookups cannot reach the registries)")
             )
+        for office_code in _offices_with_a_queue():
+            queue = f"http://{host}:{port}/queue/{office_code}"
+            self.stdout.write(
+                f"Queue of {office_code}: kiosk {queue}/kiosk/   board {queue}/board/   booking {queue}/book/"
+            )
         if not is_loopback(host):
             names = os.environ.get("ALLOWED_HOSTS") or ", ".join(network_host_names(host))
             self.stdout.write(self.style.WARNING(f"Listening on the network ({host}); it answers to: {names}"))
         self.stdout.write(f"Health: http://{host}:{port}/healthz   Stop: Ctrl+C")
         self.stdout.write(line)
         self.stdout.flush()
+
+
+def _offices_with_a_queue() -> list[str]:
+    """The codes of the offices whose electronic queue has a group: their public pages go on the banner."""
+    return list(
+        ServiceGroup.objects.filter(is_active=True)
+        .order_by("office__code")
+        .values_list("office__code", flat=True)
+        .distinct()
+    )
 
 
 def _connect_host(host: str) -> str:
