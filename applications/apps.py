@@ -18,3 +18,7 @@ class ApplicationsConfig(AppConfig):
         from .selectors.home import counters
 
         register_home_counters("applications", counters)
+
+        from .selectors.lookups import connect_invalidation
+
+        connect_invalidation()

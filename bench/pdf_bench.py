@@ -1,4 +1,4 @@
-"""Receipt PDF speed: plain WeasyPrint out of the box against cnap.pdf, on the same document.
+"""Receipt PDF speed: cnap.pdf against WeasyPrint's own floor on the same document (and plain WeasyPrint).
 
     .venv/bin/python bench/pdf_bench.py [-n 60] [--qr png|svg] [--json]
 
@@ -11,11 +11,17 @@ both see the same machine load:
 (a) plain: ``HTML(string=html, base_url=static/).write_pdf()`` with ``print.css`` linked by
     ``<link rel=stylesheet>`` and the system fonts (fontconfig finds DejaVu Sans for ``sans-serif``);
 (b) cnap.pdf: ``render_html_to_pdf(html)`` (pre-parsed stylesheet, reused FontConfiguration, the
-    shipped CnapSans font).
+    shipped CnapSans font);
+(c) the floor: WeasyPrint's layout and drawing of the same document with cnap.pdf's stylesheet and fonts,
+    timed without the HTML parsing, the style cascade and the font setup (those run untimed before each
+    measurement). It calls WeasyPrint's internals (``Document._build_layout_context``,
+    ``build_formatting_structure``, ``layout_document``) the way ``Document._render`` does: what no caller of
+    WeasyPrint can avoid paying for this page. The target: cnap.pdf within 1.5x of it.
 
-Both start warm (a few untimed renders first), so process start-up costs are left out. Prints p50 and
-p95 of each, the p50 ratio, and the targets (p50 < 60 ms, >= 3x faster than plain).
-``run(n)`` returns the same figures as a dict for a bench harness.
+All start warm (a few untimed renders first), so process start-up costs are left out. Prints p50 and
+p95 of each and the ratio to the floor in CPU time (time.process_time(): this process's own, so the ratio
+holds on a shared machine; the wall-time ratio is beside it). ``run(n)`` returns the same figures as a dict
+for a bench harness.
 """
 
 import argparse
@@ -31,8 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TARGET_P50_MS = 60.0
-TARGET_RATIO = 3.0
+TARGET_FLOOR_RATIO = 1.5
 
 RECEIPT = """{% extends "pdf/base.html" %}
 {% block title %}Опис вхідного пакета документів № {{ number }}{% endblock %}
@@ -156,16 +161,27 @@ def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
     def render_cnap() -> bytes:
         return render_html_to_pdf(html)
 
-    samples: dict[str, list[float]] = {"plain": [], "cnap": []}
+    floor = Floor(html)
+    kinds = (("plain", render_plain), ("cnap", render_cnap))
+    samples: dict[str, list[float]] = {"plain": [], "cnap": [], "floor": []}
+    cpu_samples: dict[str, list[float]] = {"plain": [], "cnap": [], "floor": []}
     outputs = {}
-    for name, render in (("plain", render_plain), ("cnap", render_cnap)):
+    for name, render in kinds:
         for _ in range(warmup):
             outputs[name] = render()
+    for _ in range(warmup):
+        outputs["floor"] = floor.prepare()()
     for _ in range(n):
-        for name, render in (("plain", render_plain), ("cnap", render_cnap)):
-            started = time.perf_counter()
+        for name, render in kinds:
+            started, cpu = time.perf_counter(), time.process_time()
             render()
             samples[name].append((time.perf_counter() - started) * 1000)
+            cpu_samples[name].append((time.process_time() - cpu) * 1000)
+        layout_and_draw = floor.prepare()
+        started, cpu = time.perf_counter(), time.process_time()
+        layout_and_draw()
+        samples["floor"].append((time.perf_counter() - started) * 1000)
+        cpu_samples["floor"].append((time.process_time() - cpu) * 1000)
 
     check_outputs(outputs)
     result = {"n": n, "qr": qr}
@@ -173,15 +189,65 @@ def run(n: int = 60, warmup: int = 3, qr: str = "png") -> dict:
         result[name] = {
             "p50_ms": round(statistics.median(values), 1),
             "p95_ms": round(percentile(values, 95), 1),
+            "cpu_p50_ms": round(statistics.median(cpu_samples[name]), 1),
             "bytes": len(outputs[name]),
         }
+    result["outside_the_floor"] = {
+        "html_parse_p50_ms": round(statistics.median(floor.parse_ms), 1),
+        "cascade_p50_ms": round(statistics.median(floor.cascade_ms), 1),
+    }
     result["load_average_1m"] = round(os.getloadavg()[0], 2)
-    result["ratio_p50"] = round(result["plain"]["p50_ms"] / result["cnap"]["p50_ms"], 2)
-    result["target_p50_ms"] = TARGET_P50_MS
-    result["target_ratio"] = TARGET_RATIO
-    result["p50_ok"] = result["cnap"]["p50_ms"] < TARGET_P50_MS
-    result["ratio_ok"] = result["ratio_p50"] >= TARGET_RATIO
+    # The ratio in CPU time: this process's own, whatever else the machine runs (wall times are beside it).
+    result["ratio_to_floor"] = round(result["cnap"]["cpu_p50_ms"] / result["floor"]["cpu_p50_ms"], 2)
+    result["plain_to_floor"] = round(result["plain"]["cpu_p50_ms"] / result["floor"]["cpu_p50_ms"], 2)
+    result["wall_ratio_to_floor"] = round(result["cnap"]["p50_ms"] / result["floor"]["p50_ms"], 2)
+    result["target_floor_ratio"] = TARGET_FLOOR_RATIO
+    result["floor_ok"] = result["ratio_to_floor"] <= TARGET_FLOOR_RATIO
     return result
+
+
+class Floor:
+    """WeasyPrint's layout + drawing of ``html`` with cnap.pdf's stylesheet and fonts: ``prepare()`` parses the
+    HTML and runs the cascade (untimed) and returns the function that lays out and draws (timed)."""
+
+    def __init__(self, html: str):
+        self.html = html
+        self.parse_ms: list[float] = []  # not part of the floor: what cnap.pdf pays on top of it
+        self.cascade_ms: list[float] = []
+
+    def prepare(self):
+        from weasyprint import DEFAULT_OPTIONS, HTML
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.document import Document, DocumentMetadata, Page
+        from weasyprint.formatting_structure.build import build_formatting_structure
+        from weasyprint.html import get_html_metadata
+        from weasyprint.layout import layout_document
+
+        from cnap.pdf import WRITE_OPTIONS, _resources
+
+        res = _resources()
+        started = time.perf_counter()
+        document = HTML(string=self.html, base_url=res.base_url, url_fetcher=res.url_fetcher)
+        parsed = time.perf_counter()
+        options = {**DEFAULT_OPTIONS, "stylesheets": [res.stylesheet], **WRITE_OPTIONS}
+        counter_style = CounterStyle()
+        context = Document._build_layout_context(document, res.font_config, counter_style, {}, options)
+        self.parse_ms.append((parsed - started) * 1000)
+        self.cascade_ms.append((time.perf_counter() - parsed) * 1000)
+
+        def layout_and_draw() -> bytes:
+            root = build_formatting_structure(
+                document.etree_element, context.style_for, context.get_image_from_uri, document.base_url,
+                context.target_collector, counter_style, context.footnotes,
+            )  # fmt: skip
+            pages = layout_document(document, root, context)
+            rendering = Document(
+                [Page(page) for page in pages], DocumentMetadata(**get_html_metadata(document)),
+                document.url_fetcher, res.font_config, {}, options["output_intent"],
+            )  # fmt: skip
+            return rendering.write_pdf(**WRITE_OPTIONS)
+
+        return layout_and_draw
 
 
 def check_outputs(outputs: dict[str, bytes]) -> None:
@@ -211,19 +277,16 @@ def main() -> None:
         f"Receipt PDF, one A4 page, 8-row table, {result['qr'].upper()} QR code; "
         f"{result['n']} renders each way, interleaved (load average {result['load_average_1m']})"
     )
-    for name, label in (("plain", "plain WeasyPrint"), ("cnap", "cnap.pdf")):
+    for name, label in (("floor", "floor (layout+draw)"), ("cnap", "cnap.pdf"), ("plain", "plain WeasyPrint")):
         figures = result[name]
         print(
-            f"  {label:<17} p50 {figures['p50_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms"
+            f"  {label:<20} p50 {figures['p50_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms"
+            f"   CPU p50 {figures['cpu_p50_ms']:7.1f} ms"
             f"   {figures['bytes'] / 1024:6.1f} KB"
         )
     print(
-        f"  cnap.pdf p50 {result['cnap']['p50_ms']:.1f} ms, target < {TARGET_P50_MS:.0f} ms: "
-        f"{'ok' if result['p50_ok'] else 'MISSED'}"
-    )
-    print(
-        f"  speed-up (plain p50 / cnap p50) {result['ratio_p50']:.2f}x, target >= {TARGET_RATIO:.0f}x: "
-        f"{'ok' if result['ratio_ok'] else 'MISSED'}"
+        f"  cnap.pdf / floor {result['ratio_to_floor']:.2f}x, target <= {TARGET_FLOOR_RATIO:g}x: "
+        f"{'ok' if result['floor_ok'] else 'MISSED'} (plain / floor {result['plain_to_floor']:.2f}x)"
     )
 
 

@@ -28,6 +28,11 @@ handler403 = "cnap.core.errors.permission_denied"
 handler404 = "cnap.core.errors.page_not_found"
 handler500 = "cnap.core.errors.server_error"
 
+if settings.CNAP_BENCH:
+    from cnap.core import bench
+
+    urlpatterns.append(path("bench/floor/", bench.floor, name="bench_floor"))
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -146,14 +146,19 @@ def compute_fee(
     late: bool = False,
     options: Iterable[str] = (),
     exemption: FeeExemption | None = None,
+    minimums: dict | None = None,
 ) -> Decimal:
-    """The total due for an application filed on ``on_date`` (``late`` is the late-filing option)."""
+    """The total due for an application filed on ``on_date`` (``late`` is the late-filing option).
+    ``minimums``: a dict the subsistence minimums read are kept in, to share between several calls."""
     chosen = set(options) | ({FeeOption.LATE.value} if late else set())
-    return sum((charge.due for charge in charges(version, on_date=on_date, options=chosen, exemption=exemption)), ZERO)
+    due = charges(version, on_date=on_date, options=chosen, exemption=exemption, minimums=minimums)
+    return sum((charge.due for charge in due), ZERO)
 
 
-def fee_table(version: ServiceVersion, *, on_date: date) -> list[tuple[FeeComponent, Decimal]]:
+def fee_table(
+    version: ServiceVersion, *, on_date: date, minimums: dict | None = None
+) -> list[tuple[FeeComponent, Decimal]]:
     """Every charge row of a version (all tiers and add-ons) with its amount on ``on_date``: what the
     cards print."""
-    minimums: dict = {}
+    minimums = {} if minimums is None else minimums
     return [(c, component_amount(c, on_date=on_date, minimums=minimums)) for c in _components(version)]

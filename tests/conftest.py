@@ -179,6 +179,16 @@ def login_as():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_lookups():
+    """The per-worker lookups (cnap/core/lookups.py) start empty in each test: a test's rows are rolled back
+    after it, and the next one must not see them in a list's labels or a filter's choices."""
+    from cnap.core.lookups import Lookups
+
+    for lookups in Lookups.instances:
+        lookups.reset()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch):
     """``Client.force_login(user)`` (and pytest-django's admin_client) gives a session verified by
     the user's TOTP device, as if the user had typed the code: staff pages need the second factor

@@ -15,22 +15,21 @@ import re
 from dataclasses import dataclass
 
 import django_filters
-from django import forms
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cnap.accounts.constants import Role
 from cnap.accounts.models import Office, User
-from cnap.forms import BoundedDateField
+from cnap.forms import BoundedDateField, FastDateInput, FastInlineCheckboxes, FastSelect, FastTextInput
 from cnap.workdays import WorkCalendar, office_calendar
 from services.models import Provider, Service, ServiceVersion
 
 from ..access import visible_cases
 from ..constants import ApplicationStatus
 from ..models import Applicant, Application, name_search_condition, normalize_for_search
+from .lookups import filter_choices
 
 __all__ = [
     "COUNT_LIMIT",
@@ -155,7 +154,7 @@ def _cases_of(condition: Q, ids: list[int] | None) -> Q:
     return Q(applicant_id__in=ids)
 
 
-class DateInput(forms.DateInput):
+class DateInput(FastDateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
@@ -163,7 +162,7 @@ class DateInput(forms.DateInput):
 
 
 def _select():
-    return forms.Select(attrs={"class": "form-select form-select-sm"})
+    return FastSelect(attrs={"class": "form-select form-select-sm"})
 
 
 class BoundedDateFilter(django_filters.DateFilter):
@@ -176,28 +175,21 @@ class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Number, RNOKPP/EDRPOU or name"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+        widget=FastTextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
     )
     # distinct=False: a DISTINCT made PostgreSQL sort every case of the office before the page's LIMIT.
     # Checkboxes: several statuses are ticked with the keyboard or a click, no Ctrl+click.
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         choices=ApplicationStatus.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=FastInlineCheckboxes(attrs={"class": "form-check-input"}),
         distinct=False,
     )
-    service = django_filters.ModelChoiceFilter(
-        label=_("Service"), queryset=Service.objects.none(), widget=_select(), empty_label=_("any service")
-    )
-    provider = django_filters.ModelChoiceFilter(
-        label=_("Provider"), queryset=Provider.objects.none(), widget=_select(), empty_label=_("any provider")
-    )
-    office = django_filters.ModelChoiceFilter(
-        label=_("Office"), queryset=Office.objects.none(), widget=_select(), empty_label=_("any office")
-    )
-    registered_by = django_filters.ModelChoiceFilter(
-        label=_("Administrator"), queryset=User.objects.none(), widget=_select(), empty_label=_("anyone")
-    )
+    # Choices by id from the per-worker lookups (selectors/lookups.py), set for the user in __init__.
+    service = django_filters.ChoiceFilter(label=_("Service"), widget=_select(), empty_label=_("any service"))
+    provider = django_filters.ChoiceFilter(label=_("Provider"), widget=_select(), empty_label=_("any provider"))
+    office = django_filters.ChoiceFilter(label=_("Office"), widget=_select(), empty_label=_("any office"))
+    registered_by = django_filters.ChoiceFilter(label=_("Administrator"), widget=_select(), empty_label=_("anyone"))
     registered_from = BoundedDateFilter(label=_("Registered on or after"), method="filter_from", widget=DateInput())
     registered_to = BoundedDateFilter(label=_("Registered on or before"), method="filter_to", widget=DateInput())
     # When the case was closed (issued, refused, ...): the dashboards' closings open these lists.
@@ -221,19 +213,8 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["service"].queryset = Service.objects.order_by("local_code")
-        self.filters["provider"].queryset = Provider.objects.order_by("name")
-        offices = Office.objects.order_by("name")
-        staff = User.objects.filter(role__in=[Role.ADMINISTRATOR, Role.STAROSTA]).order_by("last_name", "first_name")
-        if user is not None and not user.is_superuser:
-            if user.hromada_id:
-                offices = offices.filter(hromada_id=user.hromada_id)
-                staff = staff.filter(hromada_id=user.hromada_id)
-            if user.office_id and user.role in (Role.ADMINISTRATOR, Role.STAROSTA):
-                offices = offices.filter(pk=user.office_id)
-                staff = staff.filter(office_id=user.office_id)
-        self.filters["office"].queryset = offices
-        self.filters["registered_by"].queryset = staff
+        for name, choices in filter_choices(user).items():
+            self.filters[name].extra["choices"] = choices
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_condition(value))
@@ -309,6 +290,31 @@ def list_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
+PAGE_FIELDS = (
+    "id",
+    "number",
+    "registered_at",
+    "status",
+    "due_date",
+    "closed_at",
+    "office_id",
+    "service_version_id",
+    "provider_id",
+    "applicant__kind",
+    "applicant__last_name",
+    "applicant__first_name",
+    "applicant__patronymic",
+    "applicant__name",
+)
+
+
+def page_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The rows of a list page, as the page shows them: the application's columns and the applicant's name in
+    one query; the office, the service's title and the provider by id from the per-worker lookups
+    (selectors/lookups.py), not by a query each."""
+    return queryset.select_related("applicant").only(*PAGE_FIELDS).order_by("-registered_at", "-id")
+
+
 def encode_cursor(application: Application) -> str:
     raw = f"{application.registered_at.isoformat()}|{application.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -355,7 +361,7 @@ def total_found(queryset: QuerySet, *, limit: int = COUNT_LIMIT) -> Total:
 def keyset_page(queryset: QuerySet[Application], *, after: str | None = None, size: int | None = None) -> Page:
     """One page of ``queryset`` newest first, after the row the cursor names."""
     size = size or PAGE_SIZE
-    rows = list_rows(queryset)
+    rows = page_rows(queryset)
     position = decode_cursor(after)
     if position is not None:
         moment, pk = position

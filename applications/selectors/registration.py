@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -76,6 +77,8 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
     version = version_in_force(service)
     if version is None:
         return None
+    # The fee rows are read by the fee, the late fee, the fee table and the options below: once.
+    prefetch_related_objects([version], "fees")
     rows = []
     for doc in version.documents.all():
         if posted is None:
@@ -92,19 +95,20 @@ def service_checklist(office, service_pk, *, posted: dict | None = None) -> Serv
                 )
             )
     today = timezone.localdate()
+    minimums: dict = {}  # the subsistence minimums read for the fees below, read once
     fee = late_fee = None
     fee_error = ""
     try:
-        fee = compute_fee(version, on_date=today)
+        fee = compute_fee(version, on_date=today, minimums=minimums)
         if has_option(version, FeeOption.LATE):
-            late_fee = compute_fee(version, on_date=today, late=True)
+            late_fee = compute_fee(version, on_date=today, late=True, minimums=minimums)
     except MissingSubsistenceMinimum as exc:
         fee_error = str(exc)
     urgency: list[tuple[str, str, Decimal | None]] = []
     extra: list[tuple[str, str, Decimal | None]] = []
     amounts: dict[str, Decimal] = {}
     if not fee_error:
-        for component, amount in fee_table(version, on_date=today):
+        for component, amount in fee_table(version, on_date=today, minimums=minimums):
             if component.option:
                 amounts[component.option] = amounts.get(component.option, Decimal(0)) + amount
     for option in fee_options(version):

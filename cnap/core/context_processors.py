@@ -1,7 +1,8 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cnap.accounts.permissions import can
+from cnap.core.lookups import Lookups
 
 # (label, URL name, capability, Bootstrap icon). An entry appears once its URL exists and the
 # user's role grants the capability.
@@ -21,7 +22,36 @@ NAVIGATION = [
 ]
 
 
+#: Navigation by (the NAVIGATION table, URL conf, role, superuser, active): the URLs never change while the
+#: process runs, the labels stay lazy.
+_NAVIGATION_CACHE: dict[tuple, list[dict]] = {}
+
+PLACES = Lookups("workstation-places")
+
+
 def _navigation_for(user):
+    key = (id(NAVIGATION), get_urlconf(), user.role, user.is_superuser, user.is_active)
+    items = _NAVIGATION_CACHE.get(key)
+    if items is None:
+        items = _NAVIGATION_CACHE[key] = _build_navigation(user)
+    return items
+
+
+def _place(user) -> dict[str, str]:
+    """The user's office and hromada names for the footer and the home page, from the per-worker lookups."""
+    from cnap.accounts.models import Hromada, Office
+
+    def build():
+        offices = {o.pk: (o.name, o.hromada_id) for o in Office.objects.only("name", "hromada_id")}
+        hromadas = dict(Hromada.objects.values_list("id", "name"))
+        return offices, hromadas
+
+    offices, hromadas = PLACES.get("places", build)
+    office_name, hromada_id = offices.get(user.office_id, ("", user.hromada_id))
+    return {"office_name": office_name, "hromada_name": hromadas.get(hromada_id, "") if hromada_id else ""}
+
+
+def _build_navigation(user):
     items = []
     for label, url_name, capability, icon in NAVIGATION:
         if not can(user, capability):
@@ -38,4 +68,4 @@ def workstation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    return {"navigation": _navigation_for(user), "current_office": user.office}
+    return {"navigation": _navigation_for(user), "place": _place(user)}

@@ -260,3 +260,10 @@ MATRIX: dict[str, Rule] = {
     # an empty reason: refused by the form (400) once the user may decide
     "api:inbox_reject": Rule("post", answers(default=403, administrator=400, starosta=400, superuser=400), office=True),
 }
+
+#: URLs routed only when ``settings.CNAP_BENCH`` is on (`make bench`; never in production): what each
+#: role gets from them then. Without the setting they do not exist (404 for everyone), which
+#: tests/cnap/core/test_bench.py checks beside these answers.
+BENCH_MATRIX: dict[str, Rule] = {
+    "bench_floor": Rule("get", answers(default=STAFF)),  # shows nothing but the user's id: every staff role
+}

@@ -80,6 +80,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `make bench` only: the framework-floor page (bench/floor/) and the CPU time of every request in a
+# Server-Timing header (cnap/core/bench.py). Off unless the environment switches it on; `check --deploy`
+# warns when it is on.
+CNAP_BENCH = env.bool("CNAP_BENCH", default=False)
+if CNAP_BENCH:
+    MIDDLEWARE = ["cnap.core.bench.ServerTimingMiddleware", *MIDDLEWARE]
+
 ROOT_URLCONF = "cnap.urls"
 WSGI_APPLICATION = "cnap.wsgi.application"
 

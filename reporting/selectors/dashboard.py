@@ -18,23 +18,24 @@ of applications_application. :func:`bench_dashboard` is what the bench calls.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncWeek
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from applications.access import viewer_of
 from applications.constants import CLOSED_STATUSES, ApplicationStatus
 from applications.models import Application
-from cnap.accounts.models import Office, User
+from applications.selectors.lookups import report_names
+from cnap.accounts.models import Office
 from cnap.security.scope import office_condition
-from services.models import Provider, Service, ServiceVersion
 
 from ..models import DailyStats, MonthlyStats, OpenStats
 from ..stats import MEASURES
@@ -90,16 +91,24 @@ def dashboard_offices(user) -> list[Office]:
 def list_url(preset: str = "", **params) -> str:
     """The application list behind a figure: ``applications:list_<preset>`` (or ``?preset=``) and filters."""
     query = {key: value for key, value in params.items() if value not in (None, "", [])}
+    url, as_parameter = _list_path(preset, get_urlconf())
+    if as_parameter:
+        query = {"preset": preset, **query}
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+@functools.lru_cache(maxsize=64)
+def _list_path(preset: str, _urlconf) -> tuple[str, bool]:
+    """(the list's path, whether the preset goes as a parameter): reversed once per process and URL conf (a
+    dashboard links ~300 figures)."""
     try:
-        url = reverse(f"applications:list_{preset}") if preset else reverse("applications:list")
+        return (reverse(f"applications:list_{preset}") if preset else reverse("applications:list")), False
     except NoReverseMatch:
         try:
             url = reverse("applications:list")
         except NoReverseMatch:
             url = "/applications/"
-        if preset:
-            query = {"preset": preset, **query}
-    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+        return url, bool(preset)
 
 
 @dataclass
@@ -151,26 +160,50 @@ class Row:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
+    def links(self) -> dict[str, str]:
+        """The row's four links to the lists behind its figures (what ``list_url`` gives for each), built with
+        one encoding of the row's filters: a dashboard has ~80 rows."""
+        filters = _query(self.filters)
+        registered = _query({"registered_from": self.date_from, "registered_to": self.date_to}, dates=True)
+        # Refusals count on the day the case was refused (closed), not the day it was registered.
+        closed = _query({"closed_from": self.date_from, "closed_to": self.date_to}, dates=True)
+        return {
+            "registered": _joined("", filters, registered),
+            "refused": _joined("", _query({"status": ApplicationStatus.REFUSED}), filters, closed),
+            "open": _joined("", _query({"status": OPEN_STATUSES}), filters),
+            "overdue": _joined("overdue", filters),
+        }
+
     @property
     def link_registered(self) -> str:
-        period = {"registered_from": self.date_from, "registered_to": self.date_to}
-        return list_url(**self.filters, **{k: v.isoformat() for k, v in period.items() if v})
+        return self.links()["registered"]
 
     @property
     def link_refused(self) -> str:
-        # Refusals count on the day the case was refused (closed), not the day it was registered.
-        period = {"closed_from": self.date_from, "closed_to": self.date_to}
-        return list_url(
-            status=ApplicationStatus.REFUSED, **self.filters, **{k: v.isoformat() for k, v in period.items() if v}
-        )
+        return self.links()["refused"]
 
     @property
     def link_open(self) -> str:
-        return list_url(status=OPEN_STATUSES, **self.filters)
+        return self.links()["open"]
 
     @property
     def link_overdue(self) -> str:
-        return list_url("overdue", **self.filters)
+        return self.links()["overdue"]
+
+
+def _query(params: dict, *, dates: bool = False) -> str:
+    """``params`` without the empty ones, url-encoded as ``list_url`` encodes them (dates as ISO)."""
+    kept = {
+        key: (value.isoformat() if dates else value) for key, value in params.items() if value not in (None, "", [])
+    }
+    return urlencode(kept, doseq=True) if kept else ""
+
+
+def _joined(preset: str, *parts: str) -> str:
+    """``list_url(preset, **params)`` from already encoded parts of its query, in the order given."""
+    url, as_parameter = _list_path(preset, get_urlconf())
+    query = "&".join(part for part in ((_query({"preset": preset}) if as_parameter else ""), *parts) if part)
+    return f"{url}?{query}" if query else url
 
 
 @dataclass
@@ -311,6 +344,37 @@ def _edge_filter(edges: list[tuple[dt.date, dt.date]]) -> Q:
     return condition
 
 
+def _rolled_up(parts, sums: list[str], names: tuple[str, ...], sum_params: list | None = None):
+    """(dimension or None for the total, its value, {name: sum}) of the rows of the ``parts`` querysets (each
+    selecting the dimensions and what ``sums`` adds up), grouped by each dimension of _DIMS and in total: one
+    SQL statement, the grouping done by the database (PostgreSQL and SQLite alike)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    inner, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # e.g. a period of whole months: no edge days
+            continue
+        inner.append(sql)
+        params += part_params
+    if not inner:
+        return
+    selects = [f"SELECT '{dim}', {dim}, {', '.join(sums)} FROM rows GROUP BY {dim}" for dim in _DIMS]
+    selects.append(f"SELECT '', NULL, {', '.join(sums)} FROM rows")
+    per_select = list(sum_params or [])
+    statement = f"WITH rows AS ({' UNION ALL '.join(inner)}) " + " UNION ALL ".join(selects)
+    all_params = params + per_select * len(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, all_params)
+        for dim, key, *values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            if row.get("fees") is not None and not isinstance(row["fees"], Decimal):
+                row["fees"] = Decimal(str(row["fees"]))  # SQLite sums decimals as floats
+            yield (dim or None), key, row
+
+
 def _trend_key(day: dt.date, granularity: str) -> dt.date:
     if granularity == "month":
         return month_start(day)
@@ -361,27 +425,21 @@ def dashboard_data(
     board.registered_month = recent["month"] or 0
     board.registered_year = board.registered_month + (earlier_months["n"] or 0)
 
-    # The period by office × service × provider × administrator: edges from DailyStats, whole months
-    # from MonthlyStats; the breakdowns are summed here (a few thousand rows at most).
+    # The period and the open cases rolled up by each dimension and in total, summed by the database in one
+    # query each (a CTE with one GROUP BY per dimension): edges from DailyStats, whole months from MonthlyStats.
     edges, months = split_period(date_from, date_to)
-    combos: dict[tuple, Figures] = defaultdict(Figures)
-    rows = list(daily.filter(_edge_filter(edges)).values(*_DIMS).annotate(**_SUMS).order_by())
+    parts = [daily.filter(_edge_filter(edges)).values(*_DIMS, *MEASURES).order_by()]
     if months:
-        rows += list(
-            monthly.filter(month__gte=months[0], month__lt=months[1]).values(*_DIMS).annotate(**_SUMS).order_by()
-        )
-    for row in rows:
-        combos[tuple(row[d] for d in _DIMS)].add(row)
-
-    # Open cases now, and those past their due date (suspended cases carry NO_DEADLINE).
-    open_rows = (
-        OpenStats.objects.filter(office_id__in=office_ids)
-        .values(*_DIMS)
-        .annotate(open=Sum("count"), overdue=Sum("count", filter=Q(due_date__lt=today)))
-        .order_by()
-    )
-    for row in open_rows:
-        combos[tuple(row[d] for d in _DIMS)].add(row)
+        whole = monthly.filter(month__gte=months[0], month__lt=months[1])
+        parts.append(whole.values(*_DIMS, *MEASURES).order_by())
+    rollups: dict[str, dict[int, Figures]] = {d: defaultdict(Figures) for d in _DIMS}
+    sums = [f"SUM({name}) AS {name}" for name in MEASURES]
+    for dim, key, values in _rolled_up(parts, sums, MEASURES):
+        (board.total if dim is None else rollups[dim][key]).add(values)
+    open_part = OpenStats.objects.filter(office_id__in=office_ids).values(*_DIMS, "count", "due_date").order_by()
+    open_sums = ["SUM(count) AS open", "SUM(CASE WHEN due_date < %s THEN count ELSE 0 END) AS overdue"]
+    for dim, key, values in _rolled_up([open_part], open_sums, ("open", "overdue"), [today]):
+        (board.total if dim is None else rollups[dim][key]).add(values)
 
     # Trend.
     points: dict[dt.date, TrendPoint] = {}
@@ -418,23 +476,7 @@ def dashboard_data(
         key = next_month(key) if granularity == "month" else key + dt.timedelta(days=7 if granularity == "week" else 1)
     board.trend = [points[key] for key in sorted(points)]
 
-    # Roll the combinations up by each dimension.
-    rollups: dict[str, dict[int, Figures]] = {d: defaultdict(Figures) for d in _DIMS}
-    for combo, figures in combos.items():
-        board.total.add(vars(figures))
-        for dim, value in zip(_DIMS, combo, strict=True):
-            rollups[dim][value].add(vars(figures))
-
-    service_ids = list(rollups["service_id"])
-    provider_ids = list(rollups["provider_id"])
-    user_ids = list(rollups["registered_by_id"])
-    latest_title = ServiceVersion.objects.filter(service=OuterRef("pk")).order_by("-number").values("title")[:1]
-    services = {s.pk: s for s in Service.objects.filter(pk__in=service_ids).annotate(title=Subquery(latest_title))}
-    providers = {p.pk: p for p in Provider.objects.filter(pk__in=provider_ids).only("id", "name", "short_name")}
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in=user_ids).only("id", "username", "first_name", "last_name", "patronymic")
-    }
+    names = report_names()  # per-worker lookups, dropped in every worker when a service, provider or user changes
     office_names = {o.pk: str(o) for o in offices}
 
     def rows_for(dim, filter_name, name_of):
@@ -452,21 +494,18 @@ def dashboard_data(
         return sorted(result, key=lambda row: (-row.figures.registered, -row.figures.open, row.name))
 
     def service_name(pk):
-        service = services.get(pk)
-        return f"{service.local_code} {service.title or ''}".strip() if service else str(pk)
+        return names.services.get(pk, str(pk))
 
     board.by_office = rows_for("office_id", "office", lambda pk: office_names.get(pk, str(pk)))
-    for row in board.by_office:
-        row.filters = {"office": row.key}
+    for office_row in board.by_office:
+        office_row.filters = {"office": office_row.key}
     board.by_service = rows_for("service_id", "service", service_name)
     board.by_provider = rows_for(
         "provider_id",
         "provider",
-        lambda pk: (providers[pk].short_name or providers[pk].name) if pk in providers else str(pk),
+        lambda pk: names.providers.get(pk, str(pk)),
     )
-    board.by_administrator = rows_for(
-        "registered_by_id", "registered_by", lambda pk: users[pk].short_name if pk in users else str(pk)
-    )
+    board.by_administrator = rows_for("registered_by_id", "registered_by", lambda pk: names.staff.get(pk, str(pk)))
     return board
 
 

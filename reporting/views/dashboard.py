@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cnap.accounts.permissions import can
-from cnap.forms import BoundedDateField
+from cnap.forms import BoundedDateField, FastDateInput, FastSelect
 
 from ..selectors.dashboard import (
     GRANULARITIES,
@@ -38,7 +38,7 @@ def dashboard_reader(view):
     return require_GET(wrapper)
 
 
-class DateInput(forms.DateInput):
+class DateInput(FastDateInput):
     input_type = "date"
 
     def __init__(self):
@@ -50,12 +50,12 @@ class DashboardFilterForm(forms.Form):
     date_to = BoundedDateField(label=_("On or before"), required=False, widget=DateInput())
     # An office outside the user's scope is ignored (the whole scope is shown), never an error that
     # would tell the office exists.
-    office = forms.IntegerField(label=_("Office"), required=False, widget=forms.Select)
+    office = forms.IntegerField(label=_("Office"), required=False, widget=FastSelect)
     granularity = forms.ChoiceField(
         label=_("Trend by"),
         required=False,
         choices=[("day", _("day")), ("week", _("week")), ("month", _("month"))],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, offices, **kwargs):

@@ -85,3 +85,15 @@ def test_embedded_default_needs_no_services(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "uk", "Europe/Kyiv"]
     assert (tmp_path / "secret_key").exists()
+
+
+def test_templates_are_compiled_once_per_process():
+    """No `loaders` option in TEMPLATES: Django wraps the loaders in its cached loader, so a worker parses
+    each template once (production, tests and `make run` share base.py's TEMPLATES)."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    from cnap.settings import base
+
+    assert "loaders" not in base.TEMPLATES[0]["OPTIONS"]
+    assert isinstance(engines["django"].engine.template_loaders[0], Loader)
